@@ -1,0 +1,646 @@
+/*
+ * record/decode.c - argument decoders, one case per enum rec_arg (see
+ * decode.h for the entry/exit protocol), and the per-process fd/cwd cache.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "decode.h"
+#include "syscalls.h"
+#include "xlat.h"
+
+#define NPROC_BUCKET 256
+#define FD_CACHE_MAX 4096
+
+struct pcache {
+	pid_t pid;
+	char *cwd;
+	char **fd;            /* fd -> description, NULL: not known yet */
+	int nfd;
+	struct pcache *next;
+};
+
+struct rec_decoder {
+	size_t capture, preview;
+	struct pcache *bucket[NPROC_BUCKET];
+	char *scratch;        /* capture-sized buffer */
+};
+
+struct rec_decoder *rec_decoder_new(size_t capture, size_t preview)
+{
+	struct rec_decoder *d = xcalloc(1, sizeof *d);
+	d->capture = capture;
+	d->preview = preview;
+	d->scratch = xmalloc((capture > preview ? capture : preview) + PATH_MAX + 1);
+	return d;
+}
+
+static void pc_free(struct pcache *p)
+{
+	for (int i = 0; i < p->nfd; i++)
+		free(p->fd[i]);
+	free(p->fd);
+	free(p->cwd);
+	free(p);
+}
+
+void rec_decoder_free(struct rec_decoder *d)
+{
+	if (!d)
+		return;
+	for (int i = 0; i < NPROC_BUCKET; i++)
+		while (d->bucket[i]) {
+			struct pcache *p = d->bucket[i];
+			d->bucket[i] = p->next;
+			pc_free(p);
+		}
+	free(d->scratch);
+	free(d);
+}
+
+void rec_decoder_forget(struct rec_decoder *d, pid_t pid)
+{
+	for (struct pcache **pp = &d->bucket[pid % NPROC_BUCKET]; *pp; pp = &(*pp)->next)
+		if ((*pp)->pid == pid) {
+			struct pcache *p = *pp;
+			*pp = p->next;
+			pc_free(p);
+			return;
+		}
+}
+
+static struct pcache *pc_get(struct rec_decoder *d, pid_t pid)
+{
+	for (struct pcache *p = d->bucket[pid % NPROC_BUCKET]; p; p = p->next)
+		if (p->pid == pid)
+			return p;
+	struct pcache *p = xcalloc(1, sizeof *p);
+	p->pid = pid;
+	p->next = d->bucket[pid % NPROC_BUCKET];
+	d->bucket[pid % NPROC_BUCKET] = p;
+	return p;
+}
+
+static void fd_drop(struct rec_decoder *d, pid_t pid, long fd)
+{
+	struct pcache *p = pc_get(d, pid);
+	if (fd >= 0 && fd < p->nfd) {
+		free(p->fd[fd]);
+		p->fd[fd] = NULL;
+	}
+}
+
+static void fd_put(struct rec_decoder *d, pid_t pid, long fd, const char *desc)
+{
+	struct pcache *p = pc_get(d, pid);
+	if (fd < 0 || fd >= FD_CACHE_MAX)
+		return;
+	if (fd >= p->nfd) {
+		int n = p->nfd ? p->nfd : 16;
+		while (n <= fd)
+			n *= 2;
+		p->fd = xrealloc(p->fd, (size_t)n * sizeof *p->fd);
+		memset(p->fd + p->nfd, 0, (size_t)(n - p->nfd) * sizeof *p->fd);
+		p->nfd = n;
+	}
+	free(p->fd[fd]);
+	p->fd[fd] = desc ? xstrdup(desc) : NULL;
+}
+
+/* What fd points to in pid, or NULL when it is not open. */
+static const char *fd_desc(struct rec_decoder *d, pid_t pid, long fd)
+{
+	struct pcache *p = pc_get(d, pid);
+	if (fd < 0)
+		return NULL;
+	if (fd < p->nfd && p->fd[fd])
+		return p->fd[fd];
+	char link[64], buf[PATH_MAX];
+	snprintf(link, sizeof link, "/proc/%d/fd/%ld", pid, fd);
+	ssize_t n = readlink(link, buf, sizeof buf - 1);
+	if (n < 0)
+		return NULL;
+	buf[n] = 0;
+	if (fd >= FD_CACHE_MAX)
+		return NULL;
+	fd_put(d, pid, fd, buf);
+	return p->fd[fd];
+}
+
+static const char *cwd_of(struct rec_decoder *d, pid_t pid)
+{
+	struct pcache *p = pc_get(d, pid);
+	if (!p->cwd) {
+		char link[64], buf[PATH_MAX];
+		snprintf(link, sizeof link, "/proc/%d/cwd", pid);
+		ssize_t n = readlink(link, buf, sizeof buf - 1);
+		if (n < 0)
+			return NULL;
+		buf[n] = 0;
+		p->cwd = xstrdup(buf);
+	}
+	return p->cwd;
+}
+
+const char *rec_fd_kind(const char *desc)
+{
+	if (!desc)
+		return NULL;
+	if (!strncmp(desc, "socket:", 7))
+		return "socket";
+	if (!strncmp(desc, "pipe:", 5))
+		return "pipe";
+	if (!strncmp(desc, "/dev/pts/", 9) || !strncmp(desc, "/dev/tty", 8) ||
+	    !strcmp(desc, "/dev/console"))
+		return "tty";
+	if (!strncmp(desc, "/dev/", 5))
+		return "dev";
+	if (desc[0] == '/')
+		return "file";
+	return "other";
+}
+
+void rec_decoded_init(struct rec_decoded *o)
+{
+	memset(o, 0, sizeof *o);
+}
+
+void rec_decoded_free(struct rec_decoded *o)
+{
+	for (int i = 0; i < 6; i++)
+		sb_free(&o->arg[i]);
+	sb_free(&o->text);
+	sb_free(&o->path);
+	sb_free(&o->data);
+}
+
+/* ---- pieces ------------------------------------------------------------ */
+
+static void put_fd(struct rec_decoder *d, struct sb *b, pid_t pid, long fd)
+{
+	const char *desc = fd_desc(d, pid, fd);
+	if (desc)
+		sb_printf(b, "%ld<%s>", fd, desc);
+	else
+		sb_printf(b, "%ld", fd);
+}
+
+static void put_str(struct rec_decoder *d, struct sb *b, pid_t tid, uint64_t addr,
+		    struct sb *keep)
+{
+	int trunc;
+	if (!addr) {
+		sb_puts(b, "NULL");
+		return;
+	}
+	ssize_t n = rec_mem_str(tid, addr, d->scratch, PATH_MAX, &trunc);
+	if (n < 0) {
+		sb_printf(b, "%#llx", (unsigned long long)addr);
+		return;
+	}
+	sb_putc(b, '"');
+	sb_escape(b, (unsigned char *)d->scratch, (size_t)n);
+	sb_puts(b, trunc ? "\"..." : "\"");
+	if (keep) {
+		sb_reset(keep);
+		sb_add(keep, d->scratch, (size_t)n);
+	}
+}
+
+/* Bytes at addr: preview into the text, up to `capture` into o->data. */
+static void put_buf(struct rec_decoder *d, struct sb *b, pid_t tid, uint64_t addr,
+		    uint64_t len, struct rec_decoded *o)
+{
+	size_t want = len < d->capture ? (size_t)len : d->capture;
+	if (want < d->preview && len > want)
+		want = len < d->preview ? (size_t)len : d->preview;
+	if (!addr) {
+		sb_puts(b, "NULL");
+		return;
+	}
+	ssize_t n = want ? rec_mem_read(tid, addr, d->scratch, want) : 0;
+	if (n < 0) {
+		sb_printf(b, "%#llx", (unsigned long long)addr);
+		return;
+	}
+	size_t show = (size_t)n < d->preview ? (size_t)n : d->preview;
+	sb_putc(b, '"');
+	sb_escape(b, (unsigned char *)d->scratch, show);
+	sb_puts(b, len > show ? "\"..." : "\"");
+	size_t keep = (size_t)n < d->capture ? (size_t)n : d->capture;
+	if (o->data.len + keep > d->capture)
+		keep = d->capture - o->data.len;
+	sb_add(&o->data, d->scratch, keep);
+}
+
+static void put_iov(struct rec_decoder *d, struct sb *b, pid_t tid, uint64_t addr,
+		    uint64_t cnt, int64_t total, struct rec_decoded *o)
+{
+	struct iovec v[8];
+	size_t n = cnt < 8 ? (size_t)cnt : 8;
+	if (rec_mem_read(tid, addr, v, n * sizeof v[0]) != (ssize_t)(n * sizeof v[0])) {
+		sb_printf(b, "%#llx", (unsigned long long)addr);
+		return;
+	}
+	sb_putc(b, '[');
+	for (size_t i = 0; i < n; i++) {
+		uint64_t len = v[i].iov_len;
+		if (total >= 0) {
+			len = (uint64_t)total < len ? (uint64_t)total : len;
+			total -= (int64_t)len;
+		}
+		sb_puts(b, i ? ", {iov_base=" : "{iov_base=");
+		put_buf(d, b, tid, (uint64_t)(uintptr_t)v[i].iov_base, len, o);
+		sb_printf(b, ", iov_len=%zu}", v[i].iov_len);
+	}
+	sb_puts(b, cnt > n ? ", ...]" : "]");
+}
+
+static void put_sockaddr(struct sb *b, pid_t tid, uint64_t addr, uint64_t len)
+{
+	struct sockaddr_storage ss;
+	char ip[INET6_ADDRSTRLEN];
+	if (!addr) {
+		sb_puts(b, "NULL");
+		return;
+	}
+	memset(&ss, 0, sizeof ss);
+	if (len > sizeof ss)
+		len = sizeof ss;
+	if (len < 2 || rec_mem_read(tid, addr, &ss, (size_t)len) < 2) {
+		sb_printf(b, "%#llx", (unsigned long long)addr);
+		return;
+	}
+	const char *fam = xlat_name(xl_sock_family, ss.ss_family);
+	if (ss.ss_family == AF_INET) {
+		struct sockaddr_in *in = (void *)&ss;
+		inet_ntop(AF_INET, &in->sin_addr, ip, sizeof ip);
+		sb_printf(b, "{AF_INET, %s:%u}", ip, ntohs(in->sin_port));
+	} else if (ss.ss_family == AF_INET6) {
+		struct sockaddr_in6 *in = (void *)&ss;
+		inet_ntop(AF_INET6, &in->sin6_addr, ip, sizeof ip);
+		sb_printf(b, "{AF_INET6, [%s]:%u}", ip, ntohs(in->sin6_port));
+	} else if (ss.ss_family == AF_UNIX) {
+		struct sockaddr_un *un = (void *)&ss;
+		size_t pl = len > 2 ? (size_t)len - 2 : 0;
+		sb_puts(b, "{AF_UNIX, \"");
+		if (pl && un->sun_path[0] == 0) {
+			sb_putc(b, '@');
+			sb_escape(b, (unsigned char *)un->sun_path + 1, strnlen(un->sun_path + 1, pl - 1));
+		} else {
+			sb_escape(b, (unsigned char *)un->sun_path, strnlen(un->sun_path, pl));
+		}
+		sb_puts(b, "\"}");
+	} else if (fam) {
+		sb_printf(b, "{%s}", fam);
+	} else {
+		sb_printf(b, "{sa_family=%u}", ss.ss_family);
+	}
+}
+
+static void put_strv(struct rec_decoder *d, struct sb *b, pid_t tid, uint64_t addr, int count_only)
+{
+	uint64_t p[64];
+	if (!addr) {
+		sb_puts(b, "NULL");
+		return;
+	}
+	ssize_t n = rec_mem_read(tid, addr, p, sizeof p);
+	if (n <= 0) {
+		sb_printf(b, "%#llx", (unsigned long long)addr);
+		return;
+	}
+	size_t i, max = (size_t)n / 8;
+	if (count_only) {
+		for (i = 0; i < max && p[i]; i++)
+			;
+		sb_printf(b, "[/* %zu%s vars */]", i, i == max ? "+" : "");
+		return;
+	}
+	sb_putc(b, '[');
+	for (i = 0; i < max && p[i]; i++) {
+		if (i)
+			sb_puts(b, ", ");
+		if (i == 32) {
+			sb_puts(b, "...");
+			break;
+		}
+		put_str(d, b, tid, p[i], NULL);
+	}
+	sb_putc(b, ']');
+}
+
+static void put_path(struct rec_decoder *d, struct sb *b, pid_t tid, pid_t pid,
+		     const struct rec_call *c, int i, struct rec_decoded *o, int is_target)
+{
+	struct sb *keep = is_target ? &o->path : NULL;
+	put_str(d, b, tid, c->args[i], keep);
+	if (!is_target || !o->path.len || o->path.s[0] == '/')
+		return;
+	/* make the target absolute: relative to the dirfd before it, or cwd */
+	const char *base = NULL;
+	if (i > 0 && c->sys->arg[i - 1] == A_DIRFD && (int)c->args[i - 1] != AT_FDCWD)
+		base = fd_desc(d, pid, (int)c->args[i - 1]);
+	else
+		base = cwd_of(d, pid);
+	if (base && base[0] == '/') {
+		struct sb abs;
+		sb_init(&abs);
+		sb_printf(&abs, "%s%s%s", base, strcmp(base, "/") ? "/" : "", o->path.s);
+		sb_reset(&o->path);
+		sb_puts(&o->path, abs.s);
+		sb_free(&abs);
+	}
+}
+
+static int is_output(int kind)
+{
+	return kind == A_BUF_OUT || kind == A_IOV_OUT || kind == A_SOCKADDR_OUT ||
+	       kind == A_MSGHDR_OUT || kind == A_PIPEFD_OUT;
+}
+
+static void put_msghdr(struct rec_decoder *d, struct sb *b, pid_t tid, uint64_t addr,
+		       int64_t total, struct rec_decoded *o)
+{
+	struct msghdr m;
+	if (rec_mem_read(tid, addr, &m, sizeof m) != sizeof m) {
+		sb_printf(b, "%#llx", (unsigned long long)addr);
+		return;
+	}
+	sb_puts(b, "{msg_name=");
+	put_sockaddr(b, tid, (uint64_t)(uintptr_t)m.msg_name, m.msg_namelen);
+	sb_puts(b, ", msg_iov=");
+	put_iov(d, b, tid, (uint64_t)(uintptr_t)m.msg_iov, m.msg_iovlen, total, o);
+	sb_printf(b, ", msg_iovlen=%zu, msg_controllen=%zu, msg_flags=", (size_t)m.msg_iovlen,
+		  (size_t)m.msg_controllen);
+	xlat_flags(b, xl_msg_flags, (unsigned)m.msg_flags);
+	sb_putc(b, '}');
+}
+
+/* One argument.  Output kinds are only decoded at exit. */
+static void decode_arg(struct rec_decoder *d, pid_t tid, pid_t pid, const struct rec_call *c,
+		       int i, struct rec_decoded *o, int at_exit)
+{
+	const struct rec_sys *s = c->sys;
+	int kind = s->arg[i];
+	uint64_t v = c->args[i], next = i < 5 ? c->args[i + 1] : 0;
+	struct sb *b = &o->arg[i];
+	int target = i == ((s->flags & SF_TARGET_1) ? 1 : 0);
+	int failed = c->finished && c->ret < 0 && c->ret > -4096;
+
+	if (is_output(kind) != at_exit)
+		return;
+	sb_reset(b);
+	switch (kind) {
+	case A_INT: sb_printf(b, "%lld", (long long)v); break;
+	case A_UINT: sb_printf(b, "%llu", (unsigned long long)v); break;
+	case A_HEX: sb_printf(b, "%#llx", (unsigned long long)v); break;
+	case A_PTR:
+		if (v)
+			sb_printf(b, "%#llx", (unsigned long long)v);
+		else
+			sb_puts(b, "NULL");
+		break;
+	case A_DIRFD:
+		if ((int)v == AT_FDCWD) {
+			sb_puts(b, "AT_FDCWD");
+			break;
+		}
+		/* fall through */
+	case A_FD:
+		put_fd(d, b, pid, (int)v);
+		if (target) {
+			const char *desc = fd_desc(d, pid, (int)v);
+			sb_reset(&o->path);
+			if (desc)
+				sb_puts(&o->path, desc);
+			o->fdkind = rec_fd_kind(desc);
+		}
+		break;
+	case A_PATH: put_path(d, b, tid, pid, c, i, o, target); break;
+	case A_STR: put_str(d, b, tid, v, NULL); break;
+	case A_BUF_IN: put_buf(d, b, tid, v, next, o); break;
+	case A_BUF_OUT:
+		if (!c->finished || failed)
+			sb_printf(b, "%#llx", (unsigned long long)v);
+		else
+			put_buf(d, b, tid, v, (uint64_t)c->ret, o);
+		break;
+	case A_IOV_IN: put_iov(d, b, tid, v, next, -1, o); break;
+	case A_IOV_OUT:
+		if (!c->finished || failed)
+			sb_printf(b, "%#llx", (unsigned long long)v);
+		else
+			put_iov(d, b, tid, v, next, c->ret, o);
+		break;
+	case A_OPEN_FLAGS:
+		if (s->family == FAM_OPEN) {
+			xlat_val(b, xl_open_accmode, v & O_ACCMODE, "%#llx");
+			if (v & ~(uint64_t)O_ACCMODE) {
+				sb_putc(b, '|');
+				xlat_flags(b, xl_open_flags, v & ~(uint64_t)O_ACCMODE);
+			}
+		} else {
+			xlat_flags(b, xl_open_flags, v);
+		}
+		break;
+	case A_MODE: sb_printf(b, "%#llo", (unsigned long long)v); break;
+	case A_PROT: xlat_flags(b, xl_prot, v); break;
+	case A_MMAP_FLAGS:
+		xlat_val(b, xl_mmap_type, v & 0xf, "%#llx");
+		if (v & ~0xfull) {
+			sb_putc(b, '|');
+			xlat_flags(b, xl_mmap_flags, v & ~0xfull);
+		}
+		break;
+	case A_ACCESS_MODE: xlat_flags(b, xl_access_mode, v); break;
+	case A_AT_FLAGS: xlat_flags(b, xl_at_flags, v); break;
+	case A_SOCK_FAMILY: xlat_val(b, xl_sock_family, v, "%llu"); break;
+	case A_SOCK_TYPE:
+		xlat_val(b, xl_sock_type, v & 0xf, "%llu");
+		if (v & ~0xfull) {
+			sb_putc(b, '|');
+			xlat_flags(b, xl_sock_type_flags, v & ~0xfull);
+		}
+		break;
+	case A_SOCKADDR_IN:
+		put_sockaddr(b, tid, v, next);
+		break;
+	case A_SOCKADDR_OUT: {
+		uint32_t len = 0;
+		if (!c->finished || failed || !v || rec_mem_read(tid, next, &len, 4) != 4)
+			sb_printf(b, v ? "%#llx" : "NULL", (unsigned long long)v);
+		else
+			put_sockaddr(b, tid, v, len);
+		break;
+	}
+	case A_SIGNAL: xlat_val(b, xl_signals, v, "%llu"); break;
+	case A_WHENCE: xlat_val(b, xl_whence, v, "%llu"); break;
+	case A_CLONE_FLAGS:
+		xlat_flags(b, xl_clone_flags, v & ~0xffull);
+		if (v & 0xff) {
+			if (v & ~0xffull)
+				sb_putc(b, '|');
+			xlat_val(b, xl_signals, v & 0xff, "%llu");
+		}
+		break;
+	case A_STRV: put_strv(d, b, tid, v, i == 2 && (s->flags & SF_EXEC)); break;
+	case A_FCNTL_CMD: xlat_val(b, xl_fcntl_cmd, v, "%llu"); break;
+	case A_MSG_FLAGS: xlat_flags(b, xl_msg_flags, v); break;
+	case A_MSGHDR_IN: put_msghdr(d, b, tid, v, -1, o); break;
+	case A_MSGHDR_OUT:
+		if (!c->finished || failed)
+			sb_printf(b, "%#llx", (unsigned long long)v);
+		else
+			put_msghdr(d, b, tid, v, c->ret, o);
+		break;
+	case A_PIPEFD_OUT: {
+		int fds[2];
+		if (c->finished && !failed && rec_mem_read(tid, v, fds, sizeof fds) == sizeof fds) {
+			fd_drop(d, pid, fds[0]);
+			fd_drop(d, pid, fds[1]);
+			sb_putc(b, '[');
+			put_fd(d, b, pid, fds[0]);
+			sb_puts(b, ", ");
+			put_fd(d, b, pid, fds[1]);
+			sb_putc(b, ']');
+		} else {
+			sb_printf(b, "%#llx", (unsigned long long)v);
+		}
+		break;
+	}
+	case A_RENAME_FLAGS: xlat_flags(b, xl_rename_flags, v); break;
+	case A_FALLOC_MODE: xlat_flags(b, xl_falloc_mode, v); break;
+	case A_MADV: xlat_val(b, xl_madv, v, "%llu"); break;
+	case A_IOCTL_CMD: xlat_val(b, xl_ioctl_cmd, v, "%#llx"); break;
+	case A_SIGPROCMASK_HOW: xlat_val(b, xl_sigprocmask_how, v, "%llu"); break;
+	case A_FUTEX_OP:
+		xlat_val(b, xl_futex_op, v & FUTEX_CMD_MASK, "%llu");
+		if (v & FUTEX_PRIVATE_FLAG)
+			sb_puts(b, "_PRIVATE");
+		if (v & FUTEX_CLOCK_REALTIME)
+			sb_puts(b, "|FUTEX_CLOCK_REALTIME");
+		break;
+	case A_ARCH_PRCTL: xlat_val(b, xl_arch_prctl, v, "%#llx"); break;
+	case A_PRCTL_OPT: xlat_val(b, xl_prctl_opt, v, "%llu"); break;
+	case A_SOCK_LEVEL: xlat_val(b, xl_sock_level, v, "%llu"); break;
+	case A_SHUT_HOW: xlat_val(b, xl_shut_how, v, "%llu"); break;
+	case A_WAIT_OPTS: xlat_flags(b, xl_wait_opts, v); break;
+	case A_STATX_MASK: xlat_flags(b, xl_statx_mask, v); break;
+	case A_EPOLL_CTL: xlat_val(b, xl_epoll_ctl, v, "%llu"); break;
+	default: sb_printf(b, "%#llx", (unsigned long long)v);
+	}
+}
+
+void rec_decode_entry(struct rec_decoder *d, pid_t tid, pid_t pid,
+		      const struct rec_call *c, struct rec_decoded *o)
+{
+	sb_reset(&o->path);
+	sb_reset(&o->data);
+	sb_reset(&o->text);
+	o->fdkind = NULL;
+	for (int i = 0; i < 6; i++)
+		sb_reset(&o->arg[i]);
+	if (!c->sys)
+		return;
+	for (int i = 0; i < c->sys->nargs; i++)
+		decode_arg(d, tid, pid, c, i, o, 0);
+}
+
+/* Keep the fd cache true after the call. */
+static void track_fds(struct rec_decoder *d, pid_t pid, const struct rec_call *c,
+		      struct rec_decoded *o)
+{
+	const struct rec_sys *s = c->sys;
+	int ok = c->finished && !(c->ret < 0 && c->ret > -4096);
+	if (s->flags & SF_CLOSE)
+		fd_drop(d, pid, (long)(int)c->args[0]);
+	if (!ok)
+		return;
+	if (s->flags & SF_RET_FD) {
+		if (s->family == FAM_OPEN && o->path.len && o->path.s[0] == '/')
+			fd_put(d, pid, c->ret, o->path.s);
+		else
+			fd_drop(d, pid, c->ret);
+	}
+	if (s->flags & SF_DUP2)
+		fd_drop(d, pid, (long)(int)c->args[1]);
+	if (s->flags & SF_EXEC)
+		rec_decoder_forget(d, pid);
+	if (!strcmp(s->name, "fcntl") &&
+	    (c->args[1] == F_DUPFD || c->args[1] == F_DUPFD_CLOEXEC))
+		fd_drop(d, pid, c->ret);
+	if (!strcmp(s->name, "close_range"))
+		rec_decoder_forget(d, pid);
+	if (!strcmp(s->name, "chdir") || !strcmp(s->name, "fchdir")) {
+		struct pcache *p = pc_get(d, pid);
+		free(p->cwd);
+		p->cwd = NULL;
+	}
+	if (s->family == FAM_CONNECT && o->arg[1].len) {
+		/* remember the peer: later calls on this fd show it */
+		const char *desc = fd_desc(d, pid, (long)(int)c->args[0]);
+		if (desc && !strstr(desc, "->")) {
+			struct sb nd;
+			sb_init(&nd);
+			sb_printf(&nd, "%s->%s", desc, o->arg[1].s);
+			fd_put(d, pid, (long)(int)c->args[0], nd.s);
+			sb_free(&nd);
+		}
+	}
+}
+
+void rec_decode_exit(struct rec_decoder *d, pid_t tid, pid_t pid,
+		     const struct rec_call *c, struct rec_decoded *o)
+{
+	sb_reset(&o->text);
+	if (!c->sys) {
+		for (int i = 0; i < 6; i++)
+			sb_printf(&o->text, "%s%#llx", i ? ", " : "", (unsigned long long)c->args[i]);
+		return;
+	}
+	for (int i = 0; i < c->sys->nargs; i++)
+		decode_arg(d, tid, pid, c, i, o, 1);
+	for (int i = 0; i < c->sys->nargs; i++) {
+		if (i)
+			sb_puts(&o->text, ", ");
+		if (o->arg[i].len)
+			sb_add(&o->text, o->arg[i].s, o->arg[i].len);
+		else
+			sb_putc(&o->text, '?');
+	}
+	if (!o->text.s)
+		sb_puts(&o->text, "");
+	track_fds(d, pid, c, o);
+}
+
+void rec_format_ret(struct sb *b, const struct rec_sys *s, int finished, int64_t ret)
+{
+	if (!finished) {
+		sb_puts(b, "?");
+		return;
+	}
+	if (ret < 0 && ret > -4096) {
+		const char *n = fl_errno_name((int)-ret);
+		if (n)
+			sb_printf(b, "-1 %s (%s)", n, strerror((int)-ret));
+		else
+			sb_printf(b, "-1 (errno %lld)", (long long)-ret);
+		return;
+	}
+	if (s && (s->flags & SF_RET_HEX))
+		sb_printf(b, "%#llx", (unsigned long long)ret);
+	else
+		sb_printf(b, "%lld", (long long)ret);
+}

@@ -1,0 +1,301 @@
+/*
+ * record/record.c - `faultline record`: run a program under the tracer and
+ * store every syscall of every process and thread.
+ *
+ * The tracer (tracer.c) reports logical calls; this file numbers them (seq,
+ * in entry order), decodes them (decode.c), takes the call site of each
+ * call that belongs to a fault family (stack.c) and hands rows to store/.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../faultline.h"
+#include "../store/store.h"
+#include "decode.h"
+#include "stack.h"
+#include "tracer.h"
+
+struct recorder {
+	struct store *st;
+	long rec;
+	uint64_t t0;
+	uint64_t seq;
+	uint64_t ncalls;
+	struct rec_decoder *dec;
+	struct rec_stack *stk;
+	int stack_depth;
+	int store_err;
+	struct sb frames;
+};
+
+struct tstate {
+	uint64_t seq;
+	uint64_t site;
+	uint32_t fam_n;
+	struct rec_decoded d;
+};
+
+static struct tstate *tstate(struct rec_thread *t)
+{
+	if (!t->user) {
+		struct tstate *s = xcalloc(1, sizeof *s);
+		rec_decoded_init(&s->d);
+		t->user = s;
+	}
+	return t->user;
+}
+
+static void note_store_error(struct recorder *r, int rc)
+{
+	if (rc < 0 && !r->store_err) {
+		r->store_err = rc;
+		fl_error("cannot write to '%s': %s", store_path(r->st), store_errmsg(r->st));
+	}
+}
+
+static int on_call_entry(void *ctx, struct rec_thread *t, struct rec_call *c)
+{
+	struct recorder *r = ctx;
+	struct tstate *s = tstate(t);
+	s->seq = ++r->seq;
+	if (c->restarted)
+		return 0;
+	rec_decode_entry(r->dec, t->tid, t->pid, c, &s->d);
+	s->site = 0;
+	s->fam_n = 0;
+	if (c->sys && c->sys->family) {
+		s->fam_n = t->fam_count[c->sys->family];
+		if (r->stk && !(c->sys->flags & SF_NOFAULT)) {
+			sb_reset(&r->frames);
+			s->site = rec_stack_site(r->stk, t->pid, t->tid, r->stack_depth, &r->frames);
+			if (s->site && r->frames.len)
+				note_store_error(r, store_site_add(r->st, r->rec, s->site, r->frames.s));
+		}
+	}
+	return 0;
+}
+
+static void on_call_exit(void *ctx, struct rec_thread *t, struct rec_call *c)
+{
+	struct recorder *r = ctx;
+	struct tstate *s = tstate(t);
+	rec_decode_exit(r->dec, t->tid, t->pid, c, &s->d);
+	struct store_call sc = {
+		.rec = r->rec, .seq = s->seq, .tid = t->tid, .pid = t->pid, .nr = c->nr,
+		.args = s->d.text.s ? s->d.text.s : "",
+		.finished = c->finished, .ret = c->ret,
+		.path = s->d.path.len ? s->d.path.s : NULL,
+		.fdkind = s->d.fdkind,
+		.ts = c->t_entry - r->t0,
+		.dur = c->t_exit > c->t_entry ? c->t_exit - c->t_entry : 0,
+		.site = s->site, .fam_n = s->fam_n,
+		.data = s->d.data.s, .datalen = s->d.data.len,
+	};
+	r->ncalls++;
+	note_store_error(r, store_call_add(r->st, &sc));
+}
+
+static void exe_of(pid_t pid, char *buf, size_t n)
+{
+	char link[64];
+	snprintf(link, sizeof link, "/proc/%d/exe", pid);
+	ssize_t k = readlink(link, buf, n - 1);
+	buf[k > 0 ? k : 0] = 0;
+}
+
+static void on_spawn(void *ctx, struct rec_thread *p, struct rec_thread *t, int is_thread)
+{
+	struct recorder *r = ctx;
+	char exe[PATH_MAX];
+	exe_of(p->pid, exe, sizeof exe);
+	struct store_proc sp = {
+		.rec = r->rec, .tid = t->tid, .pid = t->pid, .ptid = p->tid, .ident = t->ident,
+		.exe = exe, .start_ts = fl_now_ns() - r->t0, .is_thread = is_thread,
+	};
+	note_store_error(r, store_proc_add(r->st, &sp));
+}
+
+static void on_gone(void *ctx, struct rec_thread *t, int status)
+{
+	struct recorder *r = ctx;
+	int code = status < 0 ? -1 : WIFEXITED(status) ? WEXITSTATUS(status)
+			    : 128 + WTERMSIG(status);
+	note_store_error(r, store_proc_end(r->st, r->rec, t->tid, fl_now_ns() - r->t0, code));
+	if (t->tid == t->pid) {
+		rec_decoder_forget(r->dec, t->pid);
+		if (r->stk)
+			rec_stack_forget(r->stk, t->pid);
+	}
+	if (t->user) {
+		struct tstate *s = t->user;
+		rec_decoded_free(&s->d);
+		free(s);
+		t->user = NULL;
+	}
+}
+
+static void on_exec(void *ctx, struct rec_thread *t)
+{
+	struct recorder *r = ctx;
+	char exe[PATH_MAX];
+	exe_of(t->pid, exe, sizeof exe);
+	if (r->stk)
+		rec_stack_forget(r->stk, t->pid);
+	note_store_error(r, store_proc_exe(r->st, r->rec, t->pid, exe));
+}
+
+static void on_signal(void *ctx, struct rec_thread *t, int sig)
+{
+	struct recorder *r = ctx;
+	note_store_error(r, store_signal_add(r->st, r->rec, r->seq, t->tid, sig));
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: faultline record [options] -- PROGRAM [ARGS...]\n"
+"\n"
+"Run PROGRAM under ptrace and store every syscall of every process and\n"
+"thread it creates in a SQLite database.  Exits with PROGRAM's status.\n"
+"\n"
+"  -d, --db FILE        database to add the recording to (default %s)\n"
+"  -s, --capture BYTES  bytes of read/write payload kept per call (default 4096;\n"
+"                       0 keeps none; the text preview shows 32)\n"
+"      --stack-depth N  frames kept per call site (default 8; 0: no call sites)\n"
+"  -q, --quiet          no summary line on stderr\n"
+"  -h, --help           this text\n"
+"\n"
+"Then: faultline show / query / analyze / replay on the same --db.\n",
+		FL_DEFAULT_DB);
+}
+
+int cmd_record(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "db", required_argument, 0, 'd' },
+		{ "capture", required_argument, 0, 's' },
+		{ "stack-depth", required_argument, 0, 'S' },
+		{ "quiet", no_argument, 0, 'q' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 }
+	};
+	const char *db = FL_DEFAULT_DB;
+	long capture = 4096, depth = 8;
+	int quiet = 0, c, ret = FL_EXIT_USAGE;
+	struct recorder r;
+	memset(&r, 0, sizeof r);
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+d:s:qh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 's':
+			if (fl_parse_long(optarg, &capture) || capture < 0 || capture > (1 << 24)) {
+				fl_error("--capture wants a byte count from 0 to 16777216, not '%s'", optarg);
+				return FL_EXIT_USAGE;
+			}
+			break;
+		case 'S':
+			if (fl_parse_long(optarg, &depth) || depth < 0 || depth > 64) {
+				fl_error("--stack-depth wants 0 to 64, not '%s'", optarg);
+				return FL_EXIT_USAGE;
+			}
+			break;
+		case 'q': quiet = 1; break;
+		case 'h': usage(stdout); return 0;
+		default:
+			usage(stderr);
+			return FL_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fl_error("no program given: faultline record [options] -- PROGRAM [ARGS...]");
+		return FL_EXIT_USAGE;
+	}
+	char exe[PATH_MAX], cwd[PATH_MAX];
+	int rc = rec_resolve_exe(argv[optind], exe, sizeof exe);
+	if (rc == -ENOENT) {
+		fl_error("cannot run '%s': no such file or command", argv[optind]);
+		return 127;
+	}
+	if (rc < 0) {
+		fl_error("cannot run '%s': permission denied (not executable)", argv[optind]);
+		return 126;
+	}
+	if (!getcwd(cwd, sizeof cwd)) {
+		fl_error("cannot read the working directory: %s", strerror(errno));
+		return FL_EXIT_USAGE;
+	}
+	char err[PATH_MAX + 1024];
+	if (store_open(db, STORE_CREATE, &r.st, err, sizeof err) < 0) {
+		fl_error("%s", err);
+		return FL_EXIT_USAGE;
+	}
+	extern char **environ;
+	struct store_rec sr = {
+		.argv = argv + optind, .exe = exe, .cwd = cwd, .env = environ,
+		.start_ns = fl_wall_ns(), .capture = (int)capture,
+	};
+	if (store_begin(r.st) < 0 || store_names_sync(r.st) < 0 ||
+	    store_rec_new(r.st, &sr, &r.rec) < 0 || store_commit(r.st) < 0 ||
+	    store_begin(r.st) < 0) {
+		fl_error("cannot write to '%s': %s", db, store_errmsg(r.st));
+		goto out;
+	}
+	r.dec = rec_decoder_new((size_t)capture, 32);
+	r.stack_depth = (int)depth;
+	if (depth > 0)
+		r.stk = rec_stack_new();
+	sb_init(&r.frames);
+	r.t0 = fl_now_ns();
+	struct store_proc root = { .rec = r.rec, .ident = "1", .exe = exe };
+
+	static const struct rec_ops ops = {
+		.entry = on_call_entry, .exit = on_call_exit, .spawn = on_spawn,
+		.gone = on_gone, .exec = on_exec, .signal = on_signal,
+	};
+	struct rec_opts o = {
+		.exe = exe, .argv = argv + optind, .mode = REC_MODE_SYSCALL, .quiet_fd = -1,
+	};
+	struct rec_result res;
+	rec_catch_signals();
+	rc = rec_trace(&o, &ops, &r, &res);
+	if (rc < 0) {
+		fl_error("cannot trace '%s': %s", argv[optind], strerror(-rc));
+		goto out;
+	}
+	root.tid = root.pid = res.root_pid;
+	/* the first process's row: written after the fact, it has no creator event */
+	store_proc_add(r.st, &root);
+	store_proc_end(r.st, r.rec, res.root_pid, fl_now_ns() - r.t0, res.exit_code);
+	int complete = !res.interrupted && !r.store_err;
+	if (store_rec_finish(r.st, r.rec, fl_wall_ns(), res.exit_code, complete, r.ncalls) < 0 ||
+	    store_commit(r.st) < 0)
+		note_store_error(&r, -EIO);
+	if (res.interrupted) {
+		fl_error("interrupted: %llu syscalls kept in '%s', recording %ld marked incomplete",
+			 (unsigned long long)r.ncalls, db, r.rec);
+		ret = 130;
+	} else if (r.store_err) {
+		ret = FL_EXIT_USAGE;
+	} else {
+		if (!quiet)
+			fprintf(stderr, "faultline: recorded %llu syscalls of %llu threads into '%s' "
+				"(recording %ld); program exited %d\n",
+				(unsigned long long)r.ncalls, (unsigned long long)res.nthreads, db,
+				r.rec, res.exit_code);
+		ret = res.exit_code;
+	}
+out:
+	store_close(r.st);
+	rec_decoder_free(r.dec);
+	rec_stack_free(r.stk);
+	sb_free(&r.frames);
+	return ret;
+}

@@ -1,0 +1,118 @@
+#define _GNU_SOURCE
+/*
+ * record/show.c - `faultline show`: a recording as strace-like text,
+ * one line per logical syscall:  [pid 123] openat(...) = 3 <0.000012>
+ */
+#include <getopt.h>
+#include <string.h>
+
+#include "../faultline.h"
+#include "../store/store.h"
+#include "decode.h"
+#include "syscalls.h"
+
+struct show {
+	int multi, timing;
+	long tid;
+	struct sb line;
+};
+
+static int show_row(void *arg, const struct store_row *r)
+{
+	struct show *s = arg;
+	if (s->tid && r->tid != s->tid)
+		return 0;
+	sb_reset(&s->line);
+	if (s->multi)
+		sb_printf(&s->line, "[pid %5d] ", r->tid);
+	sb_printf(&s->line, "%s(%s) = ", r->name ? r->name : "?", r->args ? r->args : "");
+	const struct rec_sys *sys = NULL;
+	for (size_t i = 0; r->name && i < rec_systab_len; i++)
+		if (!strcmp(rec_systab[i].name, r->name))
+			sys = &rec_systab[i];
+	rec_format_ret(&s->line, sys, r->finished, r->ret);
+	if (s->timing)
+		sb_printf(&s->line, " <%llu.%06llu>", (unsigned long long)(r->dur / 1000000000),
+			  (unsigned long long)(r->dur / 1000 % 1000000));
+	sb_putc(&s->line, '\n');
+	return fwrite(s->line.s, 1, s->line.len, stdout) != s->line.len;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: faultline show [options]\n"
+"\n"
+"Print a recording as strace-like text, one line per syscall in order.\n"
+"\n"
+"  -d, --db FILE   database (default %s)\n"
+"      --rec N     recording N (default: the latest)\n"
+"  -p, --tid TID   only this thread\n"
+"  -T              show the time spent in each call\n"
+"  -h, --help      this text\n", FL_DEFAULT_DB);
+}
+
+int cmd_show(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "db", required_argument, 0, 'd' },
+		{ "rec", required_argument, 0, 'r' },
+		{ "tid", required_argument, 0, 'p' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 }
+	};
+	const char *db = FL_DEFAULT_DB;
+	long rec = 0;
+	struct show s;
+	int c;
+	memset(&s, 0, sizeof s);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "d:p:Th", lo, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'r':
+			if (fl_parse_long(optarg, &rec) || rec < 1) {
+				fl_error("--rec wants a recording number, not '%s'", optarg);
+				return FL_EXIT_USAGE;
+			}
+			break;
+		case 'p':
+			if (fl_parse_long(optarg, &s.tid) || s.tid < 1) {
+				fl_error("--tid wants a thread id, not '%s'", optarg);
+				return FL_EXIT_USAGE;
+			}
+			break;
+		case 'T': s.timing = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return FL_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fl_error("unexpected argument '%s'", argv[optind]);
+		return FL_EXIT_USAGE;
+	}
+	struct store *st;
+	struct store_rec r;
+	char err[8192];
+	if (store_open(db, STORE_RDONLY, &st, err, sizeof err) < 0) {
+		fl_error("%s", err);
+		return FL_EXIT_USAGE;
+	}
+	if (store_rec_get(st, rec, &r) < 0) {
+		fl_error("%s", store_errmsg(st));
+		store_close(st);
+		return FL_EXIT_USAGE;
+	}
+	s.multi = 1;
+	sb_init(&s.line);
+	int rc = store_each_call(st, r.id, show_row, &s);
+	if (rc < 0)
+		fl_error("%s", store_errmsg(st));
+	if (!r.complete)
+		fprintf(stderr, "faultline show: note: recording %ld is incomplete "
+			"(faultline was interrupted)\n", r.id);
+	sb_free(&s.line);
+	store_rec_free(&r);
+	store_close(st);
+	return rc < 0 ? FL_EXIT_USAGE : 0;
+}

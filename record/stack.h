@@ -1,0 +1,35 @@
+/*
+ * record/stack.h - call sites of traced syscalls.
+ *
+ * A call site is the chain of return addresses of a thread that is stopped
+ * in a syscall, each written as "module+0xoffset" so that it survives ASLR
+ * and reruns.  Its 64-bit hash is the site id analyze groups fault points by;
+ * the frames are kept as text and symbolised ("func (file.c:12)") only when
+ * a person reads them, using the module's debug info where present.
+ */
+#ifndef REC_STACK_H
+#define REC_STACK_H
+
+#include <stdint.h>
+#include <sys/types.h>
+#include "../faultline.h"
+
+struct rec_stack;
+
+struct rec_stack *rec_stack_new(void);
+void rec_stack_free(struct rec_stack *st);
+/* The address space of pid changed (exec) or is gone (exit): drop caches. */
+void rec_stack_forget(struct rec_stack *st, pid_t pid);
+
+/* Unwind thread tid of process pid, which is in a ptrace syscall-stop, up
+ * to max_frames.  Appends the frames to *frames, one "module+0xoff" per
+ * line, innermost first.  Returns the site hash (never 0) computed over
+ * the frames, or 0 if nothing could be unwound. */
+uint64_t rec_stack_site(struct rec_stack *st, pid_t pid, pid_t tid,
+			int max_frames, struct sb *frames);
+
+/* Symbolise one "module+0xoff" frame: appends "func+0x12 (file.c:34)" or
+ * "module+0xoff" when the module has no symbols.  Returns 0 or -errno. */
+int rec_stack_symbolize(const char *frame, struct sb *out);
+
+#endif

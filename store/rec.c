@@ -1,0 +1,270 @@
+/*
+ * store/rec.c - writing recordings: the rec, proc, call, site and sig rows,
+ * and reading a recording's header back for replay.
+ *
+ * argv is stored as a JSON array (readable in the stock CLI); env as a
+ * zstd-compressed JSON array (fl_data(env) shows it).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_int.h"
+
+static void json_array(struct sb *b, char **v)
+{
+	sb_putc(b, '[');
+	for (int i = 0; v && v[i]; i++) {
+		if (i)
+			sb_putc(b, ',');
+		sb_json_str(b, v[i]);
+	}
+	sb_putc(b, ']');
+}
+
+int store_rec_new(struct store *st, const struct store_rec *r, long *id)
+{
+	struct sb argv, env;
+	void *packed = NULL;
+	size_t plen = 0;
+	sb_init(&argv);
+	sb_init(&env);
+	json_array(&argv, r->argv);
+	json_array(&env, r->env);
+	int rc = store_pack(env.s, env.len, &packed, &plen);
+	if (rc == 0)
+		rc = store_prep(st, &st->stmt[S_REC_NEW],
+				"INSERT INTO rec(argv, exe, cwd, env, start_ns, capture, version,"
+				" snapshot, complete) VALUES(?,?,?,?,?,?,?,?,0)");
+	if (rc == 0) {
+		sqlite3_stmt *s = st->stmt[S_REC_NEW];
+		sqlite3_bind_text(s, 1, argv.s, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 2, r->exe, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 3, r->cwd, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_blob(s, 4, packed, (int)plen, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(s, 5, (sqlite3_int64)r->start_ns);
+		sqlite3_bind_int(s, 6, r->capture);
+		sqlite3_bind_text(s, 7, FL_VERSION, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 8, r->has_snapshot);
+		rc = store_step_done(st, s);
+		*id = (long)sqlite3_last_insert_rowid(st->db);
+	}
+	free(packed);
+	sb_free(&argv);
+	sb_free(&env);
+	return rc;
+}
+
+int store_rec_finish(struct store *st, long id, uint64_t end_ns, int exit_code,
+		     int complete, uint64_t ncalls)
+{
+	int rc = store_prep(st, &st->stmt[S_REC_FIN],
+			    "UPDATE rec SET end_ns=?, exit_code=?, complete=?, ncalls=? WHERE id=?");
+	if (rc)
+		return rc;
+	sqlite3_stmt *s = st->stmt[S_REC_FIN];
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)end_ns);
+	sqlite3_bind_int(s, 2, exit_code);
+	sqlite3_bind_int(s, 3, complete);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)ncalls);
+	sqlite3_bind_int64(s, 5, id);
+	return store_step_done(st, s);
+}
+
+static char **json_to_vec(struct store *st, const char *json, size_t len)
+{
+	sqlite3_stmt *s = NULL;
+	char **v = xcalloc(1, sizeof *v);
+	size_t n = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT value FROM json_each(?)", -1, &s, NULL) != SQLITE_OK)
+		return v;
+	sqlite3_bind_text(s, 1, json, (int)len, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		v = xrealloc(v, (n + 2) * sizeof *v);
+		v[n++] = xstrdup((const char *)sqlite3_column_text(s, 0));
+		v[n] = NULL;
+	}
+	sqlite3_finalize(s);
+	return v;
+}
+
+int store_rec_get(struct store *st, long id, struct store_rec *r)
+{
+	sqlite3_stmt *s = NULL;
+	memset(r, 0, sizeof *r);
+	const char *sql = id ? "SELECT id, argv, exe, cwd, env, start_ns, end_ns, exit_code,"
+			       " complete, capture, ncalls, snapshot FROM rec WHERE id = ?"
+			     : "SELECT id, argv, exe, cwd, env, start_ns, end_ns, exit_code,"
+			       " complete, capture, ncalls, snapshot FROM rec ORDER BY id DESC LIMIT 1";
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(st->err, sizeof st->err, "%s", sqlite3_errmsg(st->db));
+		return -EIO;
+	}
+	if (id)
+		sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		if (id)
+			snprintf(st->err, sizeof st->err, "no recording %ld in '%s'", id, st->path);
+		else
+			snprintf(st->err, sizeof st->err, "no recording in '%s'", st->path);
+		sqlite3_finalize(s);
+		return -ENOENT;
+	}
+	r->id = (long)sqlite3_column_int64(s, 0);
+	r->argv = json_to_vec(st, (const char *)sqlite3_column_text(s, 1),
+			      (size_t)sqlite3_column_bytes(s, 1));
+	r->exe = xstrdup((const char *)sqlite3_column_text(s, 2));
+	r->cwd = xstrdup((const char *)sqlite3_column_text(s, 3));
+	void *env = NULL;
+	size_t envlen = 0;
+	if (store_unpack(sqlite3_column_blob(s, 4), (size_t)sqlite3_column_bytes(s, 4),
+			 &env, &envlen) == 0) {
+		r->env = json_to_vec(st, env, envlen);
+		free(env);
+	} else {
+		r->env = xcalloc(1, sizeof *r->env);
+	}
+	r->start_ns = (uint64_t)sqlite3_column_int64(s, 5);
+	r->end_ns = (uint64_t)sqlite3_column_int64(s, 6);
+	r->exit_code = sqlite3_column_int(s, 7);
+	r->complete = sqlite3_column_int(s, 8);
+	r->capture = sqlite3_column_int(s, 9);
+	r->ncalls = (uint64_t)sqlite3_column_int64(s, 10);
+	r->has_snapshot = sqlite3_column_int(s, 11);
+	sqlite3_finalize(s);
+	return 0;
+}
+
+static void free_vec(char **v)
+{
+	for (int i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+void store_rec_free(struct store_rec *r)
+{
+	free_vec(r->argv);
+	free_vec(r->env);
+	free(r->exe);
+	free(r->cwd);
+	memset(r, 0, sizeof *r);
+}
+
+int store_proc_add(struct store *st, const struct store_proc *p)
+{
+	int rc = store_prep(st, &st->stmt[S_PROC_ADD],
+			    "INSERT INTO proc(rec, tid, pid, ptid, ident, exe, is_thread, start_ts)"
+			    " VALUES(?,?,?,?,?,?,?,?)");
+	if (rc)
+		return rc;
+	sqlite3_stmt *s = st->stmt[S_PROC_ADD];
+	sqlite3_bind_int64(s, 1, p->rec);
+	sqlite3_bind_int(s, 2, p->tid);
+	sqlite3_bind_int(s, 3, p->pid);
+	sqlite3_bind_int(s, 4, p->ptid);
+	sqlite3_bind_text(s, 5, p->ident, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 6, p->exe, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 7, p->is_thread);
+	sqlite3_bind_int64(s, 8, (sqlite3_int64)p->start_ts);
+	return store_step_done(st, s);
+}
+
+int store_proc_exe(struct store *st, long rec, int pid, const char *exe)
+{
+	int rc = store_prep(st, &st->stmt[S_PROC_EXE],
+			    "UPDATE proc SET exe=? WHERE rec=? AND pid=? AND end_ts IS NULL");
+	if (rc)
+		return rc;
+	sqlite3_stmt *s = st->stmt[S_PROC_EXE];
+	sqlite3_bind_text(s, 1, exe, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, rec);
+	sqlite3_bind_int(s, 3, pid);
+	return store_step_done(st, s);
+}
+
+int store_proc_end(struct store *st, long rec, int tid, uint64_t end_ts, int exit_code)
+{
+	int rc = store_prep(st, &st->stmt[S_PROC_END],
+			    "UPDATE proc SET end_ts=?, exit_code=? WHERE rec=? AND tid=?"
+			    " AND end_ts IS NULL");
+	if (rc)
+		return rc;
+	sqlite3_stmt *s = st->stmt[S_PROC_END];
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)end_ts);
+	if (exit_code >= 0)
+		sqlite3_bind_int(s, 2, exit_code);
+	else
+		sqlite3_bind_null(s, 2);
+	sqlite3_bind_int64(s, 3, rec);
+	sqlite3_bind_int(s, 4, tid);
+	return store_step_done(st, s);
+}
+
+int store_call_add(struct store *st, const struct store_call *c)
+{
+	int rc = store_prep(st, &st->stmt[S_CALL],
+			    "INSERT OR REPLACE INTO call(rec, seq, tid, pid, nr, args, ret, err, path,"
+			    " fdkind, ts, dur, site, fam_n, data) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	if (rc)
+		return rc;
+	sqlite3_stmt *s = st->stmt[S_CALL];
+	sqlite3_bind_int64(s, 1, c->rec);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)c->seq);
+	sqlite3_bind_int(s, 3, c->tid);
+	if (c->pid != c->tid)
+		sqlite3_bind_int(s, 4, c->pid);
+	else
+		sqlite3_bind_int(s, 4, c->pid);
+	sqlite3_bind_int64(s, 5, c->nr);
+	sqlite3_bind_text(s, 6, c->args, -1, SQLITE_STATIC);
+	if (c->finished) {
+		sqlite3_bind_int64(s, 7, c->ret);
+		if (c->ret < 0 && c->ret > -4096)
+			sqlite3_bind_int(s, 8, (int)-c->ret);
+	}
+	if (c->path)
+		sqlite3_bind_text(s, 9, c->path, -1, SQLITE_STATIC);
+	if (c->fdkind)
+		sqlite3_bind_text(s, 10, c->fdkind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 11, (sqlite3_int64)c->ts);
+	sqlite3_bind_int64(s, 12, (sqlite3_int64)c->dur);
+	if (c->site)
+		sqlite3_bind_int64(s, 13, (sqlite3_int64)c->site);
+	if (c->fam_n)
+		sqlite3_bind_int64(s, 14, c->fam_n);
+	void *packed = NULL;
+	size_t plen = 0;
+	if (c->datalen && store_pack(c->data, c->datalen, &packed, &plen) == 0)
+		sqlite3_bind_blob(s, 15, packed, (int)plen, free);
+	rc = store_step_done(st, s);
+	return rc ? rc : store_tick(st);
+}
+
+int store_site_add(struct store *st, long rec, uint64_t site, const char *frames)
+{
+	int rc = store_prep(st, &st->stmt[S_SITE], "INSERT OR IGNORE INTO site VALUES(?,?,?)");
+	if (rc)
+		return rc;
+	sqlite3_stmt *s = st->stmt[S_SITE];
+	sqlite3_bind_int64(s, 1, rec);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)site);
+	sqlite3_bind_text(s, 3, frames, -1, SQLITE_STATIC);
+	return store_step_done(st, s);
+}
+
+int store_signal_add(struct store *st, long rec, uint64_t seq, int tid, int sig)
+{
+	int rc = store_prep(st, &st->stmt[S_SIG], "INSERT INTO sig VALUES(?,?,?,?)");
+	if (rc)
+		return rc;
+	sqlite3_stmt *s = st->stmt[S_SIG];
+	sqlite3_bind_int64(s, 1, rec);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)seq);
+	sqlite3_bind_int(s, 3, tid);
+	sqlite3_bind_int(s, 4, sig);
+	return store_step_done(st, s);
+}

@@ -1,0 +1,282 @@
+/*
+ * store/store.c - opening, validating and writing the database.
+ *
+ * Open: a new or empty file gets the schema and a meta row
+ * (application = 'faultline', schema_version).  An existing file must be a
+ * SQLite database whose meta says it is ours and not newer than we are;
+ * anything else is refused with one line naming the problem, and the file
+ * is left untouched.
+ *
+ * Writing: WAL journal, synchronous=NORMAL.  A writer holds one open
+ * transaction; store_tick() commits and reopens it every STORE_BATCH rows
+ * or 500 ms, store_close() commits the rest.  A SIGKILL loses at most the
+ * open batch; the file stays valid (SQLite's journal).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../record/syscalls.h"
+#include "store.h"
+#include "store_int.h"
+
+extern const char store_schema_sql[];
+
+static int fail(struct store *st, int rc)
+{
+	snprintf(st->err, sizeof st->err, "%s", sqlite3_errmsg(st->db));
+	return rc == SQLITE_NOMEM ? -ENOMEM : -EIO;
+}
+
+int store_prep(struct store *st, sqlite3_stmt **slot, const char *sql)
+{
+	if (*slot) {
+		sqlite3_reset(*slot);
+		sqlite3_clear_bindings(*slot);
+		return 0;
+	}
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, slot, NULL);
+	return rc == SQLITE_OK ? 0 : fail(st, rc);
+}
+
+int store_exec(struct store *st, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(st->db, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		snprintf(st->err, sizeof st->err, "%s", msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		return -EIO;
+	}
+	return 0;
+}
+
+int store_step_done(struct store *st, sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return fail(st, rc);
+	return 0;
+}
+
+const char *store_path(const struct store *st)
+{
+	return st->path;
+}
+
+const char *store_errmsg(struct store *st)
+{
+	return st->err;
+}
+
+static int meta_get(struct store *st, const char *key, char *out, size_t n)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = ?", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *v = sqlite3_column_text(s, 0);
+		snprintf(out, n, "%s", v ? (const char *)v : "");
+		rc = SQLITE_OK;
+	} else if (rc == SQLITE_DONE) {
+		rc = SQLITE_NOTFOUND;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* Is this file ours?  0 yes, 1 empty (needs schema), <0 no (err set). */
+static int check_file(struct store *st)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sqlite_master", -1, &s, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(st->err, sizeof st->err, "'%s' is not a faultline database (%s)",
+			 st->path, sqlite3_errmsg(st->db));
+		return -EINVAL;
+	}
+	rc = sqlite3_step(s);
+	long n = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW) {
+		snprintf(st->err, sizeof st->err, "'%s' is not a faultline database (%s)",
+			 st->path, sqlite3_errstr(rc));
+		return -EINVAL;
+	}
+	if (n == 0)
+		return 1;
+	char app[64] = "", ver[32] = "";
+	if (meta_get(st, "application", app, sizeof app) != SQLITE_OK || strcmp(app, "faultline")) {
+		snprintf(st->err, sizeof st->err,
+			 "'%s' is a SQLite database but not faultline's (no faultline meta table)",
+			 st->path);
+		return -EINVAL;
+	}
+	meta_get(st, "schema_version", ver, sizeof ver);
+	if (atoi(ver) > STORE_SCHEMA_VERSION) {
+		snprintf(st->err, sizeof st->err,
+			 "'%s' has schema version %s, newer than this faultline (%d)",
+			 st->path, ver, STORE_SCHEMA_VERSION);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int store_open(const char *path, int mode, struct store **out, char *err, size_t errlen)
+{
+	struct store *st = xcalloc(1, sizeof *st);
+	int rc = 0;
+	struct stat sb;
+
+	*out = NULL;
+	snprintf(st->path, sizeof st->path, "%s", path);
+	int exists = stat(path, &sb) == 0;
+	if (!exists && mode != STORE_CREATE) {
+		snprintf(st->err, sizeof st->err, "cannot open '%s': no such file", path);
+		rc = -ENOENT;
+		goto out;
+	}
+	if (exists && S_ISDIR(sb.st_mode)) {
+		snprintf(st->err, sizeof st->err, "cannot open '%s': is a directory", path);
+		rc = -EISDIR;
+		goto out;
+	}
+	int flags = mode == STORE_RDONLY ? SQLITE_OPEN_READONLY
+		  : SQLITE_OPEN_READWRITE | (mode == STORE_CREATE ? SQLITE_OPEN_CREATE : 0);
+	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+		snprintf(st->err, sizeof st->err, "cannot open '%s': %s", path,
+			 st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		rc = -EIO;
+		goto out;
+	}
+	sqlite3_busy_timeout(st->db, 10000);
+	sqlite3_extended_result_codes(st->db, 1);
+	rc = check_file(st);
+	if (rc < 0)
+		goto out;
+	if (rc == 1 && mode == STORE_RDONLY) {
+		snprintf(st->err, sizeof st->err, "'%s' is empty: no recording yet", path);
+		rc = -ENOENT;
+		goto out;
+	}
+	if (mode != STORE_RDONLY) {
+		/* WAL needs the directory writable; fall back quietly. */
+		store_exec(st, "PRAGMA journal_mode=WAL");
+		store_exec(st, "PRAGMA synchronous=NORMAL");
+	}
+	if (rc == 1 || mode != STORE_RDONLY) {
+		char sql[128];
+		if (store_exec(st, "BEGIN IMMEDIATE") < 0 || store_exec(st, store_schema_sql) < 0) {
+			rc = -EIO;
+			goto out;
+		}
+		snprintf(sql, sizeof sql,
+			 "INSERT OR IGNORE INTO meta VALUES('application','faultline');"
+			 "INSERT OR IGNORE INTO meta VALUES('schema_version','%d');",
+			 STORE_SCHEMA_VERSION);
+		if (store_exec(st, sql) < 0 || store_exec(st, "COMMIT") < 0) {
+			rc = -EIO;
+			goto out;
+		}
+	}
+	store_register_functions(st->db);
+	rc = 0;
+out:
+	if (rc < 0) {
+		snprintf(err, errlen, "%s", st->err);
+		if (st->db)
+			sqlite3_close_v2(st->db);
+		free(st);
+		return rc;
+	}
+	*out = st;
+	return 0;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	if (st->in_txn)
+		store_commit(st);
+	for (size_t i = 0; i < sizeof st->stmt / sizeof st->stmt[0]; i++)
+		sqlite3_finalize(st->stmt[i]);
+	sqlite3_close_v2(st->db);
+	free(st);
+}
+
+int store_begin(struct store *st)
+{
+	if (st->in_txn)
+		return 0;
+	int rc = store_exec(st, "BEGIN IMMEDIATE");
+	if (rc == 0) {
+		st->in_txn = 1;
+		st->batch = 0;
+		st->batch_t = fl_now_ns();
+	}
+	return rc;
+}
+
+int store_commit(struct store *st)
+{
+	if (!st->in_txn)
+		return 0;
+	st->in_txn = 0;
+	return store_exec(st, "COMMIT");
+}
+
+int store_tick(struct store *st)
+{
+	if (!st->in_txn)
+		return store_begin(st);
+	if (++st->batch < STORE_BATCH && (st->batch & 255))
+		return 0;
+	if (st->batch < STORE_BATCH && fl_now_ns() - st->batch_t < 500000000ull)
+		return 0;
+	int rc = store_commit(st);
+	return rc < 0 ? rc : store_begin(st);
+}
+
+int store_names_sync(struct store *st)
+{
+	char tmp[64];
+	rec_sys_init();
+	int rc = store_prep(st, &st->stmt[S_SYSNAME],
+			    "INSERT OR REPLACE INTO sysname VALUES(?,?,?)");
+	for (long nr = 0; rc == 0 && nr < 1024; nr++) {
+		const struct rec_sys *s = rec_sys_by_nr(nr);
+		const char *name = rec_sys_name(nr, tmp, sizeof tmp);
+		if (!s && !strncmp(name, "syscall_", 8))
+			continue;
+		sqlite3_reset(st->stmt[S_SYSNAME]);
+		sqlite3_bind_int64(st->stmt[S_SYSNAME], 1, nr);
+		sqlite3_bind_text(st->stmt[S_SYSNAME], 2, name, -1, SQLITE_TRANSIENT);
+		if (s && s->family)
+			sqlite3_bind_text(st->stmt[S_SYSNAME], 3, rec_families[s->family].name, -1,
+					  SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st->stmt[S_SYSNAME], 3);
+		rc = store_step_done(st, st->stmt[S_SYSNAME]);
+	}
+	if (rc == 0)
+		rc = store_prep(st, &st->stmt[S_ERRNAME],
+				"INSERT OR REPLACE INTO errname VALUES(?,?)");
+	for (int e = 1; rc == 0 && e < 4096; e++) {
+		const char *n = fl_errno_name(e);
+		if (!n)
+			continue;
+		sqlite3_reset(st->stmt[S_ERRNAME]);
+		sqlite3_bind_int(st->stmt[S_ERRNAME], 1, e);
+		sqlite3_bind_text(st->stmt[S_ERRNAME], 2, n, -1, SQLITE_STATIC);
+		rc = store_step_done(st, st->stmt[S_ERRNAME]);
+	}
+	return rc;
+}

@@ -1,0 +1,119 @@
+/*
+ * store/store.h - the database.  store/ is the only code that speaks SQL.
+ *
+ * One SQLite file holds any number of recordings, the fault points analyze
+ * derived from them, and the runs of replay sweeps.  The schema is in
+ * store/schema.c and documented in docs/SCHEMA.md; its version is the
+ * `schema_version` row of the `meta` table.  Writers batch rows in
+ * transactions (store_tick commits every STORE_BATCH rows or half second),
+ * so a killed faultline loses at most the last batch, never the file.
+ */
+#ifndef STORE_H
+#define STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "../faultline.h"
+
+#define STORE_SCHEMA_VERSION 1
+#define STORE_BATCH 8192
+
+struct store;
+
+enum { STORE_RDONLY = 0, STORE_WRITE = 1, STORE_CREATE = 3 };
+
+/* Open path.  On failure returns -errno-like code and writes a one-line
+ * reason into err ("not a faultline database", ...). */
+int store_open(const char *path, int mode, struct store **out, char *err, size_t errlen);
+/* Commits what is pending and closes.  NULL is fine. */
+void store_close(struct store *st);
+const char *store_path(const struct store *st);
+const char *store_errmsg(struct store *st);
+
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+/* Commit and begin again when the batch is full or old. */
+int store_tick(struct store *st);
+
+/* ---- recordings ---- */
+struct store_rec {
+	long id;
+	char **argv;           /* NULL-terminated */
+	char *exe, *cwd;
+	char **env;            /* NULL-terminated */
+	uint64_t start_ns, end_ns;
+	int exit_code;         /* shell style: code or 128+signal */
+	int complete;          /* 0: interrupted, the tail may be missing */
+	int capture;
+	uint64_t ncalls;
+	int has_snapshot;
+};
+int store_rec_new(struct store *st, const struct store_rec *r, long *id);
+int store_rec_finish(struct store *st, long id, uint64_t end_ns, int exit_code,
+		     int complete, uint64_t ncalls);
+/* id 0 = the latest.  Fills *r (free with store_rec_free).  -ENOENT if
+ * there is no such recording. */
+int store_rec_get(struct store *st, long id, struct store_rec *r);
+void store_rec_free(struct store_rec *r);
+
+/* ---- processes and threads ---- */
+struct store_proc {
+	long rec;
+	int tid, pid, ptid;
+	const char *ident;     /* creation path "1.2" */
+	const char *exe;
+	uint64_t start_ts;
+	int is_thread;
+};
+int store_proc_add(struct store *st, const struct store_proc *p);
+int store_proc_exe(struct store *st, long rec, int pid, const char *exe);
+int store_proc_end(struct store *st, long rec, int tid, uint64_t end_ts, int exit_code);
+
+/* ---- syscalls ---- */
+struct store_call {
+	long rec;
+	uint64_t seq;
+	int tid, pid;
+	long nr;
+	const char *args;
+	int finished;          /* 0: ret is NULL (the thread died in the call) */
+	int64_t ret;
+	const char *path;      /* the call's target: a path or an fd's file */
+	const char *fdkind;    /* file tty pipe socket dev other, or NULL */
+	uint64_t ts, dur;      /* ns since the recording started */
+	uint64_t site;         /* call-site hash, 0 if none */
+	uint32_t fam_n;        /* nth call of its fault family in this thread */
+	const void *data;      /* captured payload */
+	size_t datalen;
+};
+int store_call_add(struct store *st, const struct store_call *c);
+int store_site_add(struct store *st, long rec, uint64_t site, const char *frames);
+int store_signal_add(struct store *st, long rec, uint64_t seq, int tid, int sig);
+/* Fill the sysname and errname lookup tables (idempotent). */
+int store_names_sync(struct store *st);
+
+/* ---- reading ---- */
+/* Iterate a recording's calls in seq order; cb returns non-zero to stop. */
+struct store_row {
+	uint64_t seq;
+	int tid, pid;
+	const char *name, *args, *errname, *path, *fdkind;
+	int finished;
+	int64_t ret;
+	uint64_t ts, dur;
+};
+int store_each_call(struct store *st, long rec, int (*cb)(void *, const struct store_row *),
+		    void *arg);
+/* Run user SQL and print each row to out ("list" mode: a|b|c, or JSON
+ * lines when json is set).  Errors go to store_errmsg(). */
+int store_query_print(struct store *st, const char *sql, FILE *out, int header, int json);
+
+/* SQL functions: fl_data(blob) decompresses a payload, fl_errno(n) names
+ * an errno.  Registered on every connection; also built as a loadable
+ * extension (store/ext.c). */
+int store_register_functions(void *sqlite3_db);
+/* zstd-compress when it pays off; *out is malloc'd. */
+int store_pack(const void *in, size_t n, void **out, size_t *outn);
+int store_unpack(const void *in, size_t n, void **out, size_t *outn);
+
+#endif

@@ -281,7 +281,10 @@ static int regs_set_arg2(pid_t tid, uint64_t val)
 
 static void resume(struct rec_tracer *tr, struct rec_thread *t, int sig)
 {
-	int req = tr->o->mode == REC_MODE_SYSCALL ? PTRACE_SYSCALL : PTRACE_CONT;
+	/* In seccomp mode a traced call also stops at its exit (PTRACE_SYSCALL
+	 * from the seccomp stop), so restarts are seen and never counted
+	 * twice; everything else runs untraced (PTRACE_CONT). */
+	int req = tr->o->mode == REC_MODE_SYSCALL || t->in_call ? PTRACE_SYSCALL : PTRACE_CONT;
 	/* ESRCH: it died meanwhile (SIGKILL); its exit status follows. */
 	ptrace(req, t->tid, 0, (void *)(long)sig);
 }
@@ -380,13 +383,6 @@ static void on_entry(struct rec_tracer *tr, struct rec_thread *t,
 	int act = tr->ops->entry ? tr->ops->entry(tr->ctx, t, &t->call) : 0;
 	if (act)
 		apply_action(t, act);
-	if (tr->o->mode == REC_MODE_SECCOMP) {
-		/* no exit stop in this mode: the call is done as far as we see */
-		t->in_call = 0;
-		t->call.finished = 1;
-		t->call.t_exit = t->call.t_entry;
-		report_exit(tr, t, &t->call);
-	}
 }
 
 static void on_exit_stop(struct rec_tracer *tr, struct rec_thread *t, int64_t ret)

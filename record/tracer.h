@@ -11,7 +11,7 @@
  *  - REC_MODE_SYSCALL: every syscall stops at entry and exit (recording).
  *  - REC_MODE_SECCOMP: the child installs a seccomp filter (from the
  *    caller's child_setup hook) that returns SECCOMP_RET_TRACE only for the
- *    syscalls of interest; the engine sees their entries only, and every
+ *    syscalls of interest; the engine sees only their entries and exits; every
  *    other syscall runs at native speed (replay).
  *
  * Logical calls: an exit with -ERESTART* is not reported; the restarted

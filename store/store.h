@@ -116,4 +116,51 @@ int store_register_functions(void *sqlite3_db);
 int store_pack(const void *in, size_t n, void **out, size_t *outn);
 int store_unpack(const void *in, size_t n, void **out, size_t *outn);
 
+
+/* ---- fault points (analyze) ---- */
+struct store_fcall {          /* one call that belongs to a fault family */
+	uint64_t seq;
+	int tid;
+	const char *ident;        /* the thread's creation path */
+	const char *name;         /* syscall */
+	const char *family;
+	uint32_t nth;             /* nth call of the family in that thread */
+	uint64_t site;
+	const char *path, *fdkind, *args;
+	int64_t ret;
+};
+int store_each_fault_call(struct store *st, long rec,
+			  int (*cb)(void *, const struct store_fcall *), void *arg);
+struct store_point {
+	long rec, id;
+	const char *family, *ident, *name, *path, *fdkind, *errnos;
+	uint32_t nth;
+	uint64_t seq, site;
+};
+int store_point_add(struct store *st, const struct store_point *p);
+/* The frames of a call site ("module+0xoff" lines) into *out. */
+int store_site_frames(struct store *st, long rec, uint64_t site, struct sb *out);
+
+/* ---- sweeps and runs (replay) ---- */
+struct store_sweep {
+	long id, rec;
+	const char *kind;         /* "replay" */
+	uint64_t seed;
+	const char *setup, *check, *options;
+	unsigned timeout_ms;
+};
+int store_sweep_new(struct store *st, const struct store_sweep *s, long *id);
+int store_sweep_finish(struct store *st, long id, int complete);
+/* The latest unfinished sweep of rec with these options, or 0. */
+long store_sweep_resumable(struct store *st, long rec, const char *options);
+/* Is (sweep, point, fault) already done? */
+int store_run_done(struct store *st, long sweep, long point, const char *fault);
+struct store_run {
+	long sweep, rec, point;
+	const char *fault, *faults, *outcome, *repro, *output;
+	int fired, exit_code, signal;
+	uint64_t dur_ms, seed;
+};
+int store_run_add(struct store *st, const struct store_run *r);
+
 #endif

@@ -1,0 +1,59 @@
+/*
+ * analyze/ana.h - fault points: what analyze lists and replay arms.
+ *
+ * A fault point is one call of a fault family in the recording, named by
+ * (thread, family, nth): the nth call of that family made by that thread,
+ * where a thread is named by its creation path ("1" the first process,
+ * "1.2" the second thread or child it created, ...).  Unlike a global
+ * sequence number this survives reruns of a threaded program: each thread's
+ * own order of calls is deterministic even when the interleaving of threads
+ * is not.  Point ids (1, 2, ...) number the points of a recording in the
+ * order they were entered; they are the same for every filter.
+ */
+#ifndef ANA_H
+#define ANA_H
+
+#include <stdint.h>
+#include "../store/store.h"
+
+struct ana_point {
+	long id;
+	int family;               /* enum rec_family */
+	char *ident;
+	uint32_t nth;
+	uint64_t seq, site;
+	char *name, *path, *fdkind, *args;
+	int64_t ret;              /* what the call returned when recorded */
+	const char *errnos;       /* the family's realistic errnos, default first */
+	int std_stream;           /* a write/read on a tty or on fd 0/1/2 */
+};
+
+struct ana_filter {
+	uint64_t families;        /* bit per enum rec_family; 0 = all */
+	const char *path_glob;    /* fnmatch() on the target path */
+	const char *fdkinds;      /* "file,socket" ...; NULL = all */
+	int no_std;               /* drop std_stream points */
+	const long *ids;          /* only these point ids */
+	size_t nids;
+};
+
+struct ana_points {
+	struct ana_point *v;
+	size_t n;
+};
+
+/* Enumerate every point of recording rec (and persist them in the point
+ * table, so SQL can join runs to points).  Returns 0 or -errno. */
+int ana_collect(struct store *st, long rec, struct ana_points *out);
+/* Does p pass the filter? */
+int ana_match(const struct ana_filter *f, const struct ana_point *p);
+/* Parse "write,fsync" into a family bit set; -EINVAL names the bad one in
+ * *bad. */
+int ana_parse_families(const char *list, uint64_t *bits, const char **bad);
+void ana_points_free(struct ana_points *p);
+
+#endif
+
+/* A person's name for a call site: the innermost frame outside the C
+ * library, symbolised ("save_file (saver.c:31)").  Cached per site. */
+void ana_site_label(struct store *st, long rec, uint64_t site, struct sb *out);

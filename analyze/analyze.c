@@ -1,0 +1,191 @@
+/*
+ * analyze/analyze.c - `faultline analyze`: list a recording's fault points,
+ * grouped by family, with their target, thread and call site.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../faultline.h"
+#include "../record/syscalls.h"
+#include "ana.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: faultline analyze [options]\n"
+"\n"
+"List the fault points of a recording: every call of a fault family\n"
+"(write, read, open, fsync, close, connect, ...) that could fail in real\n"
+"life, named by thread and nth call of its family in that thread.\n"
+"Points on a terminal or on fd 0/1/2 are marked [std].\n"
+"\n"
+"  -d, --db FILE        database (default %s)\n"
+"      --rec N          recording N (default: the latest)\n"
+"  -f, --family LIST    only these families, e.g. write,fsync\n"
+"  -p, --path GLOB      only calls whose target path matches GLOB\n"
+"      --fdkind LIST    only these fd kinds: file,tty,pipe,socket,dev,other\n"
+"      --no-std         leave out the [std] points\n"
+"      --summary        counts per family only\n"
+"      --families       list the families and their errnos, then exit\n"
+"      --json           one JSON object: {\"points\": [...]}\n"
+"  -h, --help           this text\n", FL_DEFAULT_DB);
+}
+
+static void list_families(void)
+{
+	printf("%-10s %-40s %s\n", "FAMILY", "ERRNOS (default first)", "ABOUT");
+	for (int i = 1; i < FAM__COUNT; i++)
+		printf("%-10s %-40s %s\n", rec_families[i].name, rec_families[i].errnos,
+		       rec_families[i].about);
+}
+
+int cmd_analyze(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "db", required_argument, 0, 'd' },
+		{ "rec", required_argument, 0, 'r' },
+		{ "family", required_argument, 0, 'f' },
+		{ "path", required_argument, 0, 'p' },
+		{ "fdkind", required_argument, 0, 'k' },
+		{ "no-std", no_argument, 0, 'n' },
+		{ "summary", no_argument, 0, 's' },
+		{ "families", no_argument, 0, 'F' },
+		{ "json", no_argument, 0, 'j' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 }
+	};
+	const char *db = FL_DEFAULT_DB, *bad;
+	long rec = 0;
+	int c, json = 0, summary = 0, ret = FL_EXIT_USAGE;
+	struct ana_filter flt;
+	memset(&flt, 0, sizeof flt);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "d:f:p:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'r':
+			if (fl_parse_long(optarg, &rec) || rec < 1) {
+				fl_error("--rec wants a recording number, not '%s'", optarg);
+				return FL_EXIT_USAGE;
+			}
+			break;
+		case 'f':
+			if (ana_parse_families(optarg, &flt.families, &bad) < 0) {
+				fl_error("unknown family '%s' (faultline analyze --families lists them)", bad);
+				return FL_EXIT_USAGE;
+			}
+			break;
+		case 'p': flt.path_glob = optarg; break;
+		case 'k': flt.fdkinds = optarg; break;
+		case 'n': flt.no_std = 1; break;
+		case 's': summary = 1; break;
+		case 'F': list_families(); return 0;
+		case 'j': json = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return FL_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fl_error("unexpected argument '%s'", argv[optind]);
+		return FL_EXIT_USAGE;
+	}
+	struct store *st;
+	struct store_rec r;
+	struct ana_points pts;
+	char err[8192];
+	memset(&pts, 0, sizeof pts);
+	if (store_open(db, STORE_WRITE, &st, err, sizeof err) < 0) {
+		fl_error("%s", err);
+		return FL_EXIT_USAGE;
+	}
+	if (store_rec_get(st, rec, &r) < 0) {
+		fl_error("%s", store_errmsg(st));
+		store_close(st);
+		return FL_EXIT_USAGE;
+	}
+	if (ana_collect(st, r.id, &pts) < 0) {
+		fl_error("cannot read recording %ld: %s", r.id, store_errmsg(st));
+		goto out;
+	}
+	size_t count[FAM__COUNT] = { 0 }, total = 0;
+	for (size_t i = 0; i < pts.n; i++)
+		if (ana_match(&flt, &pts.v[i])) {
+			count[pts.v[i].family]++;
+			total++;
+		}
+	struct sb b;
+	sb_init(&b);
+	if (json) {
+		sb_printf(&b, "{\"rec\": %ld, \"points\": [", r.id);
+		int first = 1;
+		for (size_t i = 0; i < pts.n; i++) {
+			struct ana_point *p = &pts.v[i];
+			if (!ana_match(&flt, p))
+				continue;
+			sb_printf(&b, "%s\n {\"point\": %ld, \"family\": \"%s\", \"syscall\": \"%s\", "
+				  "\"thread\": \"%s\", \"nth\": %u, \"seq\": %llu, \"path\": ",
+				  first ? "" : ",", p->id, rec_families[p->family].name, p->name,
+				  p->ident, p->nth, (unsigned long long)p->seq);
+			first = 0;
+			if (p->path)
+				sb_json_str(&b, p->path);
+			else
+				sb_puts(&b, "null");
+			sb_printf(&b, ", \"fdkind\": %s%s%s, \"std\": %s, \"errnos\": \"%s\", \"site\": ",
+				  p->fdkind ? "\"" : "", p->fdkind ? p->fdkind : "null",
+				  p->fdkind ? "\"" : "", p->std_stream ? "true" : "false", p->errnos);
+			struct sb lab;
+			sb_init(&lab);
+			ana_site_label(st, r.id, p->site, &lab);
+			sb_json_str(&b, lab.s);
+			sb_free(&lab);
+			sb_putc(&b, '}');
+		}
+		sb_printf(&b, "\n], \"total\": %zu}\n", total);
+		fputs(b.s, stdout);
+	} else {
+		printf("recording %ld: %s", r.id, r.exe);
+		for (int i = 1; r.argv[0] && r.argv[i]; i++)
+			printf(" %s", r.argv[i]);
+		printf("\n%zu fault points%s\n", total,
+		       total < pts.n ? " (after filters)" : "");
+		for (int f = 1; f < FAM__COUNT; f++) {
+			if (!count[f])
+				continue;
+			printf("\n%s: %zu point%s; errnos %s\n", rec_families[f].name, count[f],
+			       count[f] == 1 ? "" : "s", rec_families[f].errnos);
+			if (summary)
+				continue;
+			printf("  %6s %-8s %5s %-12s %-40s %s\n", "POINT", "THREAD", "NTH", "SYSCALL",
+			       "TARGET", "CALL SITE");
+			for (size_t i = 0; i < pts.n; i++) {
+				struct ana_point *p = &pts.v[i];
+				if (p->family != f || !ana_match(&flt, p))
+					continue;
+				sb_reset(&b);
+				if (p->path)
+					sb_printf(&b, "%s", p->path);
+				if (p->fdkind && strcmp(p->fdkind, "file"))
+					sb_printf(&b, " (%s)", p->fdkind);
+				if (p->std_stream)
+					sb_puts(&b, " [std]");
+				struct sb lab;
+				sb_init(&lab);
+				ana_site_label(st, r.id, p->site, &lab);
+				printf("  %6ld %-8s %5u %-12s %-40s %s\n", p->id, p->ident, p->nth, p->name,
+				       b.s ? b.s : "", lab.s);
+				sb_free(&lab);
+			}
+		}
+	}
+	sb_free(&b);
+	ret = 0;
+out:
+	ana_points_free(&pts);
+	store_rec_free(&r);
+	store_close(st);
+	return ret;
+}

@@ -1,0 +1,197 @@
+/*
+ * analyze/points.c - enumerating and filtering fault points (see ana.h).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../record/stack.h"
+#include "../record/syscalls.h"
+#include "ana.h"
+
+struct collect {
+	struct ana_points *out;
+	size_t cap;
+};
+
+static int is_std(const struct store_fcall *f)
+{
+	if (f->fdkind && !strcmp(f->fdkind, "tty"))
+		return 1;
+	if (!f->args)
+		return 0;
+	/* fd 0, 1 or 2 as the first argument of a read/write */
+	return (f->args[0] == '0' || f->args[0] == '1' || f->args[0] == '2') &&
+	       (f->args[1] == '<' || f->args[1] == ',');
+}
+
+static int add_point(void *arg, const struct store_fcall *f)
+{
+	struct collect *c = arg;
+	int fam = rec_family_by_name(f->family);
+	if (fam <= 0)
+		return 0;
+	if (c->out->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 256;
+		c->out->v = xrealloc(c->out->v, c->cap * sizeof *c->out->v);
+	}
+	struct ana_point *p = &c->out->v[c->out->n++];
+	memset(p, 0, sizeof *p);
+	p->id = (long)c->out->n;
+	p->family = fam;
+	p->ident = xstrdup(f->ident);
+	p->nth = f->nth;
+	p->seq = f->seq;
+	p->site = f->site;
+	p->name = xstrdup(f->name);
+	p->path = f->path ? xstrdup(f->path) : NULL;
+	p->fdkind = f->fdkind ? xstrdup(f->fdkind) : NULL;
+	p->args = f->args ? xstrdup(f->args) : NULL;
+	p->ret = f->ret;
+	p->errnos = rec_families[fam].errnos;
+	p->std_stream = (fam == FAM_WRITE || fam == FAM_READ) && is_std(f);
+	return 0;
+}
+
+int ana_collect(struct store *st, long rec, struct ana_points *out)
+{
+	struct collect c = { out, 0 };
+	memset(out, 0, sizeof *out);
+	int rc = store_each_fault_call(st, rec, add_point, &c);
+	if (rc < 0)
+		return rc;
+	if ((rc = store_begin(st)) < 0)
+		return rc;
+	for (size_t i = 0; i < out->n && rc == 0; i++) {
+		struct ana_point *p = &out->v[i];
+		struct store_point sp = {
+			.rec = rec, .id = p->id, .family = rec_families[p->family].name,
+			.ident = p->ident, .name = p->name, .path = p->path, .fdkind = p->fdkind,
+			.errnos = p->errnos, .nth = p->nth, .seq = p->seq, .site = p->site,
+		};
+		rc = store_point_add(st, &sp);
+	}
+	int rc2 = store_commit(st);
+	return rc < 0 ? rc : rc2;
+}
+
+int ana_match(const struct ana_filter *f, const struct ana_point *p)
+{
+	if (f->families && !(f->families & (1ull << p->family)))
+		return 0;
+	if (f->no_std && p->std_stream)
+		return 0;
+	if (f->path_glob && (!p->path || fnmatch(f->path_glob, p->path, 0) != 0))
+		return 0;
+	if (f->fdkinds) {
+		if (!p->fdkind)
+			return 0;
+		size_t n = strlen(p->fdkind);
+		const char *s = f->fdkinds;
+		int hit = 0;
+		while (*s && !hit) {
+			const char *e = strchr(s, ',');
+			size_t l = e ? (size_t)(e - s) : strlen(s);
+			hit = l == n && !strncmp(s, p->fdkind, n);
+			s += l + (e ? 1 : 0);
+		}
+		if (!hit)
+			return 0;
+	}
+	if (f->nids) {
+		for (size_t i = 0; i < f->nids; i++)
+			if (f->ids[i] == p->id)
+				return 1;
+		return 0;
+	}
+	return 1;
+}
+
+int ana_parse_families(const char *list, uint64_t *bits, const char **bad)
+{
+	static char badbuf[64];
+	*bits = 0;
+	while (*list) {
+		const char *e = strchr(list, ',');
+		size_t l = e ? (size_t)(e - list) : strlen(list);
+		char name[64];
+		snprintf(name, sizeof name, "%.*s", (int)(l < 63 ? l : 63), list);
+		int fam = rec_family_by_name(name);
+		if (fam <= 0) {
+			snprintf(badbuf, sizeof badbuf, "%s", name);
+			*bad = badbuf;
+			return -EINVAL;
+		}
+		*bits |= 1ull << fam;
+		list += l + (e ? 1 : 0);
+	}
+	return 0;
+}
+
+void ana_points_free(struct ana_points *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->v[i].ident);
+		free(p->v[i].name);
+		free(p->v[i].path);
+		free(p->v[i].fdkind);
+		free(p->v[i].args);
+	}
+	free(p->v);
+	memset(p, 0, sizeof *p);
+}
+
+static int libc_frame(const char *f, size_t n)
+{
+	static const char *skip[] = { "/libc.so", "/libc-", "/ld-linux", "/libpthread", NULL };
+	for (int i = 0; skip[i]; i++) {
+		const char *h = memmem(f, n, skip[i], strlen(skip[i]));
+		if (h)
+			return 1;
+	}
+	return 0;
+}
+
+void ana_site_label(struct store *st, long rec, uint64_t site, struct sb *out)
+{
+	static struct { uint64_t site; long rec; char *label; } cache[256];
+	unsigned slot = (unsigned)(site ^ (site >> 17)) % 256;
+	if (!site) {
+		sb_puts(out, "?");
+		return;
+	}
+	if (cache[slot].label && cache[slot].site == site && cache[slot].rec == rec) {
+		sb_puts(out, cache[slot].label);
+		return;
+	}
+	struct sb frames, lab;
+	sb_init(&frames);
+	sb_init(&lab);
+	if (store_site_frames(st, rec, site, &frames) == 0 && frames.s) {
+		const char *first = frames.s, *pick = NULL;
+		for (const char *f = frames.s; *f;) {
+			const char *e = strchr(f, '\n');
+			size_t n = e ? (size_t)(e - f) : strlen(f);
+			if (!pick && n && !libc_frame(f, n))
+				pick = f;
+			f += n + (e ? 1 : 0);
+		}
+		if (!pick)
+			pick = first;
+		const char *e = strchr(pick, '\n');
+		char one[4200];
+		snprintf(one, sizeof one, "%.*s", (int)(e ? (size_t)(e - pick) : strlen(pick)), pick);
+		rec_stack_symbolize(one, &lab);
+	}
+	if (!lab.len)
+		sb_printf(&lab, "site %016llx", (unsigned long long)site);
+	free(cache[slot].label);
+	cache[slot].site = site;
+	cache[slot].rec = rec;
+	cache[slot].label = xstrdup(lab.s);
+	sb_puts(out, lab.s);
+	sb_free(&frames);
+	sb_free(&lab);
+}

@@ -1,0 +1,91 @@
+/*
+ * replay/rpl.h - faults, their injection, run isolation and outcomes.
+ *
+ * A run re-executes the recorded program under record/'s tracer in
+ * REC_MODE_SECCOMP: a libseccomp filter built from the syscall table makes
+ * only the armed families' calls stop; the entry callback counts each
+ * thread's calls per family and, at the armed (thread, family, nth), asks
+ * the tracer to inject.  Everything else runs at native speed.
+ */
+#ifndef RPL_H
+#define RPL_H
+
+#include <stdint.h>
+#include <sys/types.h>
+#include "../faultline.h"
+#include "../record/tracer.h"
+
+enum rpl_kind {
+	FAULT_ERRNO,     /* fail with an errno (the family default with "default") */
+	FAULT_SHORT,     /* shrink the byte count: a true short read/write */
+	FAULT_DELAY,     /* sleep before the call */
+	FAULT_KILL,      /* SIGKILL the process at the call (crash testing) */
+};
+
+struct rpl_fault {
+	enum rpl_kind kind;
+	int err;             /* FAULT_ERRNO; 0 = the point family's default */
+	unsigned delay_ms;   /* FAULT_DELAY */
+	char spec[32];       /* as the user wrote it, normalised: "EIO", "short" */
+};
+
+/* Parse one SPEC: an errno name (EIO), "default", "eintr", "short",
+ * "delay:MS", "kill".  Returns 0 or -EINVAL. */
+int rpl_fault_parse(const char *s, struct rpl_fault *f);
+/* Can fault f apply to a call of this family (short needs a byte count)? */
+int rpl_fault_applies(const struct rpl_fault *f, int family, const char *syscall);
+
+/* What one run arms. */
+struct rpl_arm {
+	int family;
+	const char *ident;   /* thread creation path */
+	uint32_t nth;
+	struct rpl_fault fault;
+	int err;             /* resolved errno for FAULT_ERRNO */
+	int persist;         /* every later call of the family fails too */
+	uint64_t seed;
+};
+
+/* The injector: rec_ops callbacks plus their state. */
+struct rpl_injector {
+	const struct rpl_arm *arm;
+	int fired;
+	uint64_t fired_seq;  /* calls of the family seen when it fired */
+	char fired_call[64]; /* syscall name it fired on */
+};
+extern const struct rec_ops rpl_inject_ops;
+
+/* Build and load the seccomp filter that traces the families in `fams`
+ * (bit per family).  Runs in the child just before execve. */
+int rpl_seccomp_install(uint64_t fams);
+
+/* Run isolation.  rpl_sandbox_enter() runs in a worker process: a private
+ * mount namespace in which an overlay of `lower` (the recorded cwd, or a
+ * snapshot of it) is mounted on `cwd`, with its writes going to `rundir`;
+ * then chdir(cwd).  When namespaces are not available it copies `lower`
+ * into rundir/copy and changes into that instead (*moved = 1). */
+int rpl_sandbox_enter(const char *lower, const char *cwd, const char *rundir, int *moved);
+/* Run `sh -c cmd` in the current directory with env; output appended to
+ * out_fd.  Returns the shell-style exit code, or -errno. */
+int rpl_shell(const char *cmd, char *const *env, int out_fd, unsigned timeout_ms);
+/* rm -rf */
+int rpl_rmtree(const char *dir);
+
+/* Outcomes, fixed vocabulary. */
+enum rpl_outcome {
+	OUT_CRASH, OUT_HANG, OUT_BROKEN, OUT_SILENT, OUT_HANDLED, OUT_NOT_REACHED,
+	OUT_ERROR, OUT__COUNT
+};
+extern const char *const rpl_outcome_name[OUT__COUNT];
+struct rpl_result {
+	int fired;
+	int timed_out;
+	int exit_code;       /* shell style */
+	int signal;          /* terminating signal of the program, or 0 */
+	int check_ran, check_code;
+	int killed_by_fault; /* the fault was `kill` and it fired */
+};
+enum rpl_outcome rpl_classify(const struct rpl_result *r);
+int rpl_outcome_is_bug(enum rpl_outcome o);
+
+#endif

@@ -1,0 +1,109 @@
+/*
+ * replay/sandbox.c - isolating a run, and running the user's shell commands.
+ *
+ * Isolation: the worker process that owns one run enters a private mount
+ * namespace and mounts an overlay at the recorded working directory: the
+ * lower layer is the directory as it is (or its snapshot), the upper layer
+ * lives in the run's own temporary directory.  The program, --setup and
+ * --check all run inside, see the recorded path, and write only to the
+ * upper layer; the original directory is never modified and runs never see
+ * each other.  The namespace dies with the worker.  Without CAP_SYS_ADMIN
+ * the fallback copies the directory (cp -a) and runs in the copy.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rpl.h"
+
+static int run_argv(char *const argv[], char *const *env, int out_fd, unsigned timeout_ms)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		setpgid(0, 0);
+		int nul = open("/dev/null", O_RDONLY);
+		if (nul >= 0)
+			dup2(nul, 0);
+		if (out_fd >= 0) {
+			dup2(out_fd, 1);
+			dup2(out_fd, 2);
+		}
+		signal(SIGPIPE, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		extern char **environ;
+		execve(argv[0], argv, env ? env : environ);
+		_exit(127);
+	}
+	int status;
+	uint64_t deadline = timeout_ms ? fl_now_ns() + timeout_ms * 1000000ull : 0;
+	for (;;) {
+		pid_t w = waitpid(pid, &status, deadline ? WNOHANG : 0);
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR)
+			return -errno;
+		if (deadline && fl_now_ns() > deadline) {
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			return 128 + SIGKILL;
+		}
+		if (deadline) {
+			struct timespec ts = { 0, 2000000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int rpl_shell(const char *cmd, char *const *env, int out_fd, unsigned timeout_ms)
+{
+	char *argv[] = { "/bin/sh", "-c", (char *)cmd, NULL };
+	return run_argv(argv, env, out_fd, timeout_ms);
+}
+
+int rpl_rmtree(const char *dir)
+{
+	char *argv[] = { "/bin/rm", "-rf", "--", (char *)dir, NULL };
+	return run_argv(argv, NULL, -1, 0) == 0 ? 0 : -EIO;
+}
+
+int rpl_sandbox_enter(const char *lower, const char *cwd, const char *rundir, int *moved)
+{
+	char up[PATH_MAX], work[PATH_MAX], opts[3 * PATH_MAX + 64];
+	*moved = 0;
+	snprintf(up, sizeof up, "%s/upper", rundir);
+	snprintf(work, sizeof work, "%s/work", rundir);
+	if (mkdir(up, 0755) < 0 || mkdir(work, 0755) < 0)
+		return -errno;
+	if (unshare(CLONE_NEWNS) == 0 &&
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0) {
+		snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s", lower, up, work);
+		if (mount("overlay", cwd, "overlay", 0, opts) == 0)
+			return chdir(cwd) < 0 ? -errno : 0;
+	}
+	/* fallback: a private copy, at another path */
+	char copy[PATH_MAX], src[PATH_MAX + 4];
+	snprintf(copy, sizeof copy, "%s/copy", rundir);
+	snprintf(src, sizeof src, "%s/.", lower);
+	if (mkdir(copy, 0755) < 0)
+		return -errno;
+	char *argv[] = { "/bin/cp", "-a", "--", src, copy, NULL };
+	if (run_argv(argv, NULL, -1, 0) != 0)
+		return -EIO;
+	*moved = 1;
+	return chdir(copy) < 0 ? -errno : 0;
+}

@@ -1,0 +1,188 @@
+/*
+ * store/points.c - the rows analyze and replay read and write: fault calls
+ * of a recording, fault points, call-site frames, sweeps and runs.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <string.h>
+
+#include "store_int.h"
+
+static int sqlerr(struct store *st)
+{
+	snprintf(st->err, sizeof st->err, "%s", sqlite3_errmsg(st->db));
+	return -EIO;
+}
+
+static const char *col_text(sqlite3_stmt *s, int i)
+{
+	return (const char *)sqlite3_column_text(s, i);
+}
+
+int store_each_fault_call(struct store *st, long rec,
+			  int (*cb)(void *, const struct store_fcall *), void *arg)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(st->db,
+		"SELECT c.seq, c.tid, p.ident, n.name, n.family, c.fam_n, c.site, c.path,"
+		" c.fdkind, c.args, c.ret"
+		" FROM call c JOIN sysname n ON n.nr = c.nr"
+		" LEFT JOIN proc p ON p.rec = c.rec AND p.tid = c.tid"
+		" WHERE c.rec = ? AND c.fam_n IS NOT NULL AND n.family IS NOT NULL"
+		" ORDER BY c.seq", -1, &s, NULL) != SQLITE_OK)
+		return sqlerr(st);
+	sqlite3_bind_int64(s, 1, rec);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_fcall f = {
+			.seq = (uint64_t)sqlite3_column_int64(s, 0),
+			.tid = sqlite3_column_int(s, 1),
+			.ident = col_text(s, 2) ? col_text(s, 2) : "1",
+			.name = col_text(s, 3), .family = col_text(s, 4),
+			.nth = (uint32_t)sqlite3_column_int64(s, 5),
+			.site = (uint64_t)sqlite3_column_int64(s, 6),
+			.path = col_text(s, 7), .fdkind = col_text(s, 8), .args = col_text(s, 9),
+			.ret = sqlite3_column_int64(s, 10),
+		};
+		if (cb(arg, &f))
+			break;
+	}
+	int bad = rc != SQLITE_ROW && rc != SQLITE_DONE;
+	if (bad)
+		sqlerr(st);
+	sqlite3_finalize(s);
+	return bad ? -EIO : 0;
+}
+
+int store_point_add(struct store *st, const struct store_point *p)
+{
+	int rc = store_prep(st, &st->stmt[S_POINT],
+			    "INSERT OR REPLACE INTO point(rec, id, family, ident, nth, seq, name, site,"
+			    " path, fdkind, errnos) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+	if (rc)
+		return rc;
+	sqlite3_stmt *s = st->stmt[S_POINT];
+	sqlite3_bind_int64(s, 1, p->rec);
+	sqlite3_bind_int64(s, 2, p->id);
+	sqlite3_bind_text(s, 3, p->family, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, p->ident, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, p->nth);
+	sqlite3_bind_int64(s, 6, (sqlite3_int64)p->seq);
+	sqlite3_bind_text(s, 7, p->name, -1, SQLITE_STATIC);
+	if (p->site)
+		sqlite3_bind_int64(s, 8, (sqlite3_int64)p->site);
+	sqlite3_bind_text(s, 9, p->path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 10, p->fdkind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 11, p->errnos, -1, SQLITE_STATIC);
+	return store_step_done(st, s);
+}
+
+int store_site_frames(struct store *st, long rec, uint64_t site, struct sb *out)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(st->db, "SELECT frames FROM site WHERE rec = ? AND id = ?", -1,
+			       &s, NULL) != SQLITE_OK)
+		return sqlerr(st);
+	sqlite3_bind_int64(s, 1, rec);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)site);
+	int rc = -ENOENT;
+	if (sqlite3_step(s) == SQLITE_ROW && col_text(s, 0)) {
+		sb_puts(out, col_text(s, 0));
+		rc = 0;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_sweep_new(struct store *st, const struct store_sweep *w, long *id)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(st->db,
+		"INSERT INTO sweep(rec, kind, started_ns, seed, setup, chk, timeout_ms, options)"
+		" VALUES(?,?,?,?,?,?,?,?)", -1, &s, NULL) != SQLITE_OK)
+		return sqlerr(st);
+	sqlite3_bind_int64(s, 1, w->rec);
+	sqlite3_bind_text(s, 2, w->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)fl_wall_ns());
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)w->seed);
+	sqlite3_bind_text(s, 5, w->setup, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, w->check, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 7, (int)w->timeout_ms);
+	sqlite3_bind_text(s, 8, w->options, -1, SQLITE_STATIC);
+	int rc = store_step_done(st, s);
+	*id = (long)sqlite3_last_insert_rowid(st->db);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_sweep_finish(struct store *st, long id, int complete)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(st->db, "UPDATE sweep SET ended_ns = ?, complete = ? WHERE id = ?",
+			       -1, &s, NULL) != SQLITE_OK)
+		return sqlerr(st);
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)fl_wall_ns());
+	sqlite3_bind_int(s, 2, complete);
+	sqlite3_bind_int64(s, 3, id);
+	int rc = store_step_done(st, s);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+long store_sweep_resumable(struct store *st, long rec, const char *options)
+{
+	sqlite3_stmt *s = NULL;
+	long id = 0;
+	if (sqlite3_prepare_v2(st->db,
+		"SELECT id FROM sweep WHERE rec = ? AND options = ? AND complete = 0"
+		" ORDER BY id DESC LIMIT 1", -1, &s, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(s, 1, rec);
+	sqlite3_bind_text(s, 2, options, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		id = (long)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return id;
+}
+
+int store_run_done(struct store *st, long sweep, long point, const char *fault)
+{
+	sqlite3_stmt *s = NULL;
+	int done = 0;
+	if (sqlite3_prepare_v2(st->db,
+		"SELECT 1 FROM run WHERE sweep = ? AND point = ? AND fault = ?", -1, &s, NULL)
+	    != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(s, 1, sweep);
+	sqlite3_bind_int64(s, 2, point);
+	sqlite3_bind_text(s, 3, fault, -1, SQLITE_STATIC);
+	done = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	return done;
+}
+
+int store_run_add(struct store *st, const struct store_run *r)
+{
+	int rc = store_prep(st, &st->stmt[S_RUN],
+			    "INSERT OR REPLACE INTO run(sweep, rec, point, fault, faults, fired, outcome,"
+			    " exit_code, signal, dur_ms, seed, repro, output)"
+			    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	if (rc)
+		return rc;
+	sqlite3_stmt *s = st->stmt[S_RUN];
+	sqlite3_bind_int64(s, 1, r->sweep);
+	sqlite3_bind_int64(s, 2, r->rec);
+	sqlite3_bind_int64(s, 3, r->point);
+	sqlite3_bind_text(s, 4, r->fault, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, r->faults, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 6, r->fired);
+	sqlite3_bind_text(s, 7, r->outcome, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 8, r->exit_code);
+	if (r->signal)
+		sqlite3_bind_int(s, 9, r->signal);
+	sqlite3_bind_int64(s, 10, (sqlite3_int64)r->dur_ms);
+	sqlite3_bind_int64(s, 11, (sqlite3_int64)r->seed);
+	sqlite3_bind_text(s, 12, r->repro, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 13, r->output, -1, SQLITE_STATIC);
+	return store_step_done(st, s);
+}

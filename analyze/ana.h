@@ -26,6 +26,7 @@ struct ana_point {
 	int64_t ret;              /* what the call returned when recorded */
 	const char *errnos;       /* the family's realistic errnos, default first */
 	int std_stream;           /* a write/read on a tty or on fd 0/1/2 */
+	int loader;               /* made by the dynamic loader before main */
 };
 
 struct ana_filter {
@@ -33,6 +34,7 @@ struct ana_filter {
 	const char *path_glob;    /* fnmatch() on the target path */
 	const char *fdkinds;      /* "file,socket" ...; NULL = all */
 	int no_std;               /* drop std_stream points */
+	int no_loader;            /* drop loader points */
 	const long *ids;          /* only these point ids */
 	size_t nids;
 };

@@ -20,7 +20,9 @@ static void usage(FILE *f)
 "List the fault points of a recording: every call of a fault family\n"
 "(write, read, open, fsync, close, connect, ...) that could fail in real\n"
 "life, named by thread and nth call of its family in that thread.\n"
-"Points on a terminal or on fd 0/1/2 are marked [std].\n"
+"Points on a terminal or on fd 0/1/2 are marked [std]; points the dynamic\n"
+"loader makes before main are marked [ld.so] (replay skips them unless\n"
+"--loader).\n"
 "\n"
 "  -d, --db FILE        database (default %s)\n"
 "      --rec N          recording N (default: the latest)\n"
@@ -28,6 +30,7 @@ static void usage(FILE *f)
 "  -p, --path GLOB      only calls whose target path matches GLOB\n"
 "      --fdkind LIST    only these fd kinds: file,tty,pipe,socket,dev,other\n"
 "      --no-std         leave out the [std] points\n"
+"      --no-loader      leave out the [ld.so] points\n"
 "      --summary        counts per family only\n"
 "      --families       list the families and their errnos, then exit\n"
 "      --json           one JSON object: {\"points\": [...]}\n"
@@ -51,6 +54,7 @@ int cmd_analyze(int argc, char **argv)
 		{ "path", required_argument, 0, 'p' },
 		{ "fdkind", required_argument, 0, 'k' },
 		{ "no-std", no_argument, 0, 'n' },
+		{ "no-loader", no_argument, 0, 'L' },
 		{ "summary", no_argument, 0, 's' },
 		{ "families", no_argument, 0, 'F' },
 		{ "json", no_argument, 0, 'j' },
@@ -81,6 +85,7 @@ int cmd_analyze(int argc, char **argv)
 		case 'p': flt.path_glob = optarg; break;
 		case 'k': flt.fdkinds = optarg; break;
 		case 'n': flt.no_std = 1; break;
+		case 'L': flt.no_loader = 1; break;
 		case 's': summary = 1; break;
 		case 'F': list_families(); return 0;
 		case 'j': json = 1; break;
@@ -134,9 +139,10 @@ int cmd_analyze(int argc, char **argv)
 				sb_json_str(&b, p->path);
 			else
 				sb_puts(&b, "null");
-			sb_printf(&b, ", \"fdkind\": %s%s%s, \"std\": %s, \"errnos\": \"%s\", \"site\": ",
+ 			sb_printf(&b, ", \"fdkind\": %s%s%s, \"loader\": %s, \"std\": %s, \"errnos\": \"%s\", \"site\": ",
 				  p->fdkind ? "\"" : "", p->fdkind ? p->fdkind : "null",
-				  p->fdkind ? "\"" : "", p->std_stream ? "true" : "false", p->errnos);
+				  p->fdkind ? "\"" : "", p->loader ? "true" : "false",
+				  p->std_stream ? "true" : "false", p->errnos);
 			struct sb lab;
 			sb_init(&lab);
 			ana_site_label(st, r.id, p->site, &lab);
@@ -172,6 +178,8 @@ int cmd_analyze(int argc, char **argv)
 					sb_printf(&b, " (%s)", p->fdkind);
 				if (p->std_stream)
 					sb_puts(&b, " [std]");
+				if (p->loader)
+					sb_puts(&b, " [ld.so]");
 				struct sb lab;
 				sb_init(&lab);
 				ana_site_label(st, r.id, p->site, &lab);

@@ -55,6 +55,35 @@ static int add_point(void *arg, const struct store_fcall *f)
 	return 0;
 }
 
+/* Every frame of the site is in the dynamic loader (ld.so's own startup). */
+static int loader_site(struct store *st, long rec, uint64_t site)
+{
+	static uint64_t last_site;
+	static long last_rec;
+	static int last;
+	if (!site)
+		return 0;
+	if (site == last_site && rec == last_rec)
+		return last;
+	struct sb fr;
+	sb_init(&fr);
+	int all = 0;
+	if (store_site_frames(st, rec, site, &fr) == 0 && fr.s) {
+		all = 1;
+		for (const char *f = fr.s; *f && all;) {
+			const char *e = strchr(f, '\n');
+			size_t n = e ? (size_t)(e - f) : strlen(f);
+			all = memmem(f, n, "/ld-linux", 9) != NULL || memmem(f, n, "[vdso]", 6) != NULL;
+			f += n + (e ? 1 : 0);
+		}
+	}
+	sb_free(&fr);
+	last_site = site;
+	last_rec = rec;
+	last = all;
+	return all;
+}
+
 int ana_collect(struct store *st, long rec, struct ana_points *out)
 {
 	struct collect c = { out, 0 };
@@ -62,6 +91,8 @@ int ana_collect(struct store *st, long rec, struct ana_points *out)
 	int rc = store_each_fault_call(st, rec, add_point, &c);
 	if (rc < 0)
 		return rc;
+	for (size_t i = 0; i < out->n; i++)
+		out->v[i].loader = loader_site(st, rec, out->v[i].site);
 	if ((rc = store_begin(st)) < 0)
 		return rc;
 	for (size_t i = 0; i < out->n && rc == 0; i++) {
@@ -82,6 +113,8 @@ int ana_match(const struct ana_filter *f, const struct ana_point *p)
 	if (f->families && !(f->families & (1ull << p->family)))
 		return 0;
 	if (f->no_std && p->std_stream)
+		return 0;
+	if (f->no_loader && p->loader)
 		return 0;
 	if (f->path_glob && (!p->path || fnmatch(f->path_glob, p->path, 0) != 0))
 		return 0;

@@ -39,7 +39,22 @@ struct tstate {
 	uint64_t site;
 	uint32_t fam_n;
 	struct rec_decoded d;
+	/* While the tracer holds a call parked (ERESTART*) and a signal handler
+	 * makes calls of its own, the parked call's state waits here. */
+	struct tstate *park;
+	int parked;
 };
+
+static void park_swap(struct tstate *s)
+{
+	if (!s->park) {
+		s->park = xcalloc(1, sizeof *s->park);
+		rec_decoded_init(&s->park->d);
+	}
+	struct tstate *p = s->park, tmp = *s;
+	s->seq = p->seq, s->site = p->site, s->fam_n = p->fam_n, s->d = p->d;
+	p->seq = tmp.seq, p->site = tmp.site, p->fam_n = tmp.fam_n, p->d = tmp.d;
+}
 
 static struct tstate *tstate(struct rec_thread *t)
 {
@@ -63,9 +78,19 @@ static int on_call_entry(void *ctx, struct rec_thread *t, struct rec_call *c)
 {
 	struct recorder *r = ctx;
 	struct tstate *s = tstate(t);
-	s->seq = ++r->seq;
-	if (c->restarted)
+	if (c->restarted) {
+		/* the parked call goes on: it keeps its seq and decoded entry */
+		if (s->parked) {
+			s->parked = 0;
+			park_swap(s);
+		}
 		return 0;
+	}
+	if (t->restart_pending && !s->parked) {
+		s->parked = 1;
+		park_swap(s);
+	}
+	s->seq = ++r->seq;
 	rec_decode_entry(r->dec, t->tid, t->pid, c, &s->d);
 	s->site = 0;
 	s->fam_n = 0;
@@ -85,6 +110,11 @@ static void on_call_exit(void *ctx, struct rec_thread *t, struct rec_call *c)
 {
 	struct recorder *r = ctx;
 	struct tstate *s = tstate(t);
+	if (c == &t->pending && s->parked) {
+		/* the parked call ends (EINTR, or its thread died) */
+		s->parked = 0;
+		s = s->park;
+	}
 	rec_decode_exit(r->dec, t->tid, t->pid, c, &s->d);
 	struct store_call sc = {
 		.rec = r->rec, .seq = s->seq, .tid = t->tid, .pid = t->pid, .nr = c->nr,
@@ -135,6 +165,10 @@ static void on_gone(void *ctx, struct rec_thread *t, int status)
 	if (t->user) {
 		struct tstate *s = t->user;
 		rec_decoded_free(&s->d);
+		if (s->park) {
+			rec_decoded_free(&s->park->d);
+			free(s->park);
+		}
 		free(s);
 		t->user = NULL;
 	}

@@ -307,6 +307,10 @@ static void flush_pending(struct rec_tracer *tr, struct rec_thread *t, int64_t r
 		return;
 	t->restart_pending = 0;
 	t->pending.ret = ret;
+	/* -EINTR is what user space saw; an ERESTART* code (from gone()) means
+	 * the thread died while the call was parked */
+	t->pending.finished = !is_restart(ret);
+	t->pending.t_exit = fl_now_ns();
 	report_exit(tr, t, &t->pending);
 }
 
@@ -390,6 +394,10 @@ static void on_exit_stop(struct rec_tracer *tr, struct rec_thread *t, int64_t re
 	if (!t->in_call)
 		return;
 	t->in_call = 0;
+	if (t->restart_pending && t->restart_handled && ret == -EINTR)
+		/* rt_sigreturn restored -EINTR: the parked call was not restarted
+		 * (the program may now enter the same call again, a new one) */
+		flush_pending(tr, t, -EINTR);
 	if (is_restart(ret)) {
 		t->pending = t->call;
 		t->pending.ret = ret;

@@ -69,6 +69,8 @@ static void usage(FILE *f)
 "  -p, --path GLOB      only points whose target path matches GLOB\n"
 "      --fdkind LIST    only these fd kinds: file,tty,pipe,socket,dev,other\n"
 "      --no-std         skip reads/writes on a terminal or fd 0/1/2\n"
+"      --loader         also fault the dynamic loader's calls before main\n"
+"                       (skipped by default; --point always runs what it names)\n"
 "      --fault SPEC,... faults to inject at each point (default: `default`,\n"
 "                       the family's first errno): an errno name (EIO,\n"
 "                       ENOSPC...), default, eintr, short (a true short\n"
@@ -125,7 +127,8 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		{ "db", required_argument, 0, 'd' }, { "rec", required_argument, 0, 'r' },
 		{ "point", required_argument, 0, 'P' }, { "family", required_argument, 0, 'f' },
 		{ "path", required_argument, 0, 'p' }, { "fdkind", required_argument, 0, 'k' },
-		{ "no-std", no_argument, 0, 'n' }, { "fault", required_argument, 0, 'F' },
+		{ "no-std", no_argument, 0, 'n' }, { "loader", no_argument, 0, 'L' },
+		{ "fault", required_argument, 0, 'F' },
 		{ "persist", no_argument, 0, 'x' }, { "setup", required_argument, 0, 'S' },
 		{ "check", required_argument, 0, 'c' }, { "jobs", required_argument, 0, 'j' },
 		{ "timeout", required_argument, 0, 't' }, { "seed", required_argument, 0, 'e' },
@@ -135,7 +138,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		{ 0, 0, 0, 0 }
 	};
 	const char *bad;
-	int c;
+	int c, loader = 0;
 	o->db = FL_DEFAULT_DB;
 	o->jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	o->timeout_s = 10;
@@ -162,6 +165,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		case 'p': o->flt.path_glob = optarg; break;
 		case 'k': o->flt.fdkinds = optarg; break;
 		case 'n': o->flt.no_std = 1; break;
+		case 'L': o->flt.no_loader = 0; loader = 1; break;
 		case 'F':
 			if (parse_faults(o, optarg) < 0)
 				return -EINVAL;
@@ -192,6 +196,8 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 	}
 	if (!o->nfaults)
 		rpl_fault_parse("default", &o->faults[o->nfaults++]);
+	/* the dynamic loader's startup calls are not the program's error paths */
+	o->flt.no_loader = !loader && !o->flt.nids;
 	return 0;
 }
 
@@ -291,11 +297,6 @@ static void worker_main(const struct opts *o, const struct store_rec *r,
 		.fault = pl->fault, .persist = o->persist, .seed = (uint64_t)o->seed,
 	};
 	arm.err = pl->fault.err;
-	if (pl->fault.kind == FAULT_ERRNO && !arm.err) {
-		char first[32];
-		sscanf(pl->p->errnos, "%31s", first);
-		arm.err = fl_errno_from_name(first);
-	}
 	struct rpl_injector in = { .arm = &arm };
 	g_fams = 1ull << pl->p->family;
 	struct rec_opts ro = {
@@ -476,9 +477,18 @@ int cmd_replay(int argc, char **argv)
 	for (size_t i = 0; i < pts.n; i++) {
 		if (!ana_match(&o.flt, &pts.v[i]))
 			continue;
-		for (int k = 0; k < o.nfaults; k++)
-			if (rpl_fault_applies(&o.faults[k], pts.v[i].family, pts.v[i].name))
-				plan[nplan++] = (struct plan){ &pts.v[i], o.faults[k] };
+		for (int k = 0; k < o.nfaults; k++) {
+			if (!rpl_fault_applies(&o.faults[k], pts.v[i].family, pts.v[i].name))
+				continue;
+			struct rpl_fault f = o.faults[k];
+			if (f.kind == FAULT_ERRNO && !f.err) {
+				/* "default": the family's first errno, named in the repro */
+				char first[32] = "EIO";
+				sscanf(pts.v[i].errnos, "%31s", first);
+				rpl_fault_parse(first, &f);
+			}
+			plan[nplan++] = (struct plan){ &pts.v[i], f };
+		}
 	}
 	if (!nplan) {
 		fl_error("no fault point matches (recording %ld has %zu points; see faultline analyze)",
@@ -602,8 +612,7 @@ int cmd_replay(int argc, char **argv)
 		       done, nplan / (size_t)o.nfaults, secs, sweep);
 		for (int i = 0; i < OUT__COUNT; i++)
 			if (count[i] || i < OUT_ERROR)
-				printf(" %zu %s%s", count[i], rpl_outcome_name[i],
-				       i + 1 < OUT__COUNT ? "," : "");
+				printf("%s %zu %s", i ? "," : "", count[i], rpl_outcome_name[i]);
 		printf("\n");
 		if (skipped)
 			printf("%zu runs were already done (--resume)\n", skipped);

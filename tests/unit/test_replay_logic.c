@@ -1,0 +1,159 @@
+/*
+ * tests/unit/test_replay_logic.c - pure logic of replay and decode:
+ * outcome classification, fault specs, fd kinds, return formatting and the
+ * string helpers the repro lines depend on.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../faultline.h"
+#include "../../record/decode.h"
+#include "../../record/syscalls.h"
+#include "../../replay/rpl.h"
+
+static enum rpl_outcome classify(int fired, int to, int code, int sig, int chk, int chk_code)
+{
+	struct rpl_result r = { .fired = fired, .timed_out = to, .exit_code = code, .signal = sig,
+				.check_ran = chk, .check_code = chk_code };
+	return rpl_classify(&r);
+}
+
+static void test_outcomes(void **state)
+{
+	(void)state;
+	assert_int_equal(classify(0, 0, 0, 0, 0, 0), OUT_NOT_REACHED);
+	assert_int_equal(classify(0, 0, 134, SIGABRT, 0, 0), OUT_NOT_REACHED);
+	assert_int_equal(classify(1, 1, 137, SIGKILL, 1, 0), OUT_HANG);
+	assert_int_equal(classify(1, 0, 139, SIGSEGV, 1, 0), OUT_CRASH);
+	assert_int_equal(classify(1, 0, 134, SIGABRT, 0, 0), OUT_CRASH);
+	assert_int_equal(classify(1, 0, 137, SIGKILL, 1, 0), OUT_HANDLED);
+	assert_int_equal(classify(1, 0, 137, SIGKILL, 1, 1), OUT_BROKEN);
+	assert_int_equal(classify(1, 0, 0, 0, 1, 1), OUT_BROKEN);
+	assert_int_equal(classify(1, 0, 0, 0, 1, 0), OUT_SILENT);
+	assert_int_equal(classify(1, 0, 0, 0, 0, 0), OUT_SILENT);
+	assert_int_equal(classify(1, 0, 1, 0, 1, 0), OUT_HANDLED);
+	assert_true(rpl_outcome_is_bug(OUT_CRASH));
+	assert_true(rpl_outcome_is_bug(OUT_HANG));
+	assert_true(rpl_outcome_is_bug(OUT_BROKEN));
+	assert_false(rpl_outcome_is_bug(OUT_SILENT));
+	assert_false(rpl_outcome_is_bug(OUT_NOT_REACHED));
+	assert_string_equal(rpl_outcome_name[OUT_NOT_REACHED], "not_reached");
+}
+
+static void test_fault_specs(void **state)
+{
+	(void)state;
+	struct rpl_fault f;
+	assert_int_equal(rpl_fault_parse("EIO", &f), 0);
+	assert_int_equal(f.kind, FAULT_ERRNO);
+	assert_int_equal(f.err, 5);
+	assert_string_equal(f.spec, "EIO");
+	assert_int_equal(rpl_fault_parse("enospc", &f), 0);
+	assert_string_equal(f.spec, "ENOSPC");
+	assert_int_equal(rpl_fault_parse("eintr", &f), 0);
+	assert_string_equal(f.spec, "EINTR");
+	assert_int_equal(rpl_fault_parse("short", &f), 0);
+	assert_int_equal(f.kind, FAULT_SHORT);
+	assert_int_equal(rpl_fault_parse("kill", &f), 0);
+	assert_int_equal(f.kind, FAULT_KILL);
+	assert_int_equal(rpl_fault_parse("delay:250", &f), 0);
+	assert_int_equal(f.kind, FAULT_DELAY);
+	assert_int_equal(f.delay_ms, 250);
+	assert_string_equal(f.spec, "delay:250");
+	assert_int_equal(rpl_fault_parse("default", &f), 0);
+	assert_int_equal(f.err, 0);
+	assert_int_equal(rpl_fault_parse("EBOGUS", &f), -EINVAL);
+	assert_int_equal(rpl_fault_parse("delay:x", &f), -EINVAL);
+	assert_int_equal(rpl_fault_parse("delay:-1", &f), -EINVAL);
+	assert_int_equal(rpl_fault_parse("", &f), -EINVAL);
+	rpl_fault_parse("short", &f);
+	assert_true(rpl_fault_applies(&f, FAM_WRITE, "write"));
+	assert_false(rpl_fault_applies(&f, FAM_WRITE, "writev"));
+	assert_false(rpl_fault_applies(&f, FAM_FSYNC, "fsync"));
+	rpl_fault_parse("EIO", &f);
+	assert_true(rpl_fault_applies(&f, FAM_FSYNC, "fsync"));
+}
+
+static void test_fd_kinds(void **state)
+{
+	(void)state;
+	assert_string_equal(rec_fd_kind("/etc/passwd"), "file");
+	assert_string_equal(rec_fd_kind("/dev/pts/3"), "tty");
+	assert_string_equal(rec_fd_kind("/dev/null"), "dev");
+	assert_string_equal(rec_fd_kind("socket:[123]"), "socket");
+	assert_string_equal(rec_fd_kind("pipe:[9]"), "pipe");
+	assert_string_equal(rec_fd_kind("anon_inode:[eventfd]"), "other");
+	assert_null(rec_fd_kind(NULL));
+}
+
+static void test_format_ret(void **state)
+{
+	(void)state;
+	struct sb b;
+	sb_init(&b);
+	rec_format_ret(&b, NULL, 1, -2);
+	assert_string_equal(b.s, "-1 ENOENT (No such file or directory)");
+	sb_reset(&b);
+	rec_format_ret(&b, NULL, 1, 3);
+	assert_string_equal(b.s, "3");
+	sb_reset(&b);
+	rec_format_ret(&b, NULL, 0, 0);
+	assert_string_equal(b.s, "?");
+	sb_reset(&b);
+	const struct rec_sys *mm = NULL;
+	for (size_t i = 0; i < rec_systab_len; i++)
+		if (!strcmp(rec_systab[i].name, "mmap"))
+			mm = &rec_systab[i];
+	rec_format_ret(&b, mm, 1, 0x7f0000001000);
+	assert_string_equal(b.s, "0x7f0000001000");
+	sb_free(&b);
+}
+
+static void test_strings(void **state)
+{
+	(void)state;
+	struct sb b;
+	sb_init(&b);
+	sb_shell_quote(&b, "plain-path/x.db");
+	assert_string_equal(b.s, "plain-path/x.db");
+	sb_reset(&b);
+	sb_shell_quote(&b, "sh check.sh 'x'");
+	assert_string_equal(b.s, "'sh check.sh '\\''x'\\'''");
+	sb_reset(&b);
+	sb_shell_quote(&b, "");
+	assert_string_equal(b.s, "''");
+	sb_reset(&b);
+	sb_escape(&b, (const unsigned char *)"a\n\"\x01", 4);
+	assert_string_equal(b.s, "a\\n\\\"\\x01");
+	sb_reset(&b);
+	sb_json_str(&b, "q\"\\\n");
+	assert_string_equal(b.s, "\"q\\\"\\\\\\n\"");
+	sb_free(&b);
+	assert_string_equal(fl_errno_name(5), "EIO");
+	assert_int_equal(fl_errno_from_name("ECONNREFUSED"), 111);
+	assert_int_equal(fl_errno_from_name("ENOPE"), -1);
+	long v;
+	assert_int_equal(fl_parse_long("42", &v), 0);
+	assert_int_equal(v, 42);
+	assert_int_equal(fl_parse_long("4x", &v), -EINVAL);
+	assert_int_equal(fl_parse_long("", &v), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_outcomes),
+		cmocka_unit_test(test_fault_specs),
+		cmocka_unit_test(test_fd_kinds),
+		cmocka_unit_test(test_format_ret),
+		cmocka_unit_test(test_strings),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -18,8 +18,12 @@
 #include "../faultline.h"
 #include "../store/store.h"
 #include "decode.h"
+#include "snapshot.h"
 #include "stack.h"
 #include "tracer.h"
+
+#define SNAP_MAX_BYTES (64 << 20)
+#define SNAP_MAX_ENTRIES 10000
 
 struct recorder {
 	struct store *st;
@@ -202,6 +206,10 @@ static void usage(FILE *f)
 "  -s, --capture BYTES  bytes of read/write payload kept per call (default 4096;\n"
 "                       0 keeps none; the text preview shows 32)\n"
 "      --stack-depth N  frames kept per call site (default 8; 0: no call sites)\n"
+"      --snapshot       store the working directory's initial state, whatever\n"
+"                       its size (by default only up to 64 MiB / 10000 entries);\n"
+"                       replay starts every run from it\n"
+"      --no-snapshot    do not; replays then see the directory as it is then\n"
 "  -q, --quiet          no summary line on stderr\n"
 "  -h, --help           this text\n"
 "\n"
@@ -215,13 +223,15 @@ int cmd_record(int argc, char **argv)
 		{ "db", required_argument, 0, 'd' },
 		{ "capture", required_argument, 0, 's' },
 		{ "stack-depth", required_argument, 0, 'S' },
+		{ "snapshot", no_argument, 0, 'N' },
+		{ "no-snapshot", no_argument, 0, 'n' },
 		{ "quiet", no_argument, 0, 'q' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
 	const char *db = FL_DEFAULT_DB;
 	long capture = 4096, depth = 8;
-	int quiet = 0, c, ret = FL_EXIT_USAGE;
+	int quiet = 0, c, ret = FL_EXIT_USAGE, snap = -1;
 	struct recorder r;
 	memset(&r, 0, sizeof r);
 
@@ -242,6 +252,8 @@ int cmd_record(int argc, char **argv)
 			}
 			break;
 		case 'q': quiet = 1; break;
+		case 'N': snap = 1; break;
+		case 'n': snap = 0; break;
 		case 'h': usage(stdout); return 0;
 		default:
 			usage(stderr);
@@ -280,6 +292,19 @@ int cmd_record(int argc, char **argv)
 	    store_rec_new(r.st, &sr, &r.rec) < 0 || store_commit(r.st) < 0 ||
 	    store_begin(r.st) < 0) {
 		fl_error("cannot write to '%s': %s", db, store_errmsg(r.st));
+		goto out;
+	}
+	if (snap == -1) {
+		snap = rec_snapshot_fits(cwd, SNAP_MAX_BYTES, SNAP_MAX_ENTRIES);
+		if (!snap && !quiet)
+			fl_warn("'%s' is larger than %d MiB or %d entries: no snapshot taken, so "
+				"replays start from the directory as it is then (--snapshot forces one)",
+				cwd, SNAP_MAX_BYTES >> 20, SNAP_MAX_ENTRIES);
+	}
+	if (snap && (rec_snapshot_take(r.st, r.rec, cwd, db) < 0 || store_commit(r.st) < 0 ||
+		     store_begin(r.st) < 0)) {
+		fl_error("cannot store the snapshot of '%s' in '%s': %s", cwd, db,
+			 store_errmsg(r.st));
 		goto out;
 	}
 	r.dec = rec_decoder_new((size_t)capture, 32);

@@ -58,9 +58,10 @@ static void usage(FILE *f)
 "Rerun the recorded program once per fault point, injecting exactly one\n"
 "fault, and report the runs that crash, hang or break the --check\n"
 "invariant, each with a command that reproduces it.  Each run sees the\n"
-"recorded working directory, at its path, as it is now, through a private\n"
-"overlay: runs never see each other's writes and the directory is never\n"
-"modified.  Exit status: 1 if a run found a bug, 0 if none, 2 on errors.\n"
+"recorded working directory, at its path, through a private overlay whose\n"
+"lower layer is the snapshot `record` took (or the directory as it is now\n"
+"if it took none): runs never see each other's writes and the directory is\n"
+"never modified.  Exit status: 1 if a run found a bug, 0 if none, 2 on errors.\n"
 "\n"
 "  -d, --db FILE        database (default %s)\n"
 "      --rec N          recording N (default: the latest)\n"
@@ -256,6 +257,7 @@ static char **env_with(char **base, const char *const *extra)
 }
 
 static uint64_t g_fams;
+static char g_lower[PATH_MAX + 16];   /* the overlay's lower layer */
 
 static int child_setup(void *ctx)
 {
@@ -272,7 +274,7 @@ static void worker_main(const struct opts *o, const struct store_rec *r,
 	struct rpl_result res;
 	memset(&res, 0, sizeof res);
 
-	if (rpl_sandbox_enter(r->cwd, r->cwd, dir, &moved) < 0)
+	if (rpl_sandbox_enter(g_lower, r->cwd, dir, &moved) < 0)
 		_exit(3);
 	snprintf(path, sizeof path, "%s/output", dir);
 	int out = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -519,6 +521,19 @@ int cmd_replay(int argc, char **argv)
 		goto out;
 	}
 
+	if (r.has_snapshot) {
+		snprintf(g_lower, sizeof g_lower, "%s/snapshot", base);
+		if (rpl_snapshot_restore(st, r.id, g_lower) < 0) {
+			fl_error("cannot restore the snapshot of recording %ld into '%s': %s", r.id,
+				 g_lower, store_errmsg(st));
+			goto out;
+		}
+	} else {
+		snprintf(g_lower, sizeof g_lower, "%s", r.cwd);
+		if (!o.quiet && !o.json)
+			fl_warn("recording %ld has no snapshot: runs start from '%s' as it is now",
+				r.id, r.cwd);
+	}
 	rec_catch_signals();
 	struct worker *w = xcalloc((size_t)o.jobs, sizeof *w);
 	size_t next = 0, done = 0, skipped = 0, nbug = 0, count[OUT__COUNT] = { 0 };

@@ -68,6 +68,9 @@ int rpl_sandbox_enter(const char *lower, const char *cwd, const char *rundir, in
 /* Run `sh -c cmd` in the current directory with env; output appended to
  * out_fd.  Returns the shell-style exit code, or -errno. */
 int rpl_shell(const char *cmd, char *const *env, int out_fd, unsigned timeout_ms);
+/* Write recording rec's snapshot into dest (created).  0 or -errno. */
+struct store;
+int rpl_snapshot_restore(struct store *st, long rec, const char *dest);
 /* rm -rf */
 int rpl_rmtree(const char *dir);
 

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../store/store.h"
 #include "rpl.h"
 
 static int run_argv(char *const argv[], char *const *env, int out_fd, unsigned timeout_ms)
@@ -106,4 +107,40 @@ int rpl_sandbox_enter(const char *lower, const char *cwd, const char *rundir, in
 		return -EIO;
 	*moved = 1;
 	return chdir(copy) < 0 ? -errno : 0;
+}
+
+static int restore_one(void *arg, const char *path, unsigned mode, const void *data,
+		       size_t len, const char *link)
+{
+	const char *dest = arg;
+	char p[PATH_MAX * 2];
+	snprintf(p, sizeof p, "%s/%s", dest, path);
+	if (!*path)
+		return chmod(dest, mode & 07777) < 0 ? -errno : 0;
+	if (S_ISDIR(mode))
+		return mkdir(p, mode & 07777) < 0 && errno != EEXIST ? -errno : 0;
+	if (link)
+		return symlink(link, p) < 0 ? -errno : 0;
+	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode & 07777);
+	if (fd < 0)
+		return -errno;
+	size_t off = 0;
+	while (data && off < len) {
+		ssize_t n = write(fd, (const char *)data + off, len - off);
+		if (n < 0) {
+			int e = errno;
+			close(fd);
+			return -e;
+		}
+		off += (size_t)n;
+	}
+	return close(fd) < 0 ? -errno : 0;
+}
+
+int rpl_snapshot_restore(struct store *st, long rec, const char *dest)
+{
+	if (mkdir(dest, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	/* rows come in path order, so a directory precedes its entries */
+	return store_snap_each(st, rec, restore_one, (void *)dest);
 }

@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store_int.h"
@@ -185,4 +186,68 @@ int store_run_add(struct store *st, const struct store_run *r)
 	sqlite3_bind_text(s, 12, r->repro, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 13, r->output, -1, SQLITE_STATIC);
 	return store_step_done(st, s);
+}
+
+int store_snap_add(struct store *st, long rec, const char *path, unsigned mode,
+		   const void *data, size_t len, const char *link)
+{
+	int rc = store_prep(st, &st->stmt[S_SNAP], "INSERT OR REPLACE INTO snapshot VALUES(?,?,?,?,?)");
+	if (rc)
+		return rc;
+	sqlite3_stmt *s = st->stmt[S_SNAP];
+	sqlite3_bind_int64(s, 1, rec);
+	sqlite3_bind_text(s, 2, path, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, (int)mode);
+	if (data) {
+		void *z;
+		size_t zn;
+		store_pack(data, len, &z, &zn);
+		sqlite3_bind_blob(s, 4, z, (int)zn, free);
+	}
+	if (link)
+		sqlite3_bind_text(s, 5, link, -1, SQLITE_STATIC);
+	return store_step_done(st, s);
+}
+
+int store_snap_each(struct store *st, long rec,
+		    int (*cb)(void *, const char *path, unsigned mode, const void *data,
+			      size_t len, const char *link), void *arg)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(st->db, "SELECT path, mode, data, link FROM snapshot WHERE rec = ?"
+			       " ORDER BY path", -1, &s, NULL) != SQLITE_OK)
+		return sqlerr(st);
+	sqlite3_bind_int64(s, 1, rec);
+	int rc = 0;
+	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW) {
+		void *data = NULL;
+		size_t len = 0;
+		if (sqlite3_column_type(s, 2) != SQLITE_NULL &&
+		    store_unpack(sqlite3_column_blob(s, 2), (size_t)sqlite3_column_bytes(s, 2),
+				 &data, &len) < 0) {
+			snprintf(st->err, sizeof st->err, "corrupt snapshot data for '%s'",
+				 col_text(s, 0));
+			rc = -EIO;
+			break;
+		}
+		rc = cb(arg, col_text(s, 0), (unsigned)sqlite3_column_int(s, 1),
+			sqlite3_column_type(s, 2) != SQLITE_NULL ? (data ? data : "") : NULL, len,
+			col_text(s, 3));
+		free(data);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_rec_set_snapshot(struct store *st, long rec, int has)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(st->db, "UPDATE rec SET snapshot = ? WHERE id = ?", -1, &s, NULL)
+	    != SQLITE_OK)
+		return sqlerr(st);
+	sqlite3_bind_int(s, 1, has);
+	sqlite3_bind_int64(s, 2, rec);
+	int rc = store_step_done(st, s);
+	sqlite3_finalize(s);
+	return rc;
 }

@@ -163,4 +163,14 @@ struct store_run {
 };
 int store_run_add(struct store *st, const struct store_run *r);
 
+/* ---- snapshot of the recorded working directory ---- */
+/* path is relative to the directory ("" is the directory itself); data is
+ * the file's content (regular files) or NULL; link the symlink target. */
+int store_snap_add(struct store *st, long rec, const char *path, unsigned mode,
+		   const void *data, size_t len, const char *link);
+int store_snap_each(struct store *st, long rec,
+		    int (*cb)(void *, const char *path, unsigned mode, const void *data,
+			      size_t len, const char *link), void *arg);
+int store_rec_set_snapshot(struct store *st, long rec, int has);
+
 #endif

@@ -14,14 +14,14 @@ bad() { fail=$((fail + 1)); echo "not ok - $*"; }
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
-# name | program (relative to corpus/NAME, or a command) | families | faults | expected bug outcome
+# name | program in corpus/NAME | families | faults | expected bug outcome | more replay options
 targets='
 shortwrite|shortwrite|write|short|broken
 fsyncok|fsyncok|write,fsync|EIO|broken
 cleanupcrash|cleanupcrash|close,write|EIO|crash
 tornsave|tornsave|write|EIO,kill|broken
 childreport|childreport|write|EIO|broken
-mtwriter|mtwriter|write|EIO|broken
+mtwriter|mtwriter|write|EIO|broken|--path */out.2
 connrefused|connrefused|connect|ECONNREFUSED|crash
 staticsave|staticsave|write|EIO|broken
 pysave|pysave.py|write|EIO|broken
@@ -29,7 +29,7 @@ pysave|pysave.py|write|EIO|broken
 
 # sweep NAME PROG FAMILIES FAULTS -> prints the outcome counts line, sets $out
 sweep() {
-	local name=$1 prog=$2 fams=$3 faults=$4 dir=$scratch/$1-$(basename "$2")
+	local name=$1 prog=$2 fams=$3 faults=$4 more=${5:-} dir=$scratch/$1-$(basename "$2")
 	mkdir -p "$dir"
 	local setup=""
 	[ -f "$C/$name/setup.sh" ] && setup="sh $C/$name/setup.sh"
@@ -40,6 +40,7 @@ sweep() {
 	local args=(-d "$dir/t.db" --family "$fams" --fault "$faults" --no-std
 		    --check "sh $C/$name/check.sh" -q --json -t 20)
 	[ -n "$setup" ] && args+=(--setup "$setup")
+	[ -n "$more" ] && args+=($more)
 	out=$(cd "$dir" && timeout 300 "$FL" replay "${args[@]}" 2>&1)
 	rc=$?
 }
@@ -51,9 +52,9 @@ d = json.loads(sys.stdin.read())
 print(d['summary'].get('$1', 0))" 2>/dev/null || echo -1
 }
 
-while IFS='|' read -r name prog fams faults expect; do
+while IFS='|' read -r name prog fams faults expect more; do
 	[ -n "$name" ] || continue
-	sweep "$name" "$prog" "$fams" "$faults"
+	sweep "$name" "$prog" "$fams" "$faults" "$more"
 	n=$(count "$expect")
 	runs=$(count runs)
 	if [ "$rc" = 1 ] && [ "$n" -ge 1 ] 2>/dev/null; then
@@ -63,7 +64,7 @@ while IFS='|' read -r name prog fams faults expect; do
 	fi
 	fixed=${prog%.*}_fixed${prog#${prog%.*}}
 	[ "$fixed" = "${prog}_fixed" ] && fixed=${prog}_fixed
-	sweep "$name" "$fixed" "$fams" "$faults"
+	sweep "$name" "$fixed" "$fams" "$faults" "$more"
 	bugs=$(( $(count crash) + $(count hang) + $(count broken) ))
 	runs=$(count runs)
 	if [ "$rc" = 0 ] && [ "$bugs" = 0 ] && [ "$runs" -ge 1 ] 2>/dev/null; then

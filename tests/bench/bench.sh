@@ -72,6 +72,16 @@ timed() {
 	[ "$T_RC" = 124 ] && say "timed out after ${TIMEOUT}s: $*"
 }
 
+# timed_fn FUNCTION ARGS: the same for a shell function (no timeout)
+timed_fn() {
+	local t0 t1
+	t0=$EPOCHREALTIME
+	"$@" >"$OUTF" 2>&1 </dev/null
+	T_RC=$?
+	t1=$EPOCHREALTIME
+	T_US=$((${t1/./} - ${t0/./}))
+}
+
 median() {
 	[ $# -eq 0 ] && return
 	printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 }
@@ -293,8 +303,10 @@ sweep_one() { # NAME PROG SETUP
 	# --setup makes) is there when a run starts
 	find "$base" -mindepth 1 ! -name "$(basename "$prog")" -delete
 	"$FL" analyze --db "$db" >/dev/null 2>&1
+	# the points replay runs by default: not the dynamic loader's startup
 	local ids
 	ids=$("$FL" analyze --db "$db" --json --no-std --family write,fsync,close,open 2>/dev/null |
+		grep '"point": ' | grep -v '"loader": true' |
 		grep -o '"point": [0-9]*' | grep -o '[0-9]*' | paste -sd, -)
 	# per point: syscall, first errno of its family, nth call of that
 	# syscall in its thread (strace's when= counts per syscall name)
@@ -321,7 +333,7 @@ sweep_one() { # NAME PROG SETUP
 		flbroken=$(grep -o '[0-9]* broken' "$T/sweep.out" | tail -n 1 | grep -o '^[0-9]*')
 		if [ "$HAVE_STRACE" = 1 ]; then
 			OUTF=/dev/null
-			timed strace_loop "$name" "$base" "$(basename "$prog")" "$setup" "$check"
+			timed_fn strace_loop "$name" "$base" "$(basename "$prog")" "$setup" "$check"
 			sta+=("$T_US")
 			stbroken=$(cat "$T/loop.broken")
 		fi
@@ -385,14 +397,12 @@ fi
 PROFILE=""
 if [ "$HAVE_STRACE" = 1 ] && want record; then
 	say "profile: tracer syscalls per traced write"
-	per_call() { # FILE: "total/n (top three)"
-		awk -v n=20000 '$NF ~ /^[a-z_0-9]+$/ && $(NF-1) ~ /^[0-9]+$|^[0-9]+$/ && $1 ~ /^[0-9.]+$/ {
-				calls = ($5 ~ /^[0-9]+$/ && NF == 6) ? $4 : $4
-				tot += calls; c[$NF] = calls
+	per_call() { # FILE: "T tracer syscalls per traced call: name n ..."
+		awk -v n=20000 '$1 ~ /^[0-9.]+$/ && (NF == 5 || NF == 6) && $NF != "total" {
+				tot += $4; c[$NF] = $4
 			}
 			END {
 				s = sprintf("%.1f tracer syscalls per traced call:", tot / n)
-				k = 0
 				for (name in c) if (c[name] / n >= 0.5) s = s sprintf(" %s %.1f", name, c[name] / n)
 				print s
 			}' "$1"

@@ -340,7 +340,7 @@ int cmd_record(int argc, char **argv)
 	if (res.interrupted) {
 		fl_error("interrupted: %llu syscalls kept in '%s', recording %ld marked incomplete",
 			 (unsigned long long)r.ncalls, db, r.rec);
-		ret = 130;
+		ret = 128 + (rec_stop_requested > 1 ? rec_stop_requested : SIGINT);
 	} else if (r.store_err) {
 		ret = FL_EXIT_USAGE;
 	} else {

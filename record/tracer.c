@@ -63,8 +63,7 @@ volatile int rec_stop_requested;
 
 static void on_stop_signal(int sig)
 {
-	(void)sig;
-	rec_stop_requested = 1;
+	rec_stop_requested = sig;   /* which one: the command exits 128 + sig */
 }
 
 /* SIGALRM ticks every 100 ms while rec_trace() runs, only to interrupt

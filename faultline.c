@@ -40,7 +40,10 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 		if (!strcmp(argv[1], commands[i].name)) {
+			static char prog[64];
+			snprintf(prog, sizeof prog, "faultline %s", commands[i].name);
 			fl_cmd_name = commands[i].name;
+			argv[1] = prog;   /* getopt's own messages name the command */
 			return commands[i].fn(argc - 1, argv + 1);
 		}
 	}

@@ -10,8 +10,8 @@
 #   flq DB SQL              faultline query, one value per line (bounded by timeout)
 #   run_bounded CMD...      CMD under `timeout 60` (a safety net, never a timing check)
 #
-# Background processes a script starts should be added to BG_PIDS; they are
-# killed (by pid) on exit if still running.
+# Background processes a script starts should be added to BG_PIDS, and
+# taken out once waited for; those left are killed (by pid) on exit.
 
 set -u
 

@@ -147,14 +147,16 @@ wait_gone() {
 	return 1
 }
 
-# Wait until process $1 has exited (bounded poll); SIGKILL it if it has not.
+# Wait until background job $1 has exited (bounded poll); SIGKILL it if it
+# has not.  bash's job table, not kill -0: a reaped pid may be reused.
+running() { [[ " $(jobs -pr) " == *" $1 "* ]]; }
 wait_exit() {
 	local i
 	for ((i = 0; i < 600; i++)); do
-		kill -0 "$1" 2>/dev/null || return 0
+		running "$1" || return 0
 		sleep 0.05
 	done
-	kill -KILL "$1" 2>/dev/null
+	running "$1" && kill -KILL "$1"
 	return 1
 }
 
@@ -185,6 +187,7 @@ stop_midrun() {
 		wait "$pid"
 		rc=$?
 	} 2>/dev/null
+	BG_PIDS=()   # reaped: its pid may be reused, never kill it later
 	exec 3<&-
 }
 

@@ -90,7 +90,7 @@ int cmd_analyze(int argc, char **argv)
 		case 'F': list_families(); return 0;
 		case 'j': json = 1; break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return FL_EXIT_USAGE;
+		default: return FL_EXIT_USAGE;   /* getopt said what */
 		}
 	}
 	if (optind < argc) {

@@ -256,8 +256,7 @@ int cmd_record(int argc, char **argv)
 		case 'n': snap = 0; break;
 		case 'h': usage(stdout); return 0;
 		default:
-			usage(stderr);
-			return FL_EXIT_USAGE;
+			return FL_EXIT_USAGE;   /* getopt said what */
 		}
 	}
 	if (optind >= argc) {

@@ -84,7 +84,7 @@ int cmd_show(int argc, char **argv)
 			break;
 		case 'T': s.timing = 1; break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return FL_EXIT_USAGE;
+		default: return FL_EXIT_USAGE;   /* getopt said what */
 		}
 	}
 	if (optind < argc) {

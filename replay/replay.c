@@ -183,7 +183,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		case 'K': o->keep = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'h': usage(stdout); return 1;
-		default: usage(stderr); return -EINVAL;
+		default: return -EINVAL;   /* getopt said what */
 		}
 		if (num && (fl_parse_long(optarg, num) < 0 || *num < (c == 'e' ? 0 : 1))) {
 			fl_error("%s wants a positive number, not '%s'", what, optarg);

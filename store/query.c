@@ -46,7 +46,7 @@ int cmd_query(int argc, char **argv)
 		case 'j': json = 1; break;
 		case 'w': write = 1; break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return FL_EXIT_USAGE;
+		default: return FL_EXIT_USAGE;   /* getopt said what */
 		}
 	}
 	if (optind != argc - 1) {

@@ -29,8 +29,9 @@
 #define MAX_FAULTS 16
 
 struct opts {
-	const char *db, *setup, *check;
+	const char *db, *setup, *check, *junit;
 	long rec, jobs, timeout_s, seed;
+	long shard_k, shard_n;          /* run only plan entries i with i % n == k - 1 */
 	int persist, json, all, quiet, resume, keep;
 	struct ana_filter flt;
 	struct rpl_fault faults[MAX_FAULTS];
@@ -88,6 +89,10 @@ static void usage(FILE *f)
 "      --all            list every run, not only the bugs\n"
 "      --json           one JSON object {\"runs\": [...], \"summary\": {...}}\n"
 "      --keep           keep each run's directory (printed) for inspection\n"
+"      --junit FILE     also write the runs as JUnit XML (bugs are failures)\n"
+"      --shard K/N      run only the K-th of N deterministic slices of the runs\n"
+"                       (for CI matrices and array jobs; see docs/SCALE.md);\n"
+"                       combine the databases with `faultline merge`\n"
 "  -q, --quiet          no progress line\n"
 "  -h, --help           this text\n", FL_DEFAULT_DB);
 }
@@ -136,6 +141,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		{ "resume", no_argument, 0, 'R' }, { "all", no_argument, 0, 'a' },
 		{ "json", no_argument, 0, 'J' }, { "keep", no_argument, 0, 'K' },
 		{ "quiet", no_argument, 0, 'q' }, { "help", no_argument, 0, 'h' },
+		{ "junit", required_argument, 0, 'U' }, { "shard", required_argument, 0, 'H' },
 		{ 0, 0, 0, 0 }
 	};
 	const char *bad;
@@ -182,6 +188,14 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		case 'J': o->json = 1; break;
 		case 'K': o->keep = 1; break;
 		case 'q': o->quiet = 1; break;
+		case 'U': o->junit = optarg; break;
+		case 'H':
+			if (sscanf(optarg, "%ld/%ld", &o->shard_k, &o->shard_n) != 2 || o->shard_n < 1 ||
+			    o->shard_k < 1 || o->shard_k > o->shard_n) {
+				fl_error("--shard wants K/N with 1 <= K <= N, not '%s'", optarg);
+				return -EINVAL;
+			}
+			break;
 		case 'h': usage(stdout); return 1;
 		default: return -EINVAL;   /* getopt said what */
 		}
@@ -359,7 +373,8 @@ static void tail_of(const char *path, struct sb *out, size_t max)
 /* Collect a finished worker; returns the outcome, or -1 if the run is
  * to be dropped (interrupted) or failed to set up. */
 static int collect(const struct opts *o, struct store *st, long sweep, const struct store_rec *r,
-		   const struct plan *pl, struct worker *w, int status, struct sb *json, int *njson)
+		   const struct plan *pl, struct worker *w, int status, struct sb *json, int *njson,
+		   struct sb *junit)
 {
 	char path[PATH_MAX + 32];
 	struct rpl_result res;
@@ -398,6 +413,15 @@ static int collect(const struct opts *o, struct store *st, long sweep, const str
 	struct sb lab;
 	sb_init(&lab);
 	ana_site_label(st, r->id, pl->p->site, &lab);
+	if (o->junit) {
+		struct sb name;
+		sb_init(&name);
+		sb_printf(&name, "point %ld %s %s at %s", pl->p->id, pl->p->name, pl->fault.spec,
+			  lab.s);
+		rpl_junit_case(junit, rec_families[pl->p->family].name, name.s, oc,
+			       (double)(fl_now_ns() - w->t0) / 1e9, repro.s, output.s);
+		sb_free(&name);
+	}
 	if (o->json) {
 		sb_printf(json, "%s\n  {\"point\": %ld, \"syscall\": \"%s\", \"family\": \"%s\", "
 			  "\"fault\": \"%s\", \"outcome\": \"%s\", \"exit\": %d, \"signal\": %d, "
@@ -464,9 +488,10 @@ int cmd_replay(int argc, char **argv)
 	struct plan *plan = NULL;
 	size_t nplan = 0;
 	char base[PATH_MAX] = "";
-	struct sb key, json;
+	struct sb key, json, junit;
 	sb_init(&key);
 	sb_init(&json);
+	sb_init(&junit);
 	if (access(r.exe, X_OK) != 0) {
 		fl_error("cannot replay: the recorded program '%s' is gone or not executable", r.exe);
 		goto out;
@@ -476,6 +501,7 @@ int cmd_replay(int argc, char **argv)
 		goto out;
 	}
 	plan = xcalloc(pts.n * (size_t)o.nfaults + 1, sizeof *plan);
+	size_t nth_run = 0;
 	for (size_t i = 0; i < pts.n; i++) {
 		if (!ana_match(&o.flt, &pts.v[i]))
 			continue;
@@ -489,7 +515,8 @@ int cmd_replay(int argc, char **argv)
 				sscanf(pts.v[i].errnos, "%31s", first);
 				rpl_fault_parse(first, &f);
 			}
-			plan[nplan++] = (struct plan){ &pts.v[i], f };
+			if (!o.shard_n || (long)(nth_run++ % (size_t)o.shard_n) == o.shard_k - 1)
+				plan[nplan++] = (struct plan){ &pts.v[i], f };
 		}
 	}
 	if (!nplan) {
@@ -591,7 +618,8 @@ int cmd_replay(int argc, char **argv)
 		if (slot < 0)
 			continue;
 		running--;
-		int oc = collect(&o, st, sweep, &r, &plan[w[slot].idx], &w[slot], status, &json, &njson);
+		int oc = collect(&o, st, sweep, &r, &plan[w[slot].idx], &w[slot], status, &json, &njson,
+				 &junit);
 		if (!o.keep)
 			rpl_rmtree(w[slot].dir);
 		w[slot].pid = 0;
@@ -632,6 +660,16 @@ int cmd_replay(int argc, char **argv)
 		if (skipped)
 			printf("%zu runs were already done (--resume)\n", skipped);
 	}
+	if (o.junit) {
+		struct sb suite;
+		sb_init(&suite);
+		sb_printf(&suite, "faultline replay of %s (recording %ld, sweep %ld)", r.exe, r.id,
+			  sweep);
+		if (rpl_junit_write(o.junit, suite.s, &junit, done, nbug,
+				    count[OUT_NOT_REACHED] + count[OUT_ERROR], secs) < 0)
+			fl_error("cannot write '%s': %s", o.junit, strerror(errno));
+		sb_free(&suite);
+	}
 	if (!complete)
 		fl_error("interrupted: %zu finished runs kept in '%s'; continue with --resume", done,
 			 o.db);
@@ -642,6 +680,7 @@ out:
 	free(plan);
 	sb_free(&key);
 	sb_free(&json);
+	sb_free(&junit);
 	ana_points_free(&pts);
 	store_rec_free(&r);
 	store_close(st);

@@ -91,4 +91,10 @@ struct rpl_result {
 enum rpl_outcome rpl_classify(const struct rpl_result *r);
 int rpl_outcome_is_bug(enum rpl_outcome o);
 
+/* JUnit XML (replay/junit.c): append one run, then write the file. */
+void rpl_junit_case(struct sb *b, const char *family, const char *name,
+		    enum rpl_outcome oc, double secs, const char *repro, const char *output);
+int rpl_junit_write(const char *path, const char *suite, const struct sb *cases,
+		    size_t tests, size_t failures, size_t skipped, double secs);
+
 #endif

@@ -1,22 +1,51 @@
 /*
- * replay/inject.c - arming one fault in a run: the tracer callbacks and the
+ * replay/inject.c - arming faults in a run: the tracer callbacks and the
  * seccomp filter.
  *
  * The filter traces exactly the syscalls of the armed families (rows of the
- * syscall table); the entry callback sees those calls only, counts them per
- * thread (the tracer keeps rec_thread.fam_count) and injects when the
- * thread's creation path and count match the point.  With persist, every
- * later call of the family, in any thread, fails the same way.
+ * syscall table); the entry callback counts them per thread (the tracer
+ * keeps rec_thread.fam_count) and injects when a thread's creation path
+ * and count match an arm.  With persist, once an arm fired, every later
+ * call of its family, in any thread, fails the same way.
+ *
+ * Crash faults (power loss just after the call) also trace the write, fsync
+ * and sync families: before a write to a regular file lands, the bytes it
+ * will overwrite and the file's size are saved (keyed by an fd of our own on
+ * the inode, so renames do not matter); a successful fsync or fdatasync of
+ * the file, or a sync/syncfs, makes its saved entries durable (dropped).
+ * After the crash, rpl_inject_rollback() puts the saved bytes back in
+ * reverse order: the file is as a power loss would have left it.  Not
+ * modelled: writes through mmap, O_SYNC/O_DSYNC files (treated as durable),
+ * directory entries (create, rename, unlink are durable at once), and
+ * ftruncate/fallocate.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <seccomp.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../record/syscalls.h"
 #include "rpl.h"
+
+#define UNDO_MAX_BYTES (256u << 20)
+
+struct rpl_undo {
+	int fd;              /* ours, on the inode */
+	dev_t dev;
+	ino_t ino;
+	off_t off, oldsize;
+	size_t len;
+	char *old;
+	struct rpl_undo *next;   /* newest first */
+};
 
 static uint64_t mix(uint64_t x)
 {
@@ -27,9 +56,135 @@ static uint64_t mix(uint64_t x)
 	return x ^ (x >> 33);
 }
 
-static int arm(struct rpl_injector *in, struct rec_thread *t, struct rec_call *c)
+/* ---- crash bookkeeping -------------------------------------------------- */
+
+static int fdinfo(pid_t pid, int fd, long long *pos, unsigned *flags)
 {
-	const struct rpl_arm *a = in->arm;
+	char p[64], line[128];
+	snprintf(p, sizeof p, "/proc/%d/fdinfo/%d", pid, fd);
+	FILE *f = fopen(p, "r");
+	if (!f)
+		return -errno;
+	*pos = 0;
+	*flags = 0;
+	while (fgets(line, sizeof line, f)) {
+		sscanf(line, "pos: %lld", pos);
+		sscanf(line, "flags: %o", flags);
+	}
+	fclose(f);
+	return 0;
+}
+
+static void save_write(struct rpl_injector *in, struct rec_thread *t, struct rec_call *c)
+{
+	static size_t total;
+	const char *n = c->sys->name;
+	int vec = !strcmp(n, "writev") || !strcmp(n, "pwritev") || !strcmp(n, "pwritev2");
+	int positional = !strncmp(n, "pwrite", 6);
+	long long pos;
+	unsigned flags;
+	int tfd = (int)c->args[0];
+	if (fdinfo(t->pid, tfd, &pos, &flags) < 0 || (flags & (O_SYNC | O_DSYNC)))
+		return;
+	char p[64];
+	snprintf(p, sizeof p, "/proc/%d/fd/%d", t->pid, tfd);
+	struct stat sb;
+	if (stat(p, &sb) < 0 || !S_ISREG(sb.st_mode))
+		return;
+	size_t len = 0;
+	if (vec) {
+		struct iovec v[64];
+		size_t cnt = c->args[2] < 64 ? (size_t)c->args[2] : 64;
+		if (rec_mem_read(t->tid, c->args[1], v, cnt * sizeof v[0]) != (ssize_t)(cnt * sizeof v[0]))
+			return;
+		for (size_t i = 0; i < cnt; i++)
+			len += v[i].iov_len;
+	} else {
+		len = (size_t)c->args[2];
+	}
+	off_t off = positional ? (off_t)c->args[3] : (off_t)pos;
+	if ((flags & O_APPEND) && !positional)
+		off = sb.st_size;
+	if (total + len > UNDO_MAX_BYTES)
+		return;
+	/* one fd of ours per inode */
+	int fd = -1;
+	for (struct rpl_undo *u = in->undo; u; u = u->next)
+		if (u->dev == sb.st_dev && u->ino == sb.st_ino) {
+			fd = u->fd;
+			break;
+		}
+	if (fd < 0 && (fd = open(p, O_RDWR | O_CLOEXEC)) < 0)
+		return;
+	struct rpl_undo *u = xcalloc(1, sizeof *u);
+	u->fd = fd;
+	u->dev = sb.st_dev;
+	u->ino = sb.st_ino;
+	u->off = off;
+	u->oldsize = sb.st_size;
+	u->len = off < sb.st_size ? (size_t)(sb.st_size - off) : 0;
+	if (u->len > len)
+		u->len = len;
+	u->old = xmalloc(u->len + 1);
+	ssize_t got = u->len ? pread(fd, u->old, u->len, off) : 0;
+	u->len = got > 0 ? (size_t)got : 0;
+	total += u->len;
+	u->next = in->undo;
+	in->undo = u;
+}
+
+/* Entries of that inode (or all, for sync) are durable now. */
+static void make_durable(struct rpl_injector *in, pid_t pid, int tfd, int all)
+{
+	struct stat sb;
+	char p[64];
+	snprintf(p, sizeof p, "/proc/%d/fd/%d", pid, tfd);
+	if (!all && stat(p, &sb) < 0)
+		return;
+	for (struct rpl_undo *u = in->undo; u; u = u->next)
+		if (all || (u->dev == sb.st_dev && u->ino == sb.st_ino)) {
+			free(u->old);
+			u->old = NULL;
+			u->len = 0;
+			u->oldsize = -1;   /* nothing to undo */
+		}
+}
+
+int rpl_inject_rollback(struct rpl_injector *in)
+{
+	int rc = 0;
+	for (struct rpl_undo *u = in->undo; u; u = u->next) {
+		if (u->oldsize < 0)
+			continue;
+		if (u->len && pwrite(u->fd, u->old, u->len, u->off) != (ssize_t)u->len)
+			rc = -EIO;
+		if (ftruncate(u->fd, u->oldsize) < 0)
+			rc = -errno;
+	}
+	return rc;
+}
+
+void rpl_inject_free(struct rpl_injector *in)
+{
+	while (in->undo) {
+		struct rpl_undo *u = in->undo;
+		in->undo = u->next;
+		int last = 1;
+		for (struct rpl_undo *v = in->undo; v; v = v->next)
+			if (v->fd == u->fd)
+				last = 0;
+		if (last)
+			close(u->fd);
+		free(u->old);
+		free(u);
+	}
+}
+
+/* ---- arming ------------------------------------------------------------ */
+
+static int arm(struct rpl_injector *in, const struct rpl_arm *a, struct rec_thread *t,
+	       struct rec_call *c)
+{
 	switch (a->fault.kind) {
 	case FAULT_ERRNO:
 		t->inject_errno = a->err;
@@ -39,7 +194,7 @@ static int arm(struct rpl_injector *in, struct rec_thread *t, struct rec_call *c
 		if (n < 2)
 			return REC_ACT_NONE;   /* nothing shorter than one byte */
 		/* 1 .. n-1 bytes, chosen by the seed */
-		t->inject_count = 1 + mix(a->seed ^ n ^ a->nth) % (n - 1);
+		t->inject_count = 1 + mix(in->seed ^ n ^ a->nth) % (n - 1);
 		return REC_ACT_SHORT;
 	}
 	case FAULT_DELAY: {
@@ -51,30 +206,82 @@ static int arm(struct rpl_injector *in, struct rec_thread *t, struct rec_call *c
 	}
 	case FAULT_KILL:
 		return REC_ACT_KILL;
+	case FAULT_CRASH:
+		in->crash_pending = t->tid;
+		return REC_ACT_NONE;
 	}
 	return REC_ACT_NONE;
 }
 
-static int on_entry(void *ctx, struct rec_thread *t, struct rec_call *c)
+static int on_call_entry(void *ctx, struct rec_thread *t, struct rec_call *c)
 {
 	struct rpl_injector *in = ctx;
-	const struct rpl_arm *a = in->arm;
-	if (!c->sys || c->sys->family != a->family || c->restarted)
+	if (!c->sys || c->restarted || in->crashed)
 		return REC_ACT_NONE;
-	if (in->fired)
-		return a->persist ? arm(in, t, c) : REC_ACT_NONE;
-	if (t->fam_count[a->family] != a->nth || strcmp(t->ident, a->ident))
-		return REC_ACT_NONE;
-	int act = arm(in, t, c);
-	if (act == REC_ACT_NONE && a->fault.kind == FAULT_SHORT)
-		return act;    /* not applicable here: leave it unfired */
-	in->fired = 1;
-	in->fired_seq = t->fam_count[a->family];
-	snprintf(in->fired_call, sizeof in->fired_call, "%s", c->sys->name);
+	int fam = c->sys->family;
+	int act = REC_ACT_NONE, hit = 0;
+	for (int i = 0; i < in->narms && !hit; i++) {
+		const struct rpl_arm *a = &in->arms[i];
+		if (a->family != fam)
+			continue;
+		if (in->fired[i]) {
+			if (in->persist && a->fault.kind != FAULT_CRASH && a->fault.kind != FAULT_KILL) {
+				act = arm(in, a, t, c);
+				hit = 1;
+			}
+			continue;
+		}
+		if (t->fam_count[fam] != a->nth || strcmp(t->ident, a->ident))
+			continue;
+		act = arm(in, a, t, c);
+		if (act == REC_ACT_NONE && a->fault.kind == FAULT_SHORT)
+			continue;   /* not applicable to this call: leave it unfired */
+		in->fired[i] = 1;
+		if (!in->nfired++)
+			in->first = i;
+		hit = 1;
+	}
+	/* crash bookkeeping sees every write, including a faulted one */
+	if (fam == FAM_WRITE && act == REC_ACT_NONE && in->track_writes)
+		save_write(in, t, c);
 	return act;
 }
 
-const struct rec_ops rpl_inject_ops = { .entry = on_entry };
+static void on_call_exit(void *ctx, struct rec_thread *t, struct rec_call *c)
+{
+	struct rpl_injector *in = ctx;
+	if (!c->sys || !c->finished)
+		return;
+	if (in->crash_pending == t->tid && !in->crashed) {
+		/* power loss right after this call: nothing after it happens */
+		in->crashed = 1;
+		pid_t pg = getpgid(t->pid);
+		if (pg > 0 && pg != getpgrp())
+			kill(-pg, SIGKILL);
+		kill(t->pid, SIGKILL);
+		return;
+	}
+	if (in->crashed || !in->undo || c->ret < 0)
+		return;
+	if (c->sys->family == FAM_FSYNC && strcmp(c->sys->name, "msync") &&
+	    strcmp(c->sys->name, "sync_file_range"))
+		make_durable(in, t->pid, (int)c->args[0], 0);
+	else if (c->sys->family == FAM_SYNC)
+		make_durable(in, t->pid, -1, 1);
+}
+
+const struct rec_ops rpl_inject_ops = { .entry = on_call_entry, .exit = on_call_exit };
+
+uint64_t rpl_inject_families(const struct rpl_arm *arms, int narms)
+{
+	uint64_t f = 0;
+	for (int i = 0; i < narms; i++) {
+		f |= 1ull << arms[i].family;
+		if (arms[i].fault.kind == FAULT_CRASH)
+			f |= (1ull << FAM_WRITE) | (1ull << FAM_FSYNC) | (1ull << FAM_SYNC);
+	}
+	return f;
+}
 
 int rpl_seccomp_install(uint64_t fams)
 {

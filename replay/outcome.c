@@ -7,7 +7,7 @@
  *   crash        killed by SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT or SIGSYS
  *   broken       the --check command failed
  *   silent       exit 0: the fault was swallowed (the check, if any, held)
- *   handled      a non-zero exit (or the `kill` fault's SIGKILL), check held
+ *   handled      a non-zero exit (or the kill/crash fault's SIGKILL), check held
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -53,6 +53,9 @@ int rpl_fault_parse(const char *s, struct rpl_fault *f)
 	} else if (!strcasecmp(s, "kill")) {
 		f->kind = FAULT_KILL;
 		snprintf(f->spec, sizeof f->spec, "kill");
+	} else if (!strcasecmp(s, "crash")) {
+		f->kind = FAULT_CRASH;
+		snprintf(f->spec, sizeof f->spec, "crash");
 	} else if (!strncasecmp(s, "delay:", 6)) {
 		long ms;
 		if (fl_parse_long(s + 6, &ms) || ms < 0 || ms > 3600000)

@@ -25,31 +25,22 @@
 #include "../record/syscalls.h"
 #include "../store/store.h"
 #include "rpl.h"
+#include "runner.h"
 
 #define MAX_FAULTS 16
 
 struct opts {
-	const char *db, *setup, *check, *junit;
-	long rec, jobs, timeout_s, seed;
+	struct rpl_cfg cfg;
+	const char *junit, *with;
+	long rec;
 	long shard_k, shard_n;          /* run only plan entries i with i % n == k - 1 */
-	int persist, json, all, quiet, resume, keep;
+	int json, all, resume;
 	struct ana_filter flt;
 	struct rpl_fault faults[MAX_FAULTS];
 	int nfaults;
 	long ids[4096];
 };
 
-struct plan {
-	struct ana_point *p;
-	struct rpl_fault fault;
-};
-
-struct worker {
-	pid_t pid;
-	size_t idx;
-	char dir[PATH_MAX];
-	uint64_t t0;
-};
 
 static void usage(FILE *f)
 {
@@ -76,7 +67,11 @@ static void usage(FILE *f)
 "      --fault SPEC,... faults to inject at each point (default: `default`,\n"
 "                       the family's first errno): an errno name (EIO,\n"
 "                       ENOSPC...), default, eintr, short (a true short\n"
-"                       read/write), delay:MS, kill (SIGKILL at the call)\n"
+"                       read/write), delay:MS, kill (SIGKILL at the call),\n"
+"                       crash (power loss just after the call: SIGKILL, then\n"
+"                       every write not yet made durable by fsync is undone)\n"
+"      --with P:SPEC,...  also arm these faults in every run (e.g. 25:EIO):\n"
+"                       explores a second fault on top of each point\n"
 "      --persist        once fired, every later call of the family fails too\n"
 "      --setup CMD      shell command run in the run directory before the program\n"
 "      --check CMD      invariant run after the program; non-zero = broken.\n"
@@ -142,20 +137,21 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		{ "json", no_argument, 0, 'J' }, { "keep", no_argument, 0, 'K' },
 		{ "quiet", no_argument, 0, 'q' }, { "help", no_argument, 0, 'h' },
 		{ "junit", required_argument, 0, 'U' }, { "shard", required_argument, 0, 'H' },
+		{ "with", required_argument, 0, 'W' },
 		{ 0, 0, 0, 0 }
 	};
 	const char *bad;
 	int c, loader = 0;
-	o->db = FL_DEFAULT_DB;
-	o->jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	o->timeout_s = 10;
-	o->seed = 1;
+	o->cfg.db = FL_DEFAULT_DB;
+	o->cfg.jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	o->cfg.timeout_s = 10;
+	o->cfg.seed = 1;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "d:f:p:j:t:qh", lo, NULL)) != -1) {
 		long *num = NULL;
 		const char *what = NULL;
 		switch (c) {
-		case 'd': o->db = optarg; break;
+		case 'd': o->cfg.db = optarg; break;
 		case 'r': num = &o->rec; what = "--rec"; break;
 		case 'P':
 			if (parse_ids(o, optarg) < 0) {
@@ -177,18 +173,19 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 			if (parse_faults(o, optarg) < 0)
 				return -EINVAL;
 			break;
-		case 'x': o->persist = 1; break;
-		case 'S': o->setup = optarg; break;
-		case 'c': o->check = optarg; break;
-		case 'j': num = &o->jobs; what = "--jobs"; break;
-		case 't': num = &o->timeout_s; what = "--timeout"; break;
-		case 'e': num = &o->seed; what = "--seed"; break;
+		case 'x': o->cfg.persist = 1; break;
+		case 'S': o->cfg.setup = optarg; break;
+		case 'c': o->cfg.check = optarg; break;
+		case 'j': num = &o->cfg.jobs; what = "--jobs"; break;
+		case 't': num = &o->cfg.timeout_s; what = "--timeout"; break;
+		case 'e': num = &o->cfg.seed; what = "--seed"; break;
 		case 'R': o->resume = 1; break;
 		case 'a': o->all = 1; break;
 		case 'J': o->json = 1; break;
-		case 'K': o->keep = 1; break;
-		case 'q': o->quiet = 1; break;
+		case 'K': o->cfg.keep = 1; break;
+		case 'q': o->cfg.quiet = 1; break;
 		case 'U': o->junit = optarg; break;
+		case 'W': o->with = optarg; break;
 		case 'H':
 			if (sscanf(optarg, "%ld/%ld", &o->shard_k, &o->shard_n) != 2 || o->shard_n < 1 ||
 			    o->shard_k < 1 || o->shard_k > o->shard_n) {
@@ -235,231 +232,136 @@ static void options_key(const struct opts *o, int argc, char **argv, struct sb *
 	(void)o;
 }
 
-static void repro_line(const struct opts *o, long rec, const struct plan *pl, struct sb *b)
+void rpl_default_fault(const struct ana_point *p, struct rpl_fault *f)
 {
-	sb_puts(b, "faultline replay -d ");
-	sb_shell_quote(b, o->db);
-	sb_printf(b, " --rec %ld --point %ld --fault %s --seed %ld", rec, pl->p->id,
-		  pl->fault.spec, o->seed);
-	if (o->persist)
-		sb_puts(b, " --persist");
-	if (o->setup) {
-		sb_puts(b, " --setup ");
-		sb_shell_quote(b, o->setup);
-	}
-	if (o->check) {
-		sb_puts(b, " --check ");
-		sb_shell_quote(b, o->check);
-	}
-	if (o->timeout_s != 10)
-		sb_printf(b, " --timeout %ld", o->timeout_s);
+	char first[32] = "EIO";
+	sscanf(p->errnos, "%31s", first);
+	rpl_fault_parse(first, f);
 }
 
-static char **env_with(char **base, const char *const *extra)
+/* "25:EIO,31:kill" -> arms appended to every spec. */
+static int parse_with(const char *s, struct ana_points *pts, struct rpl_spec *with)
 {
-	size_t n = 0, m = 0;
-	while (base && base[n])
-		n++;
-	while (extra[m])
-		m++;
-	char **v = xcalloc(n + m + 1, sizeof *v);
-	for (size_t i = 0; i < n; i++)
-		v[i] = base[i];
-	for (size_t i = 0; i < m; i++)
-		v[n + i] = (char *)extra[i];
-	return v;
-}
-
-static uint64_t g_fams;
-static char g_lower[PATH_MAX + 16];   /* the overlay's lower layer */
-
-static int child_setup(void *ctx)
-{
-	(void)ctx;
-	return rpl_seccomp_install(g_fams);
-}
-
-/* The worker: one run, result left in dir/result.  Never returns. */
-static void worker_main(const struct opts *o, const struct store_rec *r,
-			const struct plan *pl, const char *dir)
-{
-	int moved = 0;
-	char path[PATH_MAX + 32], e_point[64], e_fault[64], e_sys[96], e_seed[64], e_dir[PATH_MAX + 32];
-	struct rpl_result res;
-	memset(&res, 0, sizeof res);
-
-	if (rpl_sandbox_enter(g_lower, r->cwd, dir, &moved) < 0)
-		_exit(3);
-	snprintf(path, sizeof path, "%s/output", dir);
-	int out = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	snprintf(e_point, sizeof e_point, "FAULTLINE_POINT=%ld", pl->p->id);
-	snprintf(e_fault, sizeof e_fault, "FAULTLINE_FAULT=%s", pl->fault.spec);
-	snprintf(e_sys, sizeof e_sys, "FAULTLINE_SYSCALL=%s", pl->p->name);
-	snprintf(e_seed, sizeof e_seed, "FAULTLINE_SEED=%ld", o->seed);
-	snprintf(e_dir, sizeof e_dir, "FAULTLINE_RUN_DIR=%s", dir);
-	const char *extra[] = { e_point, e_fault, e_sys, e_seed, e_dir, NULL };
-	char **env = env_with(r->env, extra);
-	unsigned tmo = (unsigned)o->timeout_s * 1000u;
-
-	if (o->setup) {
-		int rc = rpl_shell(o->setup, env, out, tmo);
-		if (rc != 0) {
-			dprintf(out, "faultline: --setup exited %d\n", rc);
-			_exit(4);
+	char buf[1024];
+	snprintf(buf, sizeof buf, "%s", s);
+	for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+		char *colon = strchr(tok, ':');
+		long id;
+		if (colon)
+			*colon = 0;
+		if (fl_parse_long(tok, &id) < 0 || id < 1 || (size_t)id > pts->n ||
+		    with->n == RPL_MAX_ARMS - 1) {
+			fl_error("--with wants POINT:FAULT,... with points of this recording, not '%s'", s);
+			return -EINVAL;
 		}
+		struct ana_point *p = &pts->v[id - 1];
+		struct rpl_fault f;
+		if (!colon || !strcasecmp(colon + 1, "default"))
+			rpl_default_fault(p, &f);
+		else if (rpl_fault_parse(colon + 1, &f) < 0) {
+			fl_error("unknown fault '%s' in --with", colon + 1);
+			return -EINVAL;
+		}
+		with->p[with->n] = p;
+		with->f[with->n++] = f;
 	}
-	struct rpl_arm arm = {
-		.family = pl->p->family, .ident = pl->p->ident, .nth = pl->p->nth,
-		.fault = pl->fault, .persist = o->persist, .seed = (uint64_t)o->seed,
-	};
-	arm.err = pl->fault.err;
-	struct rpl_injector in = { .arm = &arm };
-	g_fams = 1ull << pl->p->family;
-	struct rec_opts ro = {
-		.exe = r->exe, .argv = r->argv, .envp = r->env, .mode = REC_MODE_SECCOMP,
-		.child_setup = child_setup, .new_pgrp = 1, .stdin_null = 1, .quiet_fd = out,
-		.timeout_ms = tmo,
-	};
-	struct rec_result tr;
-	if (rec_trace(&ro, &rpl_inject_ops, &in, &tr) < 0)
-		_exit(5);
-	if (tr.interrupted)
-		_exit(6);
-	res.fired = in.fired;
-	res.timed_out = tr.timed_out;
-	res.exit_code = tr.exit_code;
-	res.signal = WIFSIGNALED(tr.status) ? WTERMSIG(tr.status) : 0;
-	if (o->check) {
-		char e_exit[48], e_sig[48], e_fired[48];
-		snprintf(e_exit, sizeof e_exit, "FAULTLINE_EXIT=%d", res.exit_code);
-		snprintf(e_sig, sizeof e_sig, "FAULTLINE_SIGNAL=%d", res.signal);
-		snprintf(e_fired, sizeof e_fired, "FAULTLINE_FIRED=%d", res.fired);
-		const char *more[] = { e_point, e_fault, e_sys, e_seed, e_dir, e_exit, e_sig,
-				       e_fired, NULL };
-		char **cenv = env_with(r->env, more);
-		dprintf(out, "--- check: %s\n", o->check);
-		res.check_ran = 1;
-		res.check_code = rpl_shell(o->check, cenv, out, tmo);
-	}
-	snprintf(path, sizeof path, "%s/result", dir);
-	FILE *f = fopen(path, "w");
-	if (!f)
-		_exit(7);
-	fprintf(f, "%d %d %d %d %d %d %s\n", res.fired, res.timed_out, res.exit_code, res.signal,
-		res.check_ran, res.check_code, in.fired ? in.fired_call : "-");
-	_exit(fclose(f) == 0 ? 0 : 7);
+	return 0;
 }
 
-static void tail_of(const char *path, struct sb *out, size_t max)
+struct sweep_ctx {
+	struct opts *o;
+	struct store *st;
+	struct store_rec *r;
+	long sweep;
+	struct rpl_spec *plan;
+	size_t nplan, done, nbug, count[OUT__COUNT];
+	int njson, tty;
+	uint64_t t0;
+	struct sb json, junit;
+};
+
+static int skip_done(void *arg, size_t i)
 {
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	if (n > (long)max) {
-		fseek(f, n - (long)max, SEEK_SET);
-		n = (long)max;
-	} else {
-		fseek(f, 0, SEEK_SET);
-	}
-	char *buf = xmalloc((size_t)n + 1);
-	size_t got = fread(buf, 1, (size_t)n, f);
-	sb_add(out, buf, got);
-	free(buf);
-	fclose(f);
+	struct sweep_ctx *x = arg;
+	return x->o->resume &&
+	       store_run_done(x->st, x->sweep, x->plan[i].p[0]->id, x->plan[i].f[0].spec);
 }
 
-/* Collect a finished worker; returns the outcome, or -1 if the run is
- * to be dropped (interrupted) or failed to set up. */
-static int collect(const struct opts *o, struct store *st, long sweep, const struct store_rec *r,
-		   const struct plan *pl, struct worker *w, int status, struct sb *json, int *njson,
-		   struct sb *junit)
+static void on_done(void *arg, size_t i, struct rpl_done *d)
 {
-	char path[PATH_MAX + 32];
-	struct rpl_result res;
-	char call[64] = "-";
-	int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-	enum rpl_outcome oc = OUT_ERROR;
-	struct sb output, repro;
-	sb_init(&output);
+	struct sweep_ctx *x = arg;
+	const struct opts *o = x->o;
+	const struct rpl_spec *s = &x->plan[i];
+	const struct ana_point *p = s->p[0];
+	struct sb repro, faults, lab;
 	sb_init(&repro);
-	memset(&res, 0, sizeof res);
-	snprintf(path, sizeof path, "%s/output", w->dir);
-	tail_of(path, &output, 2000);
-	if (code == 6)
-		goto drop;
-	snprintf(path, sizeof path, "%s/result", w->dir);
-	FILE *f = fopen(path, "r");
-	if (code == 0 && f &&
-	    fscanf(f, "%d %d %d %d %d %d %63s", &res.fired, &res.timed_out, &res.exit_code,
-		   &res.signal, &res.check_ran, &res.check_code, call) == 7)
-		oc = rpl_classify(&res);
-	if (f)
-		fclose(f);
-	if (oc == OUT_ERROR && code == 4 && !o->quiet)
-		fl_warn("--setup failed in the run of point %ld: %s", pl->p->id,
-			output.s ? output.s : "");
-	repro_line(o, r->id, pl, &repro);
-	struct store_run sr = {
-		.sweep = sweep, .rec = r->id, .point = pl->p->id, .fault = pl->fault.spec,
-		.faults = pl->fault.spec, .outcome = rpl_outcome_name[oc], .repro = repro.s,
-		.output = output.s ? output.s : "", .fired = res.fired, .exit_code = res.exit_code,
-		.signal = res.signal, .dur_ms = (fl_now_ns() - w->t0) / 1000000,
-		.seed = (uint64_t)o->seed,
-	};
-	if (store_begin(st) < 0 || store_run_add(st, &sr) < 0 || store_commit(st) < 0)
-		fl_error("cannot store a run in '%s': %s", o->db, store_errmsg(st));
-	struct sb lab;
+	sb_init(&faults);
 	sb_init(&lab);
-	ana_site_label(st, r->id, pl->p->site, &lab);
+	rpl_spec_repro(&o->cfg, x->r->id, s, &repro);
+	rpl_spec_faults(s, &faults);
+	if (d->setup_failed && !o->cfg.quiet)
+		fl_warn("--setup failed in the run of point %ld: %s", p->id,
+			d->output.s ? d->output.s : "");
+	struct store_run sr = {
+		.sweep = x->sweep, .rec = x->r->id, .point = p->id, .fault = s->f[0].spec,
+		.faults = faults.s, .outcome = rpl_outcome_name[d->oc], .repro = repro.s,
+		.output = d->output.s ? d->output.s : "", .fired = d->nfired,
+		.exit_code = d->res.exit_code, .signal = d->res.signal,
+		.dur_ms = (uint64_t)(d->secs * 1000), .seed = (uint64_t)o->cfg.seed,
+	};
+	if (store_begin(x->st) < 0 || store_run_add(x->st, &sr) < 0 || store_commit(x->st) < 0)
+		fl_error("cannot store a run in '%s': %s", o->cfg.db, store_errmsg(x->st));
+	ana_site_label(x->st, x->r->id, p->site, &lab);
 	if (o->junit) {
 		struct sb name;
 		sb_init(&name);
-		sb_printf(&name, "point %ld %s %s at %s", pl->p->id, pl->p->name, pl->fault.spec,
-			  lab.s);
-		rpl_junit_case(junit, rec_families[pl->p->family].name, name.s, oc,
-			       (double)(fl_now_ns() - w->t0) / 1e9, repro.s, output.s);
+		sb_printf(&name, "point %ld %s %s at %s", p->id, p->name, faults.s, lab.s);
+		rpl_junit_case(&x->junit, rec_families[p->family].name, name.s, d->oc, d->secs,
+			       repro.s, d->output.s);
 		sb_free(&name);
 	}
 	if (o->json) {
-		sb_printf(json, "%s\n  {\"point\": %ld, \"syscall\": \"%s\", \"family\": \"%s\", "
-			  "\"fault\": \"%s\", \"outcome\": \"%s\", \"exit\": %d, \"signal\": %d, "
-			  "\"fired\": %s, \"site\": ", *njson ? "," : "", pl->p->id, pl->p->name,
-			  rec_families[pl->p->family].name, pl->fault.spec, rpl_outcome_name[oc],
-			  res.exit_code, res.signal, res.fired ? "true" : "false");
-		sb_json_str(json, lab.s);
-		sb_puts(json, ", \"path\": ");
-		if (pl->p->path)
-			sb_json_str(json, pl->p->path);
+		sb_printf(&x->json, "%s\n  {\"point\": %ld, \"syscall\": \"%s\", \"family\": \"%s\", "
+			  "\"fault\": \"%s\", \"faults\": \"%s\", \"outcome\": \"%s\", \"exit\": %d, "
+			  "\"signal\": %d, \"fired\": %s, \"site\": ", x->njson++ ? "," : "", p->id,
+			  p->name, rec_families[p->family].name, s->f[0].spec, faults.s,
+			  rpl_outcome_name[d->oc], d->res.exit_code, d->res.signal,
+			  d->nfired ? "true" : "false");
+		sb_json_str(&x->json, lab.s);
+		sb_puts(&x->json, ", \"path\": ");
+		if (p->path)
+			sb_json_str(&x->json, p->path);
 		else
-			sb_puts(json, "null");
-		sb_puts(json, ", \"repro\": ");
-		sb_json_str(json, repro.s);
-		sb_putc(json, '}');
-		(*njson)++;
-	} else if (o->all || rpl_outcome_is_bug(oc)) {
-		printf("%-11s point %-5ld %-10s %-8s %s", rpl_outcome_name[oc], pl->p->id,
-		       pl->p->name, pl->fault.spec, lab.s);
-		if (res.signal)
-			printf("  [SIG%s]", sigabbrev_np(res.signal) ? sigabbrev_np(res.signal) : "?");
+			sb_puts(&x->json, "null");
+		sb_puts(&x->json, ", \"repro\": ");
+		sb_json_str(&x->json, repro.s);
+		sb_putc(&x->json, '}');
+	} else if (o->all || rpl_outcome_is_bug(d->oc)) {
+		printf("%-11s point %-5ld %-10s %-8s %s", rpl_outcome_name[d->oc], p->id, p->name,
+		       s->n > 1 ? faults.s : s->f[0].spec, lab.s);
+		if (d->res.signal)
+			printf("  [SIG%s]", sigabbrev_np(d->res.signal) ? sigabbrev_np(d->res.signal) : "?");
 		else
-			printf("  [exit %d]", res.exit_code);
-		if (pl->p->path)
-			printf("  %s", pl->p->path);
+			printf("  [exit %d]", d->res.exit_code);
+		if (p->path)
+			printf("  %s", p->path);
 		printf("\n    repro: %s\n", repro.s);
-		if (o->keep)
-			printf("    run directory: %s\n", w->dir);
+		if (o->cfg.keep)
+			printf("    run directory: %s\n", d->dir);
 		fflush(stdout);
 	}
+	x->done++;
+	x->count[d->oc]++;
+	x->nbug += rpl_outcome_is_bug(d->oc);
+	if (x->tty) {
+		double el = (double)(fl_now_ns() - x->t0) / 1e9;
+		double eta = el / (double)x->done * (double)(x->nplan - x->done);
+		fprintf(stderr, "\r[%zu/%zu] %zu bug%s, %.0fs left   ", x->done, x->nplan, x->nbug,
+			x->nbug == 1 ? "" : "s", eta);
+	}
+	sb_free(&repro);
+	sb_free(&faults);
 	sb_free(&lab);
-	sb_free(&output);
-	sb_free(&repro);
-	return (int)oc;
-drop:
-	sb_free(&output);
-	sb_free(&repro);
-	return -1;
 }
 
 int cmd_replay(int argc, char **argv)
@@ -475,7 +377,7 @@ int cmd_replay(int argc, char **argv)
 	struct ana_points pts;
 	char err[8192];
 	int ret = FL_EXIT_USAGE;
-	if (store_open(o.db, STORE_WRITE, &st, err, sizeof err) < 0) {
+	if (store_open(o.cfg.db, STORE_WRITE, &st, err, sizeof err) < 0) {
 		fl_error("%s", err);
 		return FL_EXIT_USAGE;
 	}
@@ -485,13 +387,12 @@ int cmd_replay(int argc, char **argv)
 		return FL_EXIT_USAGE;
 	}
 	memset(&pts, 0, sizeof pts);
-	struct plan *plan = NULL;
-	size_t nplan = 0;
-	char base[PATH_MAX] = "";
-	struct sb key, json, junit;
+	struct sweep_ctx x;
+	memset(&x, 0, sizeof x);
+	struct sb key;
 	sb_init(&key);
-	sb_init(&json);
-	sb_init(&junit);
+	sb_init(&x.json);
+	sb_init(&x.junit);
 	if (access(r.exe, X_OK) != 0) {
 		fl_error("cannot replay: the recorded program '%s' is gone or not executable", r.exe);
 		goto out;
@@ -500,7 +401,11 @@ int cmd_replay(int argc, char **argv)
 		fl_error("cannot read recording %ld: %s", r.id, store_errmsg(st));
 		goto out;
 	}
-	plan = xcalloc(pts.n * (size_t)o.nfaults + 1, sizeof *plan);
+	struct rpl_spec with;
+	memset(&with, 0, sizeof with);
+	if (o.with && parse_with(o.with, &pts, &with) < 0)
+		goto out;
+	x.plan = xcalloc(pts.n * (size_t)o.nfaults + 1, sizeof *x.plan);
 	size_t nth_run = 0;
 	for (size_t i = 0; i < pts.n; i++) {
 		if (!ana_match(&o.flt, &pts.v[i]))
@@ -509,178 +414,96 @@ int cmd_replay(int argc, char **argv)
 			if (!rpl_fault_applies(&o.faults[k], pts.v[i].family, pts.v[i].name))
 				continue;
 			struct rpl_fault f = o.faults[k];
-			if (f.kind == FAULT_ERRNO && !f.err) {
-				/* "default": the family's first errno, named in the repro */
-				char first[32] = "EIO";
-				sscanf(pts.v[i].errnos, "%31s", first);
-				rpl_fault_parse(first, &f);
+			if (f.kind == FAULT_ERRNO && !f.err)
+				rpl_default_fault(&pts.v[i], &f);   /* named in the repro */
+			if (o.shard_n && (long)(nth_run++ % (size_t)o.shard_n) != o.shard_k - 1)
+				continue;
+			struct rpl_spec *s = &x.plan[x.nplan++];
+			s->p[0] = &pts.v[i];
+			s->f[0] = f;
+			s->n = 1;
+			for (int j = 0; j < with.n; j++) {
+				s->p[s->n] = with.p[j];
+				s->f[s->n++] = with.f[j];
 			}
-			if (!o.shard_n || (long)(nth_run++ % (size_t)o.shard_n) == o.shard_k - 1)
-				plan[nplan++] = (struct plan){ &pts.v[i], f };
 		}
 	}
-	if (!nplan) {
+	if (!x.nplan) {
 		fl_error("no fault point matches (recording %ld has %zu points; see faultline analyze)",
 			 r.id, pts.n);
 		goto out;
 	}
 	options_key(&o, argc, argv, &key);
-	long sweep = o.resume ? store_sweep_resumable(st, r.id, key.s ? key.s : "") : 0;
-	if (o.resume && !sweep && !o.quiet)
+	x.sweep = o.resume ? store_sweep_resumable(st, r.id, key.s ? key.s : "") : 0;
+	if (o.resume && !x.sweep && !o.cfg.quiet)
 		fl_warn("nothing to resume: starting a new sweep");
-	if (!sweep) {
+	size_t already = 0;
+	if (!x.sweep) {
 		struct store_sweep sw = {
-			.rec = r.id, .kind = "replay", .seed = (uint64_t)o.seed, .setup = o.setup,
-			.check = o.check, .options = key.s ? key.s : "",
-			.timeout_ms = (unsigned)o.timeout_s * 1000u,
+			.rec = r.id, .kind = "replay", .seed = (uint64_t)o.cfg.seed,
+			.setup = o.cfg.setup, .check = o.cfg.check, .options = key.s ? key.s : "",
+			.timeout_ms = (unsigned)o.cfg.timeout_s * 1000u,
 		};
-		if (store_sweep_new(st, &sw, &sweep) < 0) {
-			fl_error("cannot write to '%s': %s", o.db, store_errmsg(st));
-			goto out;
-		}
-	}
-	const char *tmp = getenv("TMPDIR");
-	snprintf(base, sizeof base, "%s/faultline.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(base)) {
-		fl_error("cannot create a directory for the runs in '%s': %s",
-			 tmp && *tmp ? tmp : "/tmp", strerror(errno));
-		base[0] = 0;
-		goto out;
-	}
-
-	if (r.has_snapshot) {
-		snprintf(g_lower, sizeof g_lower, "%s/snapshot", base);
-		if (rpl_snapshot_restore(st, r.id, g_lower) < 0) {
-			fl_error("cannot restore the snapshot of recording %ld into '%s': %s", r.id,
-				 g_lower, store_errmsg(st));
+		if (store_sweep_new(st, &sw, &x.sweep) < 0) {
+			fl_error("cannot write to '%s': %s", o.cfg.db, store_errmsg(st));
 			goto out;
 		}
 	} else {
-		snprintf(g_lower, sizeof g_lower, "%s", r.cwd);
-		if (!o.quiet && !o.json)
-			fl_warn("recording %ld has no snapshot: runs start from '%s' as it is now",
-				r.id, r.cwd);
+		for (size_t i = 0; i < x.nplan; i++)
+			already += (size_t)skip_done(&x, i);
 	}
-	rec_catch_signals();
-	struct worker *w = xcalloc((size_t)o.jobs, sizeof *w);
-	size_t next = 0, done = 0, skipped = 0, nbug = 0, count[OUT__COUNT] = { 0 };
-	int running = 0, njson = 0, tty = isatty(2) && !o.quiet && !o.json;
-	uint64_t t_start = fl_now_ns();
-	for (;;) {
-		while (!rec_stop_requested && running < o.jobs && next < nplan) {
-			struct plan *pl = &plan[next];
-			if (o.resume && store_run_done(st, sweep, pl->p->id, pl->fault.spec)) {
-				next++;
-				skipped++;
-				continue;
-			}
-			int slot = 0;
-			while (w[slot].pid)
-				slot++;
-			snprintf(w[slot].dir, sizeof w[slot].dir, "%s/run-%zu", base, next);
-			if (mkdir(w[slot].dir, 0755) < 0) {
-				fl_error("cannot create '%s': %s", w[slot].dir, strerror(errno));
-				rec_stop_requested = 1;
-				break;
-			}
-			fflush(stdout);
-			pid_t pid = fork();
-			if (pid == 0)
-				worker_main(&o, &r, pl, w[slot].dir);
-			if (pid < 0) {
-				fl_error("cannot fork a worker: %s", strerror(errno));
-				rec_stop_requested = 1;
-				break;
-			}
-			w[slot].pid = pid;
-			w[slot].idx = next++;
-			w[slot].t0 = fl_now_ns();
-			running++;
-		}
-		if (!running)
-			break;
-		int status;
-		pid_t pid = waitpid(-1, &status, 0);
-		if (pid < 0) {
-			if (errno == EINTR) {
-				if (rec_stop_requested)
-					for (int i = 0; i < o.jobs; i++)
-						if (w[i].pid)
-							kill(w[i].pid, SIGTERM);
-				continue;
-			}
-			break;
-		}
-		int slot = -1;
-		for (int i = 0; i < o.jobs; i++)
-			if (w[i].pid == pid)
-				slot = i;
-		if (slot < 0)
-			continue;
-		running--;
-		int oc = collect(&o, st, sweep, &r, &plan[w[slot].idx], &w[slot], status, &json, &njson,
-				 &junit);
-		if (!o.keep)
-			rpl_rmtree(w[slot].dir);
-		w[slot].pid = 0;
-		if (oc < 0)
-			continue;
-		done++;
-		count[oc]++;
-		nbug += rpl_outcome_is_bug((enum rpl_outcome)oc);
-		if (tty) {
-			double el = (double)(fl_now_ns() - t_start) / 1e9;
-			double eta = el / (double)done * (double)(nplan - skipped - done);
-			fprintf(stderr, "\r[%zu/%zu] %zu bug%s, %.0fs left   ", done + skipped, nplan,
-				nbug, nbug == 1 ? "" : "s", eta);
-			if (done + skipped == nplan)
-				fputc('\n', stderr);
-		}
-	}
-	free(w);
-	int complete = !rec_stop_requested && done + skipped == nplan;
+	x.o = &o;
+	x.st = st;
+	x.r = &r;
+	x.tty = isatty(2) && !o.cfg.quiet && !o.json;
+	x.t0 = fl_now_ns();
+	size_t total = x.nplan;
+	x.nplan -= already;
+	rc = rpl_run_all(&o.cfg, st, &r, x.plan, total, skip_done, on_done, &x);
+	if (x.tty)
+		fputc('\n', stderr);
+	int complete = rc == 0 && x.done == x.nplan;
 	store_begin(st);
-	store_sweep_finish(st, sweep, complete);
+	store_sweep_finish(st, x.sweep, complete);
 	store_commit(st);
-	double secs = (double)(fl_now_ns() - t_start) / 1e9;
+	double secs = (double)(fl_now_ns() - x.t0) / 1e9;
 	if (o.json) {
-		printf("{\"sweep\": %ld, \"rec\": %ld, \"runs\": [%s\n], \"summary\": {", sweep, r.id,
-		       json.s ? json.s : "");
+		printf("{\"sweep\": %ld, \"rec\": %ld, \"runs\": [%s\n], \"summary\": {", x.sweep, r.id,
+		       x.json.s ? x.json.s : "");
 		for (int i = 0; i < OUT__COUNT; i++)
-			printf("\"%s\": %zu, ", rpl_outcome_name[i], count[i]);
-		printf("\"runs\": %zu, \"bugs\": %zu, \"seconds\": %.2f, \"complete\": %s}}\n", done,
-		       nbug, secs, complete ? "true" : "false");
+			printf("\"%s\": %zu, ", rpl_outcome_name[i], x.count[i]);
+		printf("\"runs\": %zu, \"bugs\": %zu, \"seconds\": %.2f, \"complete\": %s}}\n", x.done,
+		       x.nbug, secs, complete ? "true" : "false");
 	} else {
-		printf("%s%zu runs over %zu points in %.1fs (sweep %ld):", nbug || o.all ? "\n" : "",
-		       done, nplan / (size_t)o.nfaults, secs, sweep);
+		printf("%s%zu runs over %zu points in %.1fs (sweep %ld):", x.nbug || o.all ? "\n" : "",
+		       x.done, total / (size_t)o.nfaults, secs, x.sweep);
 		for (int i = 0; i < OUT__COUNT; i++)
-			if (count[i] || i < OUT_ERROR)
-				printf("%s %zu %s", i ? "," : "", count[i], rpl_outcome_name[i]);
+			if (x.count[i] || i < OUT_ERROR)
+				printf("%s %zu %s", i ? "," : "", x.count[i], rpl_outcome_name[i]);
 		printf("\n");
-		if (skipped)
-			printf("%zu runs were already done (--resume)\n", skipped);
+		if (already)
+			printf("%zu runs were already done (--resume)\n", already);
 	}
 	if (o.junit) {
 		struct sb suite;
 		sb_init(&suite);
 		sb_printf(&suite, "faultline replay of %s (recording %ld, sweep %ld)", r.exe, r.id,
-			  sweep);
-		if (rpl_junit_write(o.junit, suite.s, &junit, done, nbug,
-				    count[OUT_NOT_REACHED] + count[OUT_ERROR], secs) < 0)
+			  x.sweep);
+		if (rpl_junit_write(o.junit, suite.s, &x.junit, x.done, x.nbug,
+				    x.count[OUT_NOT_REACHED] + x.count[OUT_ERROR], secs) < 0)
 			fl_error("cannot write '%s': %s", o.junit, strerror(errno));
 		sb_free(&suite);
 	}
-	if (!complete)
-		fl_error("interrupted: %zu finished runs kept in '%s'; continue with --resume", done,
-			 o.db);
-	ret = !complete ? FL_EXIT_USAGE : nbug ? FL_EXIT_FOUND : FL_EXIT_OK;
+	if (rc == -EINTR)
+		fl_error("interrupted: %zu finished runs kept in '%s'; continue with --resume", x.done,
+			 o.cfg.db);
+	ret = !complete ? FL_EXIT_USAGE : x.nbug ? FL_EXIT_FOUND : FL_EXIT_OK;
 out:
-	if (base[0] && !o.keep)
-		rpl_rmtree(base);
-	free(plan);
+	rpl_runner_cleanup(o.cfg.keep);
+	free(x.plan);
 	sb_free(&key);
-	sb_free(&json);
-	sb_free(&junit);
+	sb_free(&x.json);
+	sb_free(&x.junit);
 	ana_points_free(&pts);
 	store_rec_free(&r);
 	store_close(st);

@@ -20,6 +20,8 @@ enum rpl_kind {
 	FAULT_SHORT,     /* shrink the byte count: a true short read/write */
 	FAULT_DELAY,     /* sleep before the call */
 	FAULT_KILL,      /* SIGKILL the process at the call (crash testing) */
+	FAULT_CRASH,     /* power loss just after the call: SIGKILL, then every
+			    write not made durable by fsync/fdatasync is undone */
 };
 
 struct rpl_fault {
@@ -30,30 +32,42 @@ struct rpl_fault {
 };
 
 /* Parse one SPEC: an errno name (EIO), "default", "eintr", "short",
- * "delay:MS", "kill".  Returns 0 or -EINVAL. */
+ * "delay:MS", "kill", "crash".  Returns 0 or -EINVAL. */
 int rpl_fault_parse(const char *s, struct rpl_fault *f);
 /* Can fault f apply to a call of this family (short needs a byte count)? */
 int rpl_fault_applies(const struct rpl_fault *f, int family, const char *syscall);
 
-/* What one run arms. */
+#define RPL_MAX_ARMS 32
+
+/* One armed fault of a run. */
 struct rpl_arm {
 	int family;
 	const char *ident;   /* thread creation path */
 	uint32_t nth;
 	struct rpl_fault fault;
 	int err;             /* resolved errno for FAULT_ERRNO */
-	int persist;         /* every later call of the family fails too */
-	uint64_t seed;
 };
 
-/* The injector: rec_ops callbacks plus their state. */
+/* The injector: rec_ops callbacks plus their state, for one run. */
+struct rpl_undo;
 struct rpl_injector {
-	const struct rpl_arm *arm;
-	int fired;
-	uint64_t fired_seq;  /* calls of the family seen when it fired */
-	char fired_call[64]; /* syscall name it fired on */
+	const struct rpl_arm *arms;
+	int narms;
+	int persist;         /* once an arm fired, every later call of its family fails too */
+	uint64_t seed;
+	int fired[RPL_MAX_ARMS];
+	int nfired, first;   /* how many fired; index of the first to fire (-1) */
+	int track_writes;    /* a crash arm: keep the undo log */
+	pid_t crash_pending; /* a crash fault fired in this thread: kill at the call's exit */
+	int crashed;
+	struct rpl_undo *undo;   /* un-fsynced writes (crash faults only) */
 };
 extern const struct rec_ops rpl_inject_ops;
+/* Seccomp families the injector needs for these arms. */
+uint64_t rpl_inject_families(const struct rpl_arm *arms, int narms);
+/* After the run: undo the writes that were not durable when it crashed. */
+int rpl_inject_rollback(struct rpl_injector *in);
+void rpl_inject_free(struct rpl_injector *in);
 
 /* Build and load the seccomp filter that traces the families in `fams`
  * (bit per family).  Runs in the child just before execve. */

@@ -25,6 +25,7 @@ mtwriter|mtwriter|write|EIO|broken|--path */out.2
 connrefused|connrefused|connect|ECONNREFUSED|crash
 staticsave|staticsave|write|EIO|broken
 pysave|pysave.py|write|EIO|broken
+renamenofsync|renamenofsync|open,write,fsync,close,rename|crash|broken
 '
 
 # sweep NAME PROG FAMILIES FAULTS -> prints the outcome counts line, sets $out

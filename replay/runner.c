@@ -1,0 +1,336 @@
+/*
+ * replay/runner.c - executing runs: what replay, fuzz and bisect share.
+ *
+ * rpl_run_all() keeps cfg->jobs worker processes busy over an array of run
+ * specs (each a set of armed faults).  A worker owns one run: it enters the
+ * run's sandbox (sandbox.c), runs --setup, traces the program with the
+ * faults armed (inject.c on record/'s tracer), undoes un-fsynced writes if
+ * a crash fault fired, runs --check, and leaves its result in the run
+ * directory.  The parent reads it back and hands it to the caller's
+ * callback, which alone writes the database.  A SIGINT/SIGTERM stops new
+ * runs, kills the running ones (their results are dropped, never stored
+ * half-done) and returns -EINTR.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../record/syscalls.h"
+#include "runner.h"
+
+static char g_base[PATH_MAX];          /* this process's run directories */
+static char g_lower[PATH_MAX + 16];    /* the overlay's lower layer */
+static long g_lower_rec = -1;
+
+void rpl_spec_repro(const struct rpl_cfg *cfg, long rec, const struct rpl_spec *s, struct sb *b)
+{
+	sb_puts(b, "faultline replay -d ");
+	sb_shell_quote(b, cfg->db);
+	sb_printf(b, " --rec %ld --point %ld --fault %s", rec, s->p[0]->id, s->f[0].spec);
+	for (int i = 1; i < s->n; i++)
+		sb_printf(b, "%s%ld:%s", i == 1 ? " --with " : ",", s->p[i]->id, s->f[i].spec);
+	sb_printf(b, " --seed %ld", cfg->seed);
+	if (cfg->persist)
+		sb_puts(b, " --persist");
+	if (cfg->setup) {
+		sb_puts(b, " --setup ");
+		sb_shell_quote(b, cfg->setup);
+	}
+	if (cfg->check) {
+		sb_puts(b, " --check ");
+		sb_shell_quote(b, cfg->check);
+	}
+	if (cfg->timeout_s != 10)
+		sb_printf(b, " --timeout %ld", cfg->timeout_s);
+}
+
+void rpl_spec_faults(const struct rpl_spec *s, struct sb *b)
+{
+	for (int i = 0; i < s->n; i++)
+		sb_printf(b, "%s%ld:%s", i ? "," : "", s->p[i]->id, s->f[i].spec);
+}
+
+static char **env_with(char **base, const char *const *extra)
+{
+	size_t n = 0, m = 0;
+	while (base && base[n])
+		n++;
+	while (extra[m])
+		m++;
+	char **v = xcalloc(n + m + 1, sizeof *v);
+	for (size_t i = 0; i < n; i++)
+		v[i] = base[i];
+	for (size_t i = 0; i < m; i++)
+		v[n + i] = (char *)extra[i];
+	return v;
+}
+
+static uint64_t g_fams;
+
+static int child_setup(void *ctx)
+{
+	(void)ctx;
+	return rpl_seccomp_install(g_fams);
+}
+
+/* The worker: one run, result left in dir/result.  Never returns. */
+static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
+			const struct rpl_spec *s, const char *dir)
+{
+	int moved = 0;
+	char path[PATH_MAX + 32], e_point[64], e_fault[128], e_sys[96], e_seed[64],
+		e_dir[PATH_MAX + 32];
+	struct rpl_result res;
+	memset(&res, 0, sizeof res);
+
+	if (rpl_sandbox_enter(g_lower, r->cwd, dir, &moved) < 0)
+		_exit(3);
+	snprintf(path, sizeof path, "%s/output", dir);
+	int out = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	struct sb faults;
+	sb_init(&faults);
+	rpl_spec_faults(s, &faults);
+	snprintf(e_point, sizeof e_point, "FAULTLINE_POINT=%ld", s->p[0]->id);
+	snprintf(e_fault, sizeof e_fault, "FAULTLINE_FAULT=%s", s->n > 1 ? faults.s : s->f[0].spec);
+	snprintf(e_sys, sizeof e_sys, "FAULTLINE_SYSCALL=%s", s->p[0]->name);
+	snprintf(e_seed, sizeof e_seed, "FAULTLINE_SEED=%ld", cfg->seed);
+	snprintf(e_dir, sizeof e_dir, "FAULTLINE_RUN_DIR=%s", dir);
+	const char *extra[] = { e_point, e_fault, e_sys, e_seed, e_dir, NULL };
+	char **env = env_with(r->env, extra);
+	unsigned tmo = (unsigned)cfg->timeout_s * 1000u;
+
+	if (cfg->setup) {
+		int rc = rpl_shell(cfg->setup, env, out, tmo);
+		if (rc != 0) {
+			dprintf(out, "faultline: --setup exited %d\n", rc);
+			_exit(4);
+		}
+	}
+	static struct rpl_arm arms[RPL_MAX_ARMS];
+	struct rpl_injector in;
+	memset(&in, 0, sizeof in);
+	for (int i = 0; i < s->n; i++) {
+		arms[i] = (struct rpl_arm){ .family = s->p[i]->family, .ident = s->p[i]->ident,
+					    .nth = s->p[i]->nth, .fault = s->f[i], .err = s->f[i].err };
+		in.track_writes |= s->f[i].kind == FAULT_CRASH;
+	}
+	in.arms = arms;
+	in.narms = s->n;
+	in.persist = cfg->persist;
+	in.seed = (uint64_t)cfg->seed;
+	in.first = -1;
+	g_fams = rpl_inject_families(arms, s->n);
+	struct rec_opts ro = {
+		.exe = r->exe, .argv = r->argv, .envp = r->env, .mode = REC_MODE_SECCOMP,
+		.child_setup = child_setup, .new_pgrp = 1, .stdin_null = 1, .quiet_fd = out,
+		.timeout_ms = tmo,
+	};
+	struct rec_result tr;
+	if (rec_trace(&ro, &rpl_inject_ops, &in, &tr) < 0)
+		_exit(5);
+	if (tr.interrupted)
+		_exit(6);
+	if (in.crashed && rpl_inject_rollback(&in) < 0)
+		dprintf(out, "faultline: could not undo every un-fsynced write\n");
+	res.fired = in.nfired > 0;
+	res.timed_out = tr.timed_out;
+	res.exit_code = tr.exit_code;
+	res.signal = WIFSIGNALED(tr.status) ? WTERMSIG(tr.status) : 0;
+	if (cfg->check) {
+		char e_exit[48], e_sig[48], e_fired[48];
+		snprintf(e_exit, sizeof e_exit, "FAULTLINE_EXIT=%d", res.exit_code);
+		snprintf(e_sig, sizeof e_sig, "FAULTLINE_SIGNAL=%d", res.signal);
+		snprintf(e_fired, sizeof e_fired, "FAULTLINE_FIRED=%d", in.nfired);
+		const char *more[] = { e_point, e_fault, e_sys, e_seed, e_dir, e_exit, e_sig,
+				       e_fired, NULL };
+		char **cenv = env_with(r->env, more);
+		dprintf(out, "--- check: %s\n", cfg->check);
+		res.check_ran = 1;
+		res.check_code = rpl_shell(cfg->check, cenv, out, tmo);
+	}
+	snprintf(path, sizeof path, "%s/result", dir);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		_exit(7);
+	fprintf(f, "%d %d %d %d %d %d %d %d\n", in.nfired, in.first, res.timed_out,
+		res.exit_code, res.signal, res.check_ran, res.check_code, in.crashed);
+	_exit(fclose(f) == 0 ? 0 : 7);
+}
+
+static void tail_of(const char *path, struct sb *out, size_t max)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	if (n > (long)max) {
+		fseek(f, n - (long)max, SEEK_SET);
+		n = (long)max;
+	} else {
+		fseek(f, 0, SEEK_SET);
+	}
+	char *buf = xmalloc((size_t)n + 1);
+	size_t got = fread(buf, 1, (size_t)n, f);
+	sb_add(out, buf, got);
+	free(buf);
+	fclose(f);
+}
+
+/* Read a finished worker's result; 0, or -1 to drop the run. */
+static int read_result(const char *dir, int status, struct rpl_done *d)
+{
+	char path[PATH_MAX + 32];
+	int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	int crashed = 0, nfired = 0;
+	d->oc = OUT_ERROR;
+	d->first = -1;
+	snprintf(path, sizeof path, "%s/output", dir);
+	tail_of(path, &d->output, 2000);
+	if (code == 6)
+		return -1;
+	d->setup_failed = code == 4;
+	snprintf(path, sizeof path, "%s/result", dir);
+	FILE *f = fopen(path, "r");
+	if (code == 0 && f &&
+	    fscanf(f, "%d %d %d %d %d %d %d %d", &nfired, &d->first, &d->res.timed_out,
+		   &d->res.exit_code, &d->res.signal, &d->res.check_ran, &d->res.check_code,
+		   &crashed) == 8) {
+		d->res.fired = nfired > 0;
+		d->nfired = nfired;
+		d->oc = rpl_classify(&d->res);
+	}
+	if (f)
+		fclose(f);
+	return 0;
+}
+
+static int prepare_lower(struct store *st, const struct store_rec *r, int quiet)
+{
+	if (!g_base[0]) {
+		const char *tmp = getenv("TMPDIR");
+		snprintf(g_base, sizeof g_base, "%s/faultline.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		if (!mkdtemp(g_base)) {
+			fl_error("cannot create a directory for the runs in '%s': %s",
+				 tmp && *tmp ? tmp : "/tmp", strerror(errno));
+			g_base[0] = 0;
+			return -errno;
+		}
+	}
+	if (g_lower_rec == r->id)
+		return 0;
+	if (r->has_snapshot) {
+		snprintf(g_lower, sizeof g_lower, "%s/snapshot-%ld", g_base, r->id);
+		if (rpl_snapshot_restore(st, r->id, g_lower) < 0) {
+			fl_error("cannot restore the snapshot of recording %ld into '%s': %s", r->id,
+				 g_lower, store_errmsg(st));
+			return -EIO;
+		}
+	} else {
+		snprintf(g_lower, sizeof g_lower, "%s", r->cwd);
+		if (!quiet)
+			fl_warn("recording %ld has no snapshot: runs start from '%s' as it is now",
+				r->id, r->cwd);
+	}
+	g_lower_rec = r->id;
+	return 0;
+}
+
+void rpl_runner_cleanup(int keep)
+{
+	if (g_base[0] && !keep)
+		rpl_rmtree(g_base);
+	g_base[0] = 0;
+	g_lower_rec = -1;
+}
+
+int rpl_run_all(const struct rpl_cfg *cfg, struct store *st, const struct store_rec *r,
+		const struct rpl_spec *specs, size_t n,
+		int (*skip)(void *, size_t), void (*done)(void *, size_t, struct rpl_done *),
+		void *arg)
+{
+	if (prepare_lower(st, r, cfg->quiet) < 0)
+		return -EIO;
+	rec_catch_signals();
+	long jobs = cfg->jobs > 0 ? cfg->jobs : 1;
+	struct slot { pid_t pid; size_t idx; char dir[PATH_MAX]; uint64_t t0; } *w;
+	w = xcalloc((size_t)jobs, sizeof *w);
+	size_t next = 0;
+	static unsigned long serial;
+	int running = 0, rc = 0;
+	for (;;) {
+		while (!rec_stop_requested && running < jobs && next < n) {
+			if (skip && skip(arg, next)) {
+				next++;
+				continue;
+			}
+			int k = 0;
+			while (w[k].pid)
+				k++;
+			snprintf(w[k].dir, sizeof w[k].dir, "%s/run-%lu", g_base, ++serial);
+			if (mkdir(w[k].dir, 0755) < 0) {
+				fl_error("cannot create '%s': %s", w[k].dir, strerror(errno));
+				rc = -EIO;
+				rec_stop_requested = 1;
+				break;
+			}
+			fflush(stdout);
+			pid_t pid = fork();
+			if (pid == 0)
+				worker_main(cfg, r, &specs[next], w[k].dir);
+			if (pid < 0) {
+				fl_error("cannot fork a worker: %s", strerror(errno));
+				rc = -EAGAIN;
+				rec_stop_requested = 1;
+				break;
+			}
+			w[k].pid = pid;
+			w[k].idx = next++;
+			w[k].t0 = fl_now_ns();
+			running++;
+		}
+		if (!running)
+			break;
+		int status;
+		pid_t pid = waitpid(-1, &status, 0);
+		if (pid < 0) {
+			if (errno == EINTR) {
+				if (rec_stop_requested)
+					for (long i = 0; i < jobs; i++)
+						if (w[i].pid)
+							kill(w[i].pid, SIGTERM);
+				continue;
+			}
+			break;
+		}
+		int k = -1;
+		for (long i = 0; i < jobs; i++)
+			if (w[i].pid == pid)
+				k = (int)i;
+		if (k < 0)
+			continue;
+		running--;
+		struct rpl_done d;
+		memset(&d, 0, sizeof d);
+		sb_init(&d.output);
+		d.secs = (double)(fl_now_ns() - w[k].t0) / 1e9;
+		d.dir = w[k].dir;
+		if (read_result(w[k].dir, status, &d) == 0)
+			done(arg, w[k].idx, &d);
+		sb_free(&d.output);
+		if (!cfg->keep)
+			rpl_rmtree(w[k].dir);
+		w[k].pid = 0;
+	}
+	free(w);
+	if (rec_stop_requested && !rc)
+		rc = -EINTR;
+	return rc;
+}

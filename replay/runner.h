@@ -1,0 +1,54 @@
+/*
+ * replay/runner.h - executing runs (runner.c): shared by replay, fuzz and
+ * bisect.
+ */
+#ifndef RPL_RUNNER_H
+#define RPL_RUNNER_H
+
+#include "../analyze/ana.h"
+#include "../store/store.h"
+#include "rpl.h"
+
+/* What every run of a command shares. */
+struct rpl_cfg {
+	const char *db, *setup, *check;
+	long jobs, timeout_s, seed;
+	int persist, quiet, keep;
+};
+
+/* One run: the faults it arms (p[0] is the run's point in the runs view). */
+struct rpl_spec {
+	int n;
+	struct ana_point *p[RPL_MAX_ARMS];
+	struct rpl_fault f[RPL_MAX_ARMS];
+};
+
+/* A finished run, as the callback gets it. */
+struct rpl_done {
+	enum rpl_outcome oc;
+	struct rpl_result res;
+	int nfired, first;        /* faults that fired; index of the first */
+	int setup_failed;
+	double secs;
+	const char *dir;          /* the run directory (kept with --keep) */
+	struct sb output;         /* tail of the program's and check's output */
+};
+
+/* Run specs[0..n) with cfg->jobs workers.  skip(arg, i) may say a run is
+ * already done; done(arg, i, d) gets each finished run, in completion
+ * order.  Returns 0, or -EINTR after SIGINT/SIGTERM (finished runs were
+ * all delivered), or another -errno. */
+int rpl_run_all(const struct rpl_cfg *cfg, struct store *st, const struct store_rec *r,
+		const struct rpl_spec *specs, size_t n,
+		int (*skip)(void *, size_t), void (*done)(void *, size_t, struct rpl_done *),
+		void *arg);
+/* Remove the run directories (unless keep). */
+void rpl_runner_cleanup(int keep);
+/* "faultline replay ... --point P --fault F [--with P:F,...]" */
+void rpl_spec_repro(const struct rpl_cfg *cfg, long rec, const struct rpl_spec *s, struct sb *b);
+/* "22:EIO,25:kill" */
+void rpl_spec_faults(const struct rpl_spec *s, struct sb *b);
+/* The family's default errno as a fault (first of its errnos). */
+void rpl_default_fault(const struct ana_point *p, struct rpl_fault *f);
+
+#endif

@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../record/stack.h"
 #include "../record/syscalls.h"
 #include "rpl.h"
 
@@ -237,9 +238,22 @@ static int on_call_entry(void *ctx, struct rec_thread *t, struct rec_call *c)
 		if (act == REC_ACT_NONE && a->fault.kind == FAULT_SHORT)
 			continue;   /* not applicable to this call: leave it unfired */
 		in->fired[i] = 1;
-		if (!in->nfired++)
+		if (!in->nfired++) {
 			in->first = i;
+			in->first_tid = t->tid;
+		}
 		hit = 1;
+	}
+	if (in->explore && in->nfired && !hit) {
+		static struct sb fr;
+		sb_reset(&fr);
+		uint64_t site = in->stk ? rec_stack_site(in->stk, t->pid, t->tid, 8, &fr) : 0;
+		sb_printf(&in->log, "%d %s %u %llu %s\n", fam, t->ident, t->fam_count[fam],
+			  (unsigned long long)site, c->sys->name);
+		/* the recovery path: the faulted thread's own calls */
+		if (t->tid == in->first_tid)
+			in->post_hash = (in->post_hash ^ (uint64_t)c->nr ^ (site << 7)) *
+					1099511628211ull;
 	}
 	/* crash bookkeeping sees every write, including a faulted one */
 	if (fam == FAM_WRITE && act == REC_ACT_NONE && in->track_writes)
@@ -275,6 +289,8 @@ const struct rec_ops rpl_inject_ops = { .entry = on_call_entry, .exit = on_call_
 uint64_t rpl_inject_families(const struct rpl_arm *arms, int narms)
 {
 	uint64_t f = 0;
+	if (narms < 0)   /* explore: every family */
+		return ~0ull << 1;
 	for (int i = 0; i < narms; i++) {
 		f |= 1ull << arms[i].family;
 		if (arms[i].fault.kind == FAULT_CRASH)

@@ -32,7 +32,8 @@
 struct opts {
 	struct rpl_cfg cfg;
 	const char *junit, *with;
-	long rec;
+	long rec, depth, budget;
+	int prune;
 	long shard_k, shard_n;          /* run only plan entries i with i % n == k - 1 */
 	int json, all, resume;
 	struct ana_filter flt;
@@ -73,6 +74,12 @@ static void usage(FILE *f)
 "      --with P:SPEC,...  also arm these faults in every run (e.g. 25:EIO):\n"
 "                       explores a second fault on top of each point\n"
 "      --persist        once fired, every later call of the family fails too\n"
+"      --depth 2        then fault each call site that a first fault's recovery\n"
+"                       path reached and the recording never did, together with\n"
+"                       that first fault\n"
+"      --budget RUNS    at most this many depth-2 runs (default 1000)\n"
+"      --prune          depth 2: expand one first fault per (call site, calls\n"
+"                       after the fault, outcome) class; report the runs saved\n"
 "      --setup CMD      shell command run in the run directory before the program\n"
 "      --check CMD      invariant run after the program; non-zero = broken.\n"
 "                       Both see FAULTLINE_POINT, FAULTLINE_FAULT, FAULTLINE_SYSCALL,\n"
@@ -137,7 +144,8 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		{ "json", no_argument, 0, 'J' }, { "keep", no_argument, 0, 'K' },
 		{ "quiet", no_argument, 0, 'q' }, { "help", no_argument, 0, 'h' },
 		{ "junit", required_argument, 0, 'U' }, { "shard", required_argument, 0, 'H' },
-		{ "with", required_argument, 0, 'W' },
+		{ "with", required_argument, 0, 'W' }, { "depth", required_argument, 0, 'D' },
+		{ "budget", required_argument, 0, 'B' }, { "prune", no_argument, 0, 'P' + 256 },
 		{ 0, 0, 0, 0 }
 	};
 	const char *bad;
@@ -186,6 +194,9 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		case 'q': o->cfg.quiet = 1; break;
 		case 'U': o->junit = optarg; break;
 		case 'W': o->with = optarg; break;
+		case 'D': num = &o->depth; what = "--depth"; break;
+		case 'B': num = &o->budget; what = "--budget"; break;
+		case 'P' + 256: o->prune = 1; break;
 		case 'H':
 			if (sscanf(optarg, "%ld/%ld", &o->shard_k, &o->shard_n) != 2 || o->shard_n < 1 ||
 			    o->shard_k < 1 || o->shard_k > o->shard_n) {
@@ -204,6 +215,10 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 	if (optind < argc) {
 		fl_error("unexpected argument '%s' (replay takes the program from the recording)",
 			 argv[optind]);
+		return -EINVAL;
+	}
+	if (o->depth > 2) {
+		fl_error("--depth goes up to 2");
 		return -EINVAL;
 	}
 	if (!o->nfaults)
@@ -245,16 +260,26 @@ static int parse_with(const char *s, struct ana_points *pts, struct rpl_spec *wi
 	char buf[1024];
 	snprintf(buf, sizeof buf, "%s", s);
 	for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
-		char *colon = strchr(tok, ':');
+		char *colon = strrchr(tok, ':');
 		long id;
+		struct ana_point *p;
 		if (colon)
 			*colon = 0;
-		if (fl_parse_long(tok, &id) < 0 || id < 1 || (size_t)id > pts->n ||
-		    with->n == RPL_MAX_ARMS - 1) {
+		if (strchr(tok, '/')) {
+			/* thread/family/nth: a point found by exploring, not recorded */
+			p = xcalloc(1, sizeof *p);
+			if (rpl_point_parse(tok, p) < 0 || with->n == RPL_MAX_ARMS - 1) {
+				fl_error("--with: bad point '%s' (want ID or THREAD/FAMILY/NTH)", tok);
+				free(p);
+				return -EINVAL;
+			}
+		} else if (fl_parse_long(tok, &id) < 0 || id < 1 || (size_t)id > pts->n ||
+			   with->n == RPL_MAX_ARMS - 1) {
 			fl_error("--with wants POINT:FAULT,... with points of this recording, not '%s'", s);
 			return -EINVAL;
+		} else {
+			p = &pts->v[id - 1];
 		}
-		struct ana_point *p = &pts->v[id - 1];
 		struct rpl_fault f;
 		if (!colon || !strcasecmp(colon + 1, "default"))
 			rpl_default_fault(p, &f);
@@ -278,6 +303,11 @@ struct sweep_ctx {
 	int njson, tty;
 	uint64_t t0;
 	struct sb json, junit;
+	/* depth 2: what phase 1 saw after each fault */
+	char **explore;
+	uint64_t *post_hash;
+	enum rpl_outcome *oc;
+	int phase2;
 };
 
 static int skip_done(void *arg, size_t i)
@@ -302,8 +332,14 @@ static void on_done(void *arg, size_t i, struct rpl_done *d)
 	if (d->setup_failed && !o->cfg.quiet)
 		fl_warn("--setup failed in the run of point %ld: %s", p->id,
 			d->output.s ? d->output.s : "");
+	if (x->explore && !x->phase2) {
+		x->explore[i] = xstrdup(d->explore.s ? d->explore.s : "");
+		x->post_hash[i] = d->post_hash;
+		x->oc[i] = d->oc;
+	}
 	struct store_run sr = {
-		.sweep = x->sweep, .rec = x->r->id, .point = p->id, .fault = s->f[0].spec,
+		.sweep = x->sweep, .rec = x->r->id, .point = p->id,
+		.fault = s->n > 1 ? faults.s : s->f[0].spec,
 		.faults = faults.s, .outcome = rpl_outcome_name[d->oc], .repro = repro.s,
 		.output = d->output.s ? d->output.s : "", .fired = d->nfired,
 		.exit_code = d->res.exit_code, .signal = d->res.signal,
@@ -364,6 +400,107 @@ static void on_done(void *arg, size_t i, struct rpl_done *d)
 	sb_free(&lab);
 }
 
+/* Depth 2: for each first fault A of phase 1, the call sites its run
+ * reached after A fired that the recording never reached (new recovery
+ * code); fault each once together with A. */
+static int depth2(struct opts *o, struct sweep_ctx *x, struct ana_points *pts, size_t n1)
+{
+	size_t budget = o->budget ? (size_t)o->budget : 1000, pruned = 0, saved = 0, nnew = 0;
+	struct rpl_spec *plan2 = xcalloc(budget + 1, sizeof *plan2);
+	size_t n2 = 0;
+	struct ana_point *fresh = xcalloc(budget + 1, sizeof *fresh);
+	struct cls { uint64_t site, post; int oc; } *seen = xcalloc(n1 + 1, sizeof *seen);
+	size_t nseen = 0;
+	for (size_t i = 0; i < n1 && n2 < budget; i++) {
+		const struct rpl_spec *a = &x->plan[i];
+		if (!x->explore[i] || x->oc[i] == OUT_NOT_REACHED || x->oc[i] == OUT_ERROR)
+			continue;
+		/* the new call sites this run reached */
+		uint64_t sites[256];
+		size_t ns = 0, cand = 0;
+		char *save = NULL;
+		char *buf = xstrdup(x->explore[i]);
+		struct ana_point mine[256];
+		for (char *line = strtok_r(buf, "\n", &save); line && ns < 256;
+		     line = strtok_r(NULL, "\n", &save)) {
+			int fam;
+			char ident[64], name[32];
+			unsigned nth;
+			unsigned long long site;
+			if (sscanf(line, "%d %63s %u %llu %31s", &fam, ident, &nth, &site, name) != 5 ||
+			    !site)
+				continue;
+			int known = 0;
+			for (size_t k = 0; k < pts->n && !known; k++)
+				known = pts->v[k].site == site;
+			for (size_t k = 0; k < ns && !known; k++)
+				known = sites[k] == site;
+			if (known)
+				continue;
+			sites[ns] = site;
+			memset(&mine[ns], 0, sizeof mine[ns]);
+			mine[ns].family = fam;
+			mine[ns].ident = xstrdup(ident);
+			mine[ns].nth = nth;
+			mine[ns].site = site;
+			mine[ns].name = xstrdup(name);
+			mine[ns].errnos = rec_families[fam].errnos;
+			ns++;
+		}
+		free(buf);
+		nnew += ns;
+		cand = ns;
+		int dup = 0;
+		if (o->prune)
+			for (size_t k = 0; k < nseen && !dup; k++)
+				dup = seen[k].site == a->p[0]->site && seen[k].post == x->post_hash[i] &&
+				      seen[k].oc == (int)x->oc[i];
+		if (dup) {
+			pruned++;
+			saved += cand;
+		} else {
+			seen[nseen++] = (struct cls){ a->p[0]->site, x->post_hash[i], (int)x->oc[i] };
+		}
+		for (size_t k = 0; k < ns; k++) {
+			if (dup || n2 >= budget) {
+				free(mine[k].ident);
+				free(mine[k].name);
+				continue;
+			}
+			fresh[n2] = mine[k];
+			struct rpl_spec *s = &plan2[n2++];
+			*s = *a;
+			s->p[s->n] = &fresh[n2 - 1];
+			rpl_default_fault(&fresh[n2 - 1], &s->f[s->n]);
+			s->n++;
+		}
+	}
+	o->cfg.explore = 0;
+	x->phase2 = 1;
+	x->nplan += n2;
+	struct rpl_spec *keep = x->plan;
+	x->plan = plan2;
+	int saved_resume = o->resume;
+	o->resume = 0;
+	int rc = n2 ? rpl_run_all(&o->cfg, x->st, x->r, plan2, n2, NULL, on_done, x) : 0;
+	o->resume = saved_resume;
+	x->plan = keep;
+	if (!o->json)
+		printf("depth 2: %zu new call sites after %zu first faults; %zu runs spent "
+		       "(budget %zu)%s", nnew, n1, n2, budget, o->prune ? "" : "\n");
+	if (!o->json && o->prune)
+		printf("; --prune skipped %zu first faults with the same site, post-fault calls "
+		       "and outcome as another, saving %zu runs\n", pruned, saved);
+	for (size_t k = 0; k < n2; k++) {
+		free(fresh[k].ident);
+		free(fresh[k].name);
+	}
+	free(fresh);
+	free(plan2);
+	free(seen);
+	return rc;
+}
+
 int cmd_replay(int argc, char **argv)
 {
 	struct opts o;
@@ -388,6 +525,7 @@ int cmd_replay(int argc, char **argv)
 	}
 	memset(&pts, 0, sizeof pts);
 	struct sweep_ctx x;
+	size_t total = 0;
 	memset(&x, 0, sizeof x);
 	struct sb key;
 	sb_init(&key);
@@ -457,9 +595,21 @@ int cmd_replay(int argc, char **argv)
 	x.r = &r;
 	x.tty = isatty(2) && !o.cfg.quiet && !o.json;
 	x.t0 = fl_now_ns();
-	size_t total = x.nplan;
+	total = x.nplan;
+	if (o.depth == 2 && already) {
+		fl_error("--depth 2 cannot --resume a sweep; run it again");
+		goto out;
+	}
 	x.nplan -= already;
+	if (o.depth == 2) {
+		o.cfg.explore = 1;
+		x.explore = xcalloc(total + 1, sizeof *x.explore);
+		x.post_hash = xcalloc(total + 1, sizeof *x.post_hash);
+		x.oc = xcalloc(total + 1, sizeof *x.oc);
+	}
 	rc = rpl_run_all(&o.cfg, st, &r, x.plan, total, skip_done, on_done, &x);
+	if (rc == 0 && o.depth == 2)
+		rc = depth2(&o, &x, &pts, total);
 	if (x.tty)
 		fputc('\n', stderr);
 	int complete = rc == 0 && x.done == x.nplan;
@@ -500,6 +650,11 @@ int cmd_replay(int argc, char **argv)
 	ret = !complete ? FL_EXIT_USAGE : x.nbug ? FL_EXIT_FOUND : FL_EXIT_OK;
 out:
 	rpl_runner_cleanup(o.cfg.keep);
+	for (size_t i = 0; x.explore && i < total; i++)
+		free(x.explore[i]);
+	free(x.explore);
+	free(x.post_hash);
+	free(x.oc);
 	free(x.plan);
 	sb_free(&key);
 	sb_free(&x.json);

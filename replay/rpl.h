@@ -57,10 +57,18 @@ struct rpl_injector {
 	uint64_t seed;
 	int fired[RPL_MAX_ARMS];
 	int nfired, first;   /* how many fired; index of the first to fire (-1) */
+	pid_t first_tid;     /* the thread it fired in */
 	int track_writes;    /* a crash arm: keep the undo log */
 	pid_t crash_pending; /* a crash fault fired in this thread: kill at the call's exit */
 	int crashed;
 	struct rpl_undo *undo;   /* un-fsynced writes (crash faults only) */
+	/* explore (replay --depth 2): after the first fault fired, every call
+	 * of every family is logged as "family ident nth site syscall" lines
+	 * and folded into post_hash, the run's post-fault behaviour */
+	int explore;
+	struct rec_stack *stk;
+	struct sb log;
+	uint64_t post_hash;
 };
 extern const struct rec_ops rpl_inject_ops;
 /* Seccomp families the injector needs for these arms. */

@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../record/stack.h"
 #include "../record/syscalls.h"
 #include "runner.h"
 
@@ -29,13 +30,18 @@ static char g_base[PATH_MAX];          /* this process's run directories */
 static char g_lower[PATH_MAX + 16];    /* the overlay's lower layer */
 static long g_lower_rec = -1;
 
+static void point_name(const struct ana_point *p, struct sb *b);
+
 void rpl_spec_repro(const struct rpl_cfg *cfg, long rec, const struct rpl_spec *s, struct sb *b)
 {
 	sb_puts(b, "faultline replay -d ");
 	sb_shell_quote(b, cfg->db);
 	sb_printf(b, " --rec %ld --point %ld --fault %s", rec, s->p[0]->id, s->f[0].spec);
-	for (int i = 1; i < s->n; i++)
-		sb_printf(b, "%s%ld:%s", i == 1 ? " --with " : ",", s->p[i]->id, s->f[i].spec);
+	for (int i = 1; i < s->n; i++) {
+		sb_puts(b, i == 1 ? " --with " : ",");
+		point_name(s->p[i], b);
+		sb_printf(b, ":%s", s->f[i].spec);
+	}
 	sb_printf(b, " --seed %ld", cfg->seed);
 	if (cfg->persist)
 		sb_puts(b, " --persist");
@@ -51,10 +57,39 @@ void rpl_spec_repro(const struct rpl_cfg *cfg, long rec, const struct rpl_spec *
 		sb_printf(b, " --timeout %ld", cfg->timeout_s);
 }
 
+static void point_name(const struct ana_point *p, struct sb *b)
+{
+	if (p->id > 0)
+		sb_printf(b, "%ld", p->id);
+	else
+		sb_printf(b, "%s/%s/%u", p->ident, rec_families[p->family].name, p->nth);
+}
+
 void rpl_spec_faults(const struct rpl_spec *s, struct sb *b)
 {
-	for (int i = 0; i < s->n; i++)
-		sb_printf(b, "%s%ld:%s", i ? "," : "", s->p[i]->id, s->f[i].spec);
+	for (int i = 0; i < s->n; i++) {
+		if (i)
+			sb_putc(b, ',');
+		point_name(s->p[i], b);
+		sb_printf(b, ":%s", s->f[i].spec);
+	}
+}
+
+int rpl_point_parse(const char *s, struct ana_point *p)
+{
+	char ident[64], fam[32];
+	unsigned nth;
+	memset(p, 0, sizeof *p);
+	if (sscanf(s, "%63[^/]/%31[^/]/%u", ident, fam, &nth) != 3 || nth < 1)
+		return -EINVAL;
+	p->family = rec_family_by_name(fam);
+	if (p->family <= 0)
+		return -EINVAL;
+	p->ident = xstrdup(ident);
+	p->nth = nth;
+	p->name = xstrdup(fam);
+	p->errnos = rec_families[p->family].errnos;
+	return 0;
 }
 
 static char **env_with(char **base, const char *const *extra)
@@ -127,6 +162,12 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 	in.seed = (uint64_t)cfg->seed;
 	in.first = -1;
 	g_fams = rpl_inject_families(arms, s->n);
+	if (cfg->explore) {
+		in.explore = 1;
+		in.stk = rec_stack_new();
+		sb_init(&in.log);
+		g_fams = rpl_inject_families(arms, -1);
+	}
 	struct rec_opts ro = {
 		.exe = r->exe, .argv = r->argv, .envp = r->env, .mode = REC_MODE_SECCOMP,
 		.child_setup = child_setup, .new_pgrp = 1, .stdin_null = 1, .quiet_fd = out,
@@ -159,8 +200,11 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 	FILE *f = fopen(path, "w");
 	if (!f)
 		_exit(7);
-	fprintf(f, "%d %d %d %d %d %d %d %d\n", in.nfired, in.first, res.timed_out,
-		res.exit_code, res.signal, res.check_ran, res.check_code, in.crashed);
+	fprintf(f, "%d %d %d %d %d %d %d %d %llu\n", in.nfired, in.first, res.timed_out,
+		res.exit_code, res.signal, res.check_ran, res.check_code, in.crashed,
+		(unsigned long long)in.post_hash);
+	if (in.explore && in.log.s)
+		fputs(in.log.s, f);
 	_exit(fclose(f) == 0 ? 0 : 7);
 }
 
@@ -199,13 +243,18 @@ static int read_result(const char *dir, int status, struct rpl_done *d)
 	d->setup_failed = code == 4;
 	snprintf(path, sizeof path, "%s/result", dir);
 	FILE *f = fopen(path, "r");
+	unsigned long long ph = 0;
 	if (code == 0 && f &&
-	    fscanf(f, "%d %d %d %d %d %d %d %d", &nfired, &d->first, &d->res.timed_out,
+	    fscanf(f, "%d %d %d %d %d %d %d %d %llu\n", &nfired, &d->first, &d->res.timed_out,
 		   &d->res.exit_code, &d->res.signal, &d->res.check_ran, &d->res.check_code,
-		   &crashed) == 8) {
+		   &crashed, &ph) == 9) {
 		d->res.fired = nfired > 0;
 		d->nfired = nfired;
+		d->post_hash = ph;
 		d->oc = rpl_classify(&d->res);
+		char line[512];
+		while (fgets(line, sizeof line, f))
+			sb_puts(&d->explore, line);
 	}
 	if (f)
 		fclose(f);
@@ -320,11 +369,13 @@ int rpl_run_all(const struct rpl_cfg *cfg, struct store *st, const struct store_
 		struct rpl_done d;
 		memset(&d, 0, sizeof d);
 		sb_init(&d.output);
+		sb_init(&d.explore);
 		d.secs = (double)(fl_now_ns() - w[k].t0) / 1e9;
 		d.dir = w[k].dir;
 		if (read_result(w[k].dir, status, &d) == 0)
 			done(arg, w[k].idx, &d);
 		sb_free(&d.output);
+		sb_free(&d.explore);
 		if (!cfg->keep)
 			rpl_rmtree(w[k].dir);
 		w[k].pid = 0;

@@ -14,6 +14,7 @@ struct rpl_cfg {
 	const char *db, *setup, *check;
 	long jobs, timeout_s, seed;
 	int persist, quiet, keep;
+	int explore;              /* log the post-fault calls (replay --depth 2) */
 };
 
 /* One run: the faults it arms (p[0] is the run's point in the runs view). */
@@ -32,6 +33,8 @@ struct rpl_done {
 	double secs;
 	const char *dir;          /* the run directory (kept with --keep) */
 	struct sb output;         /* tail of the program's and check's output */
+	uint64_t post_hash;       /* explore: the calls after the first fault */
+	struct sb explore;        /* explore: "family ident nth site syscall" lines */
 };
 
 /* Run specs[0..n) with cfg->jobs workers.  skip(arg, i) may say a run is
@@ -48,6 +51,9 @@ void rpl_runner_cleanup(int keep);
 void rpl_spec_repro(const struct rpl_cfg *cfg, long rec, const struct rpl_spec *s, struct sb *b);
 /* "22:EIO,25:kill" */
 void rpl_spec_faults(const struct rpl_spec *s, struct sb *b);
+/* A point that is not in the recording (found by exploring): named by
+ * thread, family and nth; id 0.  Returns 0 or -EINVAL. */
+int rpl_point_parse(const char *s, struct ana_point *p);
 /* The family's default errno as a fault (first of its errnos). */
 void rpl_default_fault(const struct ana_point *p, struct rpl_fault *f);
 

@@ -251,3 +251,48 @@ int store_rec_set_snapshot(struct store *st, long rec, int has)
 	sqlite3_finalize(s);
 	return rc;
 }
+
+static char *dup_col(sqlite3_stmt *s, int i)
+{
+	return sqlite3_column_type(s, i) == SQLITE_NULL ? NULL : xstrdup(col_text(s, i));
+}
+
+int store_run_get(struct store *st, long run, struct store_runinfo *ri)
+{
+	sqlite3_stmt *s = NULL;
+	memset(ri, 0, sizeof *ri);
+	if (sqlite3_prepare_v2(st->db,
+		"SELECT r.id, r.rec, r.sweep, r.faults, r.outcome, r.signal, w.seed, w.setup,"
+		" w.chk, w.timeout_ms FROM run r LEFT JOIN sweep w ON w.id = r.sweep"
+		" WHERE r.id = ?", -1, &s, NULL) != SQLITE_OK)
+		return sqlerr(st);
+	sqlite3_bind_int64(s, 1, run);
+	int rc = -ENOENT;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		ri->run = (long)sqlite3_column_int64(s, 0);
+		ri->rec = (long)sqlite3_column_int64(s, 1);
+		ri->sweep = (long)sqlite3_column_int64(s, 2);
+		ri->faults = dup_col(s, 3);
+		ri->outcome = dup_col(s, 4);
+		ri->signal = sqlite3_column_int(s, 5);
+		ri->seed = (uint64_t)sqlite3_column_int64(s, 6);
+		ri->setup = dup_col(s, 7);
+		ri->check = dup_col(s, 8);
+		ri->timeout_ms = (long)sqlite3_column_int64(s, 9);
+		rc = 0;
+	} else {
+		snprintf(st->err, sizeof st->err, "no run %ld in '%s' (see the runs view)", run,
+			 st->path);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+void store_runinfo_free(struct store_runinfo *ri)
+{
+	free(ri->faults);
+	free(ri->outcome);
+	free(ri->setup);
+	free(ri->check);
+	memset(ri, 0, sizeof *ri);
+}

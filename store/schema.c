@@ -41,7 +41,7 @@ const char store_schema_sql[] =
 "  id INTEGER PRIMARY KEY, sweep INTEGER, rec INTEGER, point INTEGER,\n"
 "  fault TEXT, faults TEXT, fired INTEGER, outcome TEXT, exit_code INTEGER,\n"
 "  signal INTEGER, dur_ms INTEGER, seed INTEGER, repro TEXT, output TEXT,\n"
-"  UNIQUE(sweep, point, fault));\n"
+"  UNIQUE(sweep, point, fault, seed));\n"
 "CREATE VIEW IF NOT EXISTS recordings AS\n"
 "  SELECT id AS rec, argv, exe, cwd, start_ns, end_ns,\n"
 "         (end_ns - start_ns) / 1e9 AS seconds, exit_code, complete, ncalls,\n"

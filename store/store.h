@@ -173,4 +173,15 @@ int store_snap_each(struct store *st, long rec,
 			      size_t len, const char *link), void *arg);
 int store_rec_set_snapshot(struct store *st, long rec, int has);
 
+/* A run and the settings of its sweep, for bisect.  Strings malloc'd;
+ * free with store_runinfo_free. */
+struct store_runinfo {
+	long run, rec, sweep, timeout_ms;
+	uint64_t seed;
+	char *faults, *outcome, *setup, *check;
+	int signal;
+};
+int store_run_get(struct store *st, long run, struct store_runinfo *ri);
+void store_runinfo_free(struct store_runinfo *ri);
+
 #endif

@@ -1,0 +1,443 @@
+/*
+ * replay/bisect.c - `faultline bisect`: shrink a failing run.
+ *
+ * --run ID: delta debugging (ddmin) over the run's fault set.  A subset
+ * "fails the same way" when its run has the same outcome (and, for a crash,
+ * the same signal).  Each round runs all the subsets (and complements) of
+ * the current set in parallel and keeps the first that fails; the result
+ * is 1-minimal: removing any one fault makes the failure go away.
+ *
+ * --first: over one ordered family (every write, say), the earliest point
+ * whose single fault is a bug, by binary search in O(log n) runs.  This
+ * assumes the failures are monotone along the family (a fault at any later
+ * point fails too, as in an in-place save); the answer is checked: the
+ * point's run fails and the point before it does not.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../record/syscalls.h"
+#include "runner.h"
+
+struct bx {
+	struct rpl_cfg cfg;
+	struct store *st;
+	struct store_rec *r;
+	long sweep;
+	int want_oc, want_sig;    /* the failure to keep (want_oc < 0: any bug) */
+	size_t runs;
+	int *fails;
+	struct rpl_spec *batch;
+	/* runs already made, by fault set: ddmin asks some sets twice */
+	struct memo { char *key; int fails; } *memo;
+	size_t nmemo;
+	size_t *todo;   /* batch index -> caller's index */
+};
+
+static int memo_get(struct bx *b, const struct rpl_spec *s, int *fails)
+{
+	struct sb k;
+	sb_init(&k);
+	rpl_spec_faults(s, &k);
+	int hit = 0;
+	for (size_t i = 0; i < b->nmemo && !hit; i++)
+		if (!strcmp(b->memo[i].key, k.s)) {
+			*fails = b->memo[i].fails;
+			hit = 1;
+		}
+	sb_free(&k);
+	return hit;
+}
+
+static void memo_put(struct bx *b, const struct rpl_spec *s, int fails)
+{
+	struct sb k;
+	sb_init(&k);
+	rpl_spec_faults(s, &k);
+	b->memo = xrealloc(b->memo, (b->nmemo + 1) * sizeof *b->memo);
+	b->memo[b->nmemo].key = k.s;
+	b->memo[b->nmemo++].fails = fails;
+}
+
+static void on_done(void *arg, size_t i, struct rpl_done *d)
+{
+	struct bx *b = arg;
+	const struct rpl_spec *s = &b->batch[i];
+	int same = b->want_oc < 0 ? rpl_outcome_is_bug(d->oc)
+		 : (int)d->oc == b->want_oc && (d->oc != OUT_CRASH || d->res.signal == b->want_sig);
+	b->fails[i] = same;
+	b->runs++;
+	struct sb repro, faults;
+	sb_init(&repro);
+	sb_init(&faults);
+	rpl_spec_repro(&b->cfg, b->r->id, s, &repro);
+	rpl_spec_faults(s, &faults);
+	struct store_run sr = {
+		.sweep = b->sweep, .rec = b->r->id, .point = s->p[0]->id, .fault = faults.s,
+		.faults = faults.s, .outcome = rpl_outcome_name[d->oc], .repro = repro.s,
+		.output = d->output.s ? d->output.s : "", .fired = d->nfired,
+		.exit_code = d->res.exit_code, .signal = d->res.signal,
+		.dur_ms = (uint64_t)(d->secs * 1000), .seed = (uint64_t)b->cfg.seed,
+	};
+	if (store_begin(b->st) < 0 || store_run_add(b->st, &sr) < 0 || store_commit(b->st) < 0)
+		fl_error("cannot store a run in '%s': %s", b->cfg.db, store_errmsg(b->st));
+	if (!b->cfg.quiet)
+		fprintf(stderr, "  %-11s %s\n", rpl_outcome_name[d->oc], faults.s);
+	sb_free(&repro);
+	sb_free(&faults);
+}
+
+/* Run n specs (those not already run); fails[i] says which failed the
+ * same way. */
+static int run_batch(struct bx *b, struct rpl_spec *specs, size_t n)
+{
+	struct rpl_spec *fresh = xcalloc(n + 1, sizeof *fresh);
+	int *known = xcalloc(n + 1, sizeof *known), *res = xcalloc(n + 1, sizeof *res);
+	size_t nf = 0;
+	b->todo = xrealloc(b->todo, (n + 1) * sizeof *b->todo);
+	for (size_t i = 0; i < n; i++) {
+		if (memo_get(b, &specs[i], &res[i])) {
+			known[i] = 1;
+			continue;
+		}
+		int dup = 0;   /* the same set twice in one batch */
+		for (size_t j = 0; j < nf && !dup; j++) {
+			struct sb x, y;
+			sb_init(&x);
+			sb_init(&y);
+			rpl_spec_faults(&fresh[j], &x);
+			rpl_spec_faults(&specs[i], &y);
+			dup = !strcmp(x.s, y.s);
+			sb_free(&x);
+			sb_free(&y);
+		}
+		if (!dup) {
+			b->todo[nf] = i;
+			fresh[nf++] = specs[i];
+		}
+	}
+	b->batch = fresh;
+	b->fails = xrealloc(b->fails, (nf + 1) * sizeof *b->fails);
+	memset(b->fails, 0, (nf + 1) * sizeof *b->fails);
+	int rc = nf ? rpl_run_all(&b->cfg, b->st, b->r, fresh, nf, NULL, on_done, b) : 0;
+	for (size_t j = 0; j < nf && rc == 0; j++)
+		memo_put(b, &fresh[j], b->fails[j]);
+	b->fails = xrealloc(b->fails, (n + 1) * sizeof *b->fails);
+	for (size_t i = 0; i < n && rc == 0; i++)
+		if (!known[i])
+			memo_get(b, &specs[i], &res[i]);
+	memcpy(b->fails, res, n * sizeof *res);
+	free(fresh);
+	free(known);
+	free(res);
+	return rc;
+}
+
+static void subset(const struct rpl_spec *all, const int *keep, struct rpl_spec *out)
+{
+	out->n = 0;
+	for (int i = 0; i < all->n; i++)
+		if (keep[i]) {
+			out->p[out->n] = all->p[i];
+			out->f[out->n++] = all->f[i];
+		}
+}
+
+/* ddmin: shrink *c in place. */
+static int ddmin(struct bx *b, struct rpl_spec *c)
+{
+	int n = 2;
+	while (c->n >= 2) {
+		struct rpl_spec tests[2 * RPL_MAX_ARMS];
+		int nt = 0, chunk = (c->n + n - 1) / n;
+		for (int part = 0; part < n; part++) {
+			int keep[RPL_MAX_ARMS] = { 0 }, any = 0;
+			for (int i = part * chunk; i < c->n && i < (part + 1) * chunk; i++)
+				keep[i] = any = 1;
+			if (!any)
+				continue;
+			subset(c, keep, &tests[nt++]);
+		}
+		int nsub = nt;
+		if (n > 2)
+			for (int t = 0; t < nsub; t++) {
+				int keep[RPL_MAX_ARMS];
+				for (int i = 0; i < c->n; i++)
+					keep[i] = !(i >= t * chunk && i < (t + 1) * chunk);
+				subset(c, keep, &tests[nt++]);
+			}
+		int rc = run_batch(b, tests, (size_t)nt);
+		if (rc < 0)
+			return rc;
+		int hit = -1;
+		for (int t = 0; t < nt && hit < 0; t++)
+			if (b->fails[t])
+				hit = t;
+		if (hit >= 0) {
+			*c = tests[hit];
+			n = hit < nsub ? 2 : (n - 1 > 2 ? n - 1 : 2);
+			continue;
+		}
+		if (n >= c->n)
+			break;
+		n = 2 * n < c->n ? 2 * n : c->n;
+	}
+	return 0;
+}
+
+static int parse_set(const char *faults, struct ana_points *pts, struct rpl_spec *s)
+{
+	char buf[4096];
+	snprintf(buf, sizeof buf, "%s", faults ? faults : "");
+	s->n = 0;
+	for (char *tok = strtok(buf, ","); tok && s->n < RPL_MAX_ARMS; tok = strtok(NULL, ",")) {
+		char *colon = strchr(tok, ':');
+		long id;
+		if (!colon)
+			return -EINVAL;
+		*colon = 0;
+		if (fl_parse_long(tok, &id) < 0 || id < 1 || (size_t)id > pts->n ||
+		    rpl_fault_parse(colon + 1, &s->f[s->n]) < 0)
+			return -EINVAL;
+		s->p[s->n++] = &pts->v[id - 1];
+	}
+	return s->n ? 0 : -EINVAL;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: faultline bisect [options] --run ID\n"
+"       faultline bisect [options] --first [--family F] [--fault SPEC] --check CMD\n"
+"\n"
+"--run ID    shrink the fault set of a failing run (from fuzz or replay) by delta\n"
+"            debugging to a minimal set that still fails the same way (same\n"
+"            outcome; for a crash, the same signal), and print its repro line.\n"
+"--first     over one family in recording order (default: write), find the\n"
+"            earliest point whose single fault is a bug, in O(log n) runs.  This\n"
+"            assumes failures are monotone along the family; the answer is\n"
+"            checked (that point fails, the one before it does not).\n"
+"\n"
+"  -d, --db FILE        database (default %s)\n"
+"      --rec N          recording (--first; default: the latest)\n"
+"  -f, --family F       the family for --first\n"
+"  -p, --path GLOB      --first: only points whose target matches GLOB\n"
+"      --fault SPEC     --first: the fault (default: the family's errno)\n"
+"      --setup CMD / --check CMD / -j N / -t SEC   as for replay (--run takes\n"
+"                       them from the run's sweep unless given)\n"
+"  -q, --quiet          do not list each run on stderr\n"
+"  -h, --help           this text\n", FL_DEFAULT_DB);
+}
+
+int cmd_bisect(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "db", required_argument, 0, 'd' }, { "rec", required_argument, 0, 'r' },
+		{ "run", required_argument, 0, 'R' }, { "first", no_argument, 0, '1' },
+		{ "family", required_argument, 0, 'f' }, { "path", required_argument, 0, 'p' },
+		{ "fault", required_argument, 0, 'F' }, { "setup", required_argument, 0, 'S' },
+		{ "check", required_argument, 0, 'c' }, { "jobs", required_argument, 0, 'j' },
+		{ "timeout", required_argument, 0, 't' }, { "quiet", no_argument, 0, 'q' },
+		{ "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
+	};
+	struct bx b;
+	struct ana_filter flt;
+	struct rpl_fault fault;
+	long run = 0, rec = 0, timeout = 0;
+	int first = 0, have_fault = 0, c, ret = FL_EXIT_USAGE;
+	const char *bad, *setup = NULL, *check = NULL;
+	memset(&b, 0, sizeof b);
+	memset(&flt, 0, sizeof flt);
+	b.cfg.db = FL_DEFAULT_DB;
+	b.cfg.jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	b.cfg.seed = 1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "d:f:p:j:t:qh", lo, NULL)) != -1) {
+		long *num = NULL;
+		switch (c) {
+		case 'd': b.cfg.db = optarg; break;
+		case 'r': num = &rec; break;
+		case 'R': num = &run; break;
+		case '1': first = 1; break;
+		case 'f':
+			if (ana_parse_families(optarg, &flt.families, &bad) < 0) {
+				fl_error("unknown family '%s' (faultline analyze --families lists them)", bad);
+				return FL_EXIT_USAGE;
+			}
+			break;
+		case 'p': flt.path_glob = optarg; break;
+		case 'F':
+			if (rpl_fault_parse(optarg, &fault) < 0) {
+				fl_error("unknown fault '%s'", optarg);
+				return FL_EXIT_USAGE;
+			}
+			have_fault = 1;
+			break;
+		case 'S': setup = optarg; break;
+		case 'c': check = optarg; break;
+		case 'j': num = &b.cfg.jobs; break;
+		case 't': num = &timeout; break;
+		case 'q': b.cfg.quiet = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: return FL_EXIT_USAGE;   /* getopt said what */
+		}
+		if (num && (fl_parse_long(optarg, num) < 0 || *num < 1)) {
+			fl_error("option -%c wants a positive number, not '%s'", c, optarg);
+			return FL_EXIT_USAGE;
+		}
+	}
+	if (optind < argc || !!run == first) {
+		fl_error(optind < argc ? "unexpected argument" : "give either --run ID or --first");
+		return FL_EXIT_USAGE;
+	}
+	struct store_runinfo ri;
+	struct store_rec r;
+	struct ana_points pts;
+	char err[8192];
+	memset(&ri, 0, sizeof ri);
+	memset(&r, 0, sizeof r);
+	memset(&pts, 0, sizeof pts);
+	if (store_open(b.cfg.db, STORE_WRITE, &b.st, err, sizeof err) < 0) {
+		fl_error("%s", err);
+		return FL_EXIT_USAGE;
+	}
+	if (run && store_run_get(b.st, run, &ri) < 0) {
+		fl_error("%s", store_errmsg(b.st));
+		goto out;
+	}
+	if (store_rec_get(b.st, run ? ri.rec : rec, &r) < 0 || ana_collect(b.st, r.id, &pts) < 0) {
+		fl_error("%s", store_errmsg(b.st));
+		goto out;
+	}
+	b.r = &r;
+	b.cfg.setup = setup ? setup : ri.setup;
+	b.cfg.check = check ? check : ri.check;
+	b.cfg.timeout_s = timeout ? timeout : ri.timeout_ms ? (ri.timeout_ms + 999) / 1000 : 10;
+	if (run)
+		b.cfg.seed = (long)ri.seed;
+	struct store_sweep sw = {
+		.rec = r.id, .kind = "bisect", .seed = (uint64_t)b.cfg.seed, .setup = b.cfg.setup,
+		.check = b.cfg.check, .options = run ? "bisect --run" : "bisect --first",
+		.timeout_ms = (unsigned)b.cfg.timeout_s * 1000u,
+	};
+	if (store_sweep_new(b.st, &sw, &b.sweep) < 0) {
+		fl_error("cannot write to '%s': %s", b.cfg.db, store_errmsg(b.st));
+		goto out;
+	}
+	struct sb line;
+	sb_init(&line);
+	if (run) {
+		struct rpl_spec set;
+		if (parse_set(ri.faults, &pts, &set) < 0) {
+			fl_error("run %ld has no fault set to shrink ('%s')", run, ri.faults ? ri.faults : "");
+			goto out;
+		}
+		b.want_oc = -1;
+		for (int i = 0; i < OUT__COUNT; i++)
+			if (ri.outcome && !strcmp(ri.outcome, rpl_outcome_name[i]))
+				b.want_oc = i;
+		b.want_sig = ri.signal;
+		if (b.want_oc < 0 || !rpl_outcome_is_bug((enum rpl_outcome)b.want_oc)) {
+			fl_error("run %ld is '%s', not a failure (crash, hang or broken)", run,
+				 ri.outcome ? ri.outcome : "?");
+			goto out;
+		}
+		/* it must still fail, or there is nothing to shrink */
+		if (run_batch(&b, &set, 1) < 0 || !b.fails[0]) {
+			fl_error("run %ld does not fail the same way again: not reproducible", run);
+			goto out;
+		}
+		size_t n0 = (size_t)set.n;
+		if (ddmin(&b, &set) < 0)
+			goto out;
+		rpl_spec_repro(&b.cfg, r.id, &set, &line);
+		printf("run %ld (%s, %zu faults) shrinks to %d fault%s in %zu runs:\n", run,
+		       ri.outcome, n0, set.n, set.n == 1 ? "" : "s", b.runs);
+		for (int i = 0; i < set.n; i++) {
+			struct sb lab;
+			sb_init(&lab);
+			ana_site_label(b.st, r.id, set.p[i]->site, &lab);
+			printf("  point %-5ld %-10s %-8s %s%s%s\n", set.p[i]->id, set.p[i]->name,
+			       set.f[i].spec, lab.s, set.p[i]->path ? "  " : "",
+			       set.p[i]->path ? set.p[i]->path : "");
+			sb_free(&lab);
+		}
+		printf("repro: %s\n", line.s);
+		ret = FL_EXIT_FOUND;
+	} else {
+		if (!flt.families)
+			flt.families = 1ull << FAM_WRITE;
+		flt.no_loader = 1;
+		struct ana_point **v = xcalloc(pts.n + 1, sizeof *v);
+		size_t n = 0;
+		for (size_t i = 0; i < pts.n; i++)
+			if (ana_match(&flt, &pts.v[i]))
+				v[n++] = &pts.v[i];
+		b.want_oc = -1;
+		/* smallest k with fail(k), assuming fail is monotone: lo..hi */
+		size_t lo = 0, hi = n;   /* fail(hi) assumed true at n (sentinel) */
+		struct rpl_spec s;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			s.n = 1;
+			s.p[0] = v[mid];
+			if (have_fault)
+				s.f[0] = fault;
+			else
+				rpl_default_fault(v[mid], &s.f[0]);
+			if (run_batch(&b, &s, 1) < 0)
+				break;
+			if (b.fails[0])
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		if (rec_stop_requested) {
+			free(v);
+			goto out;
+		}
+		if (lo == n) {
+			printf("no point of the family fails (%zu points, %zu runs)\n", n, b.runs);
+			ret = FL_EXIT_OK;
+		} else {
+			struct sb lab;
+			sb_init(&lab);
+			ana_site_label(b.st, r.id, v[lo]->site, &lab);
+			s.n = 1;
+			s.p[0] = v[lo];
+			if (have_fault)
+				s.f[0] = fault;
+			else
+				rpl_default_fault(v[lo], &s.f[0]);
+			rpl_spec_repro(&b.cfg, r.id, &s, &line);
+			printf("earliest failing point: %ld (%s #%u of thread %s) at %s, after %zu runs "
+			       "over %zu points\nrepro: %s\n", v[lo]->id, v[lo]->name, v[lo]->nth,
+			       v[lo]->ident, lab.s, b.runs, n, line.s);
+			if (lo == 0)
+				printf("(it is the family's first point)\n");
+			sb_free(&lab);
+			ret = FL_EXIT_FOUND;
+		}
+		free(v);
+	}
+	sb_free(&line);
+	store_begin(b.st);
+	store_sweep_finish(b.st, b.sweep, !rec_stop_requested);
+	store_commit(b.st);
+out:
+	rpl_runner_cleanup(0);
+	for (size_t i = 0; i < b.nmemo; i++)
+		free(b.memo[i].key);
+	free(b.memo);
+	free(b.todo);
+	free(b.fails);
+	store_runinfo_free(&ri);
+	ana_points_free(&pts);
+	store_rec_free(&r);
+	store_close(b.st);
+	return ret;
+}

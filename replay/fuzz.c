@@ -1,0 +1,334 @@
+/*
+ * replay/fuzz.c - `faultline fuzz`: several faults per run, chosen by a
+ * PRNG seeded from --seed and the run index, so run i of seed S is always
+ * the same run.  Results land in the runs view (faults = the whole set,
+ * point = the fault that fired first); the summary groups the failures by
+ * outcome and the first faulted call site.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../record/syscalls.h"
+#include "runner.h"
+
+struct fz {
+	struct rpl_cfg cfg;
+	struct store *st;
+	struct store_rec *r;
+	struct rpl_spec *runs;
+	long sweep;
+	size_t done, nbug, count[OUT__COUNT];
+	int json, njson;
+	struct sb out;
+	/* failure groups: (outcome, first site) */
+	struct grp { int oc; uint64_t site; long point; size_t n; char *repro; } *g;
+	size_t ng;
+};
+
+static uint64_t splitmix(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* Run i's fault set: deterministic in (seed, i). */
+static void choose(struct rpl_spec *s, uint64_t seed, size_t i, struct ana_point **cand,
+		   size_t ncand, long k, double rate, const struct rpl_fault *faults, int nfaults)
+{
+	uint64_t x = seed ^ (0xd1b54a32d192ed03ull * (i + 1));
+	size_t idx[RPL_MAX_ARMS];
+	int n = 0;
+	if (rate > 0) {
+		for (size_t j = 0; j < ncand && n < RPL_MAX_ARMS; j++)
+			if ((double)(splitmix(&x) >> 11) / 9007199254740992.0 < rate)
+				idx[n++] = j;
+		if (n == 0)
+			idx[n++] = splitmix(&x) % ncand;
+	} else {
+		/* k distinct candidates, rejection sampling (k is small) */
+		while (n < k && (size_t)n < ncand) {
+			size_t j = splitmix(&x) % ncand;
+			int dup = 0;
+			for (int m = 0; m < n; m++)
+				dup |= idx[m] == j;
+			if (!dup)
+				idx[n++] = j;
+		}
+	}
+	/* in recording order, so the first arm is the earliest point */
+	for (int a = 1; a < n; a++)
+		for (int b = a; b > 0 && idx[b] < idx[b - 1]; b--) {
+			size_t t = idx[b];
+			idx[b] = idx[b - 1];
+			idx[b - 1] = t;
+		}
+	s->n = n;
+	for (int a = 0; a < n; a++) {
+		s->p[a] = cand[idx[a]];
+		if (nfaults) {
+			s->f[a] = faults[splitmix(&x) % (uint64_t)nfaults];
+			if (s->f[a].kind == FAULT_ERRNO && !s->f[a].err)
+				rpl_default_fault(s->p[a], &s->f[a]);
+		} else {
+			rpl_default_fault(s->p[a], &s->f[a]);
+		}
+	}
+}
+
+static void on_done(void *arg, size_t i, struct rpl_done *d)
+{
+	struct fz *z = arg;
+	const struct rpl_spec *s = &z->runs[i];
+	int first = d->first >= 0 && d->first < s->n ? d->first : 0;
+	struct sb repro, faults;
+	sb_init(&repro);
+	sb_init(&faults);
+	rpl_spec_repro(&z->cfg, z->r->id, s, &repro);
+	rpl_spec_faults(s, &faults);
+	struct store_run sr = {
+		.sweep = z->sweep, .rec = z->r->id, .point = s->p[first]->id, .fault = faults.s,
+		.faults = faults.s, .outcome = rpl_outcome_name[d->oc], .repro = repro.s,
+		.output = d->output.s ? d->output.s : "", .fired = d->nfired,
+		.exit_code = d->res.exit_code, .signal = d->res.signal,
+		.dur_ms = (uint64_t)(d->secs * 1000), .seed = (uint64_t)i,
+	};
+	if (store_begin(z->st) < 0 || store_run_add(z->st, &sr) < 0 || store_commit(z->st) < 0)
+		fl_error("cannot store a run in '%s': %s", z->cfg.db, store_errmsg(z->st));
+	z->done++;
+	z->count[d->oc]++;
+	if (z->json)
+		sb_printf(&z->out, "%s\n  {\"run\": %zu, \"faults\": \"%s\", \"outcome\": \"%s\", "
+			  "\"exit\": %d, \"signal\": %d, \"fired\": %d, \"first\": %ld}",
+			  z->njson++ ? "," : "", i, faults.s, rpl_outcome_name[d->oc],
+			  d->res.exit_code, d->res.signal, d->nfired, s->p[first]->id);
+	if (rpl_outcome_is_bug(d->oc)) {
+		z->nbug++;
+		size_t g;
+		for (g = 0; g < z->ng; g++)
+			if (z->g[g].oc == (int)d->oc && z->g[g].site == s->p[first]->site)
+				break;
+		if (g == z->ng) {
+			z->g = xrealloc(z->g, (z->ng + 1) * sizeof *z->g);
+			z->g[g] = (struct grp){ (int)d->oc, s->p[first]->site, s->p[first]->id, 0,
+						xstrdup(repro.s) };
+			z->ng++;
+		}
+		z->g[g].n++;
+	}
+	sb_free(&repro);
+	sb_free(&faults);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: faultline fuzz [options]\n"
+"\n"
+"Inject several faults per run, chosen from the recording's fault points by\n"
+"a PRNG seeded from --seed and the run index: run i of seed S is always the\n"
+"same run.  Failures are grouped by outcome and first faulted call site;\n"
+"`faultline bisect --run ID` shrinks one to the faults that matter.\n"
+"\n"
+"  -d, --db FILE        database (default %s)\n"
+"      --rec N          recording N (default: the latest)\n"
+"  -n, --runs N         number of runs (default 100)\n"
+"      --seed S         the PRNG seed (default 1)\n"
+"  -k, --faults K       faults per run (default 2)\n"
+"      --rate P         instead: fault each point with probability P (0..1)\n"
+"  -f, --family LIST    choose among these families only\n"
+"  -p, --path GLOB      choose among points whose target matches GLOB\n"
+"      --no-std         skip reads/writes on a terminal or fd 0/1/2\n"
+"      --fault SPEC,... the faults to draw from (default: each family's errno)\n"
+"      --setup CMD / --check CMD / -j N / -t SEC / --keep   as for replay\n"
+"      --json           one JSON object {\"runs\": [...], \"summary\": {...}}\n"
+"  -q, --quiet          no summary table\n"
+"  -h, --help           this text\n", FL_DEFAULT_DB);
+}
+
+int cmd_fuzz(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "db", required_argument, 0, 'd' }, { "rec", required_argument, 0, 'r' },
+		{ "runs", required_argument, 0, 'n' }, { "seed", required_argument, 0, 'e' },
+		{ "faults", required_argument, 0, 'k' }, { "rate", required_argument, 0, 'R' },
+		{ "family", required_argument, 0, 'f' }, { "path", required_argument, 0, 'p' },
+		{ "no-std", no_argument, 0, 'N' }, { "fault", required_argument, 0, 'F' },
+		{ "setup", required_argument, 0, 'S' }, { "check", required_argument, 0, 'c' },
+		{ "jobs", required_argument, 0, 'j' }, { "timeout", required_argument, 0, 't' },
+		{ "keep", no_argument, 0, 'K' }, { "json", no_argument, 0, 'J' },
+		{ "quiet", no_argument, 0, 'q' }, { "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 }
+	};
+	struct fz z;
+	struct ana_filter flt;
+	struct rpl_fault faults[16];
+	int nfaults = 0, c, ret = FL_EXIT_USAGE;
+	long rec = 0, nruns = 100, k = 2;
+	double rate = 0;
+	const char *bad;
+	memset(&z, 0, sizeof z);
+	memset(&flt, 0, sizeof flt);
+	z.cfg.db = FL_DEFAULT_DB;
+	z.cfg.jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	z.cfg.timeout_s = 10;
+	z.cfg.seed = 1;
+	flt.no_loader = 1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "d:n:k:f:p:j:t:qh", lo, NULL)) != -1) {
+		long *num = NULL;
+		switch (c) {
+		case 'd': z.cfg.db = optarg; break;
+		case 'r': num = &rec; break;
+		case 'n': num = &nruns; break;
+		case 'e': num = &z.cfg.seed; break;
+		case 'k': num = &k; break;
+		case 'R': {
+			char *end;
+			rate = strtod(optarg, &end);
+			if (*end || rate <= 0 || rate > 1) {
+				fl_error("--rate wants a probability in (0, 1], not '%s'", optarg);
+				return FL_EXIT_USAGE;
+			}
+			break;
+		}
+		case 'f':
+			if (ana_parse_families(optarg, &flt.families, &bad) < 0) {
+				fl_error("unknown family '%s' (faultline analyze --families lists them)", bad);
+				return FL_EXIT_USAGE;
+			}
+			break;
+		case 'p': flt.path_glob = optarg; break;
+		case 'N': flt.no_std = 1; break;
+		case 'F': {
+			char buf[256];
+			snprintf(buf, sizeof buf, "%s", optarg);
+			for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+				if (nfaults == 16 || rpl_fault_parse(tok, &faults[nfaults]) < 0) {
+					fl_error("unknown fault '%s'", tok);
+					return FL_EXIT_USAGE;
+				}
+				nfaults++;
+			}
+			break;
+		}
+		case 'S': z.cfg.setup = optarg; break;
+		case 'c': z.cfg.check = optarg; break;
+		case 'j': num = &z.cfg.jobs; break;
+		case 't': num = &z.cfg.timeout_s; break;
+		case 'K': z.cfg.keep = 1; break;
+		case 'J': z.json = 1; break;
+		case 'q': z.cfg.quiet = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: return FL_EXIT_USAGE;   /* getopt said what */
+		}
+		if (num && (fl_parse_long(optarg, num) < 0 || *num < (c == 'e' ? 0 : 1) ||
+			    (c == 'k' && *num > RPL_MAX_ARMS))) {
+			fl_error("option -%c wants a number%s, not '%s'", c,
+				 c == 'k' ? " from 1 to 32" : " of at least 1", optarg);
+			return FL_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fl_error("unexpected argument '%s'", argv[optind]);
+		return FL_EXIT_USAGE;
+	}
+	struct store_rec r;
+	struct ana_points pts;
+	char err[8192];
+	memset(&pts, 0, sizeof pts);
+	if (store_open(z.cfg.db, STORE_WRITE, &z.st, err, sizeof err) < 0) {
+		fl_error("%s", err);
+		return FL_EXIT_USAGE;
+	}
+	if (store_rec_get(z.st, rec, &r) < 0) {
+		fl_error("%s", store_errmsg(z.st));
+		store_close(z.st);
+		return FL_EXIT_USAGE;
+	}
+	z.r = &r;
+	sb_init(&z.out);
+	struct ana_point **cand = NULL;
+	size_t ncand = 0;
+	if (ana_collect(z.st, r.id, &pts) < 0) {
+		fl_error("cannot read recording %ld: %s", r.id, store_errmsg(z.st));
+		goto out;
+	}
+	cand = xcalloc(pts.n + 1, sizeof *cand);
+	for (size_t i = 0; i < pts.n; i++)
+		if (ana_match(&flt, &pts.v[i]))
+			cand[ncand++] = &pts.v[i];
+	if (!ncand) {
+		fl_error("no fault point matches (recording %ld has %zu points)", r.id, pts.n);
+		goto out;
+	}
+	z.runs = xcalloc((size_t)nruns, sizeof *z.runs);
+	for (long i = 0; i < nruns; i++)
+		choose(&z.runs[i], (uint64_t)z.cfg.seed, (size_t)i, cand, ncand, k, rate, faults,
+		       nfaults);
+	struct sb opts;
+	sb_init(&opts);
+	sb_printf(&opts, "fuzz runs=%ld k=%ld rate=%g", nruns, k, rate);
+	struct store_sweep sw = {
+		.rec = r.id, .kind = "fuzz", .seed = (uint64_t)z.cfg.seed, .setup = z.cfg.setup,
+		.check = z.cfg.check, .options = opts.s, .timeout_ms = (unsigned)z.cfg.timeout_s * 1000u,
+	};
+	int src = store_sweep_new(z.st, &sw, &z.sweep);
+	sb_free(&opts);
+	if (src < 0) {
+		fl_error("cannot write to '%s': %s", z.cfg.db, store_errmsg(z.st));
+		goto out;
+	}
+	uint64_t t0 = fl_now_ns();
+	int rc = rpl_run_all(&z.cfg, z.st, &r, z.runs, (size_t)nruns, NULL, on_done, &z);
+	double secs = (double)(fl_now_ns() - t0) / 1e9;
+	store_begin(z.st);
+	store_sweep_finish(z.st, z.sweep, rc == 0);
+	store_commit(z.st);
+	if (z.json) {
+		printf("{\"sweep\": %ld, \"seed\": %ld, \"runs\": [%s\n], \"summary\": {", z.sweep,
+		       z.cfg.seed, z.out.s ? z.out.s : "");
+		for (int i = 0; i < OUT__COUNT; i++)
+			printf("\"%s\": %zu, ", rpl_outcome_name[i], z.count[i]);
+		printf("\"runs\": %zu, \"bugs\": %zu, \"seconds\": %.2f}}\n", z.done, z.nbug, secs);
+	} else if (!z.cfg.quiet) {
+		printf("%zu fuzz runs (seed %ld, %s) in %.1fs (sweep %ld):", z.done, z.cfg.seed,
+		       rate > 0 ? "rate" : "faults per run", secs, z.sweep);
+		for (int i = 0; i < OUT__COUNT; i++)
+			if (z.count[i] || i < OUT_ERROR)
+				printf("%s %zu %s", i ? "," : "", z.count[i], rpl_outcome_name[i]);
+		printf("\n");
+		for (size_t g = 0; g < z.ng; g++) {
+			struct sb lab;
+			sb_init(&lab);
+			ana_site_label(z.st, r.id, z.g[g].site, &lab);
+			printf("\n%-8s x%-4zu first fault at point %ld, %s\n    e.g. %s\n",
+			       rpl_outcome_name[z.g[g].oc], z.g[g].n, z.g[g].point, lab.s, z.g[g].repro);
+			sb_free(&lab);
+		}
+		if (z.ng)
+			printf("\nshrink one: faultline bisect -d %s --run ID   (run ids: faultline query "
+			       "\"SELECT run, faults, outcome FROM runs WHERE sweep = %ld AND outcome IN "
+			       "('crash','hang','broken')\")\n", z.cfg.db, z.sweep);
+	}
+	if (rc == -EINTR)
+		fl_error("interrupted: %zu finished runs kept in '%s'", z.done, z.cfg.db);
+	ret = rc < 0 ? FL_EXIT_USAGE : z.nbug ? FL_EXIT_FOUND : FL_EXIT_OK;
+out:
+	rpl_runner_cleanup(z.cfg.keep);
+	for (size_t g = 0; g < z.ng; g++)
+		free(z.g[g].repro);
+	free(z.g);
+	free(z.runs);
+	free(cand);
+	sb_free(&z.out);
+	ana_points_free(&pts);
+	store_rec_free(&r);
+	store_close(z.st);
+	return ret;
+}

@@ -316,7 +316,8 @@ int cmd_bisect(int argc, char **argv)
 	b.r = &r;
 	b.cfg.setup = setup ? setup : ri.setup;
 	b.cfg.check = check ? check : ri.check;
-	b.cfg.timeout_s = timeout ? timeout : ri.timeout_ms ? (ri.timeout_ms + 999) / 1000 : 10;
+	b.cfg.timeout_s = timeout ? timeout : ri.timeout_ms ? (ri.timeout_ms + 999) / 1000
+						     : rpl_auto_timeout(&r);
 	if (run)
 		b.cfg.seed = (long)ri.seed;
 	struct store_sweep sw = {

@@ -176,7 +176,7 @@ int cmd_fuzz(int argc, char **argv)
 	memset(&flt, 0, sizeof flt);
 	z.cfg.db = FL_DEFAULT_DB;
 	z.cfg.jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	z.cfg.timeout_s = 10;
+	z.cfg.timeout_s = 0;   /* 0: rpl_auto_timeout() */
 	z.cfg.seed = 1;
 	flt.no_loader = 1;
 	optind = 1;
@@ -253,6 +253,8 @@ int cmd_fuzz(int argc, char **argv)
 	}
 	z.r = &r;
 	sb_init(&z.out);
+	if (!z.cfg.timeout_s)
+		z.cfg.timeout_s = rpl_auto_timeout(&r);
 	struct ana_point **cand = NULL;
 	size_t ncand = 0;
 	if (ana_collect(z.st, r.id, &pts) < 0) {

@@ -85,7 +85,8 @@ static void usage(FILE *f)
 "                       Both see FAULTLINE_POINT, FAULTLINE_FAULT, FAULTLINE_SYSCALL,\n"
 "                       FAULTLINE_SEED, FAULTLINE_FIRED, FAULTLINE_EXIT, FAULTLINE_SIGNAL\n"
 "  -j, --jobs N         runs in parallel (default: number of CPUs)\n"
-"  -t, --timeout SEC    a run that takes longer is a hang (default 10)\n"
+"  -t, --timeout SEC    a run that takes longer is a hang (default: 10, or 5x\n"
+"                       the recorded run's duration if that is longer)\n"
 "      --seed N         seed for every random choice (default 1)\n"
 "      --resume         continue the last interrupted sweep with the same options\n"
 "      --all            list every run, not only the bugs\n"
@@ -152,7 +153,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 	int c, loader = 0;
 	o->cfg.db = FL_DEFAULT_DB;
 	o->cfg.jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	o->cfg.timeout_s = 10;
+	o->cfg.timeout_s = 0;   /* 0: rpl_auto_timeout() */
 	o->cfg.seed = 1;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "d:f:p:j:t:qh", lo, NULL)) != -1) {
@@ -531,6 +532,8 @@ int cmd_replay(int argc, char **argv)
 	sb_init(&key);
 	sb_init(&x.json);
 	sb_init(&x.junit);
+	if (!o.cfg.timeout_s)
+		o.cfg.timeout_s = rpl_auto_timeout(&r);
 	if (access(r.exe, X_OK) != 0) {
 		fl_error("cannot replay: the recorded program '%s' is gone or not executable", r.exe);
 		goto out;

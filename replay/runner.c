@@ -385,3 +385,11 @@ int rpl_run_all(const struct rpl_cfg *cfg, struct store *st, const struct store_
 		rc = -EINTR;
 	return rc;
 }
+
+long rpl_auto_timeout(const struct store_rec *r)
+{
+	/* the recorded run was fully traced, so slower than a replay run */
+	double secs = r->end_ns > r->start_ns ? (double)(r->end_ns - r->start_ns) / 1e9 : 0;
+	long t = (long)(5 * secs) + 1;
+	return t < 10 ? 10 : t;
+}

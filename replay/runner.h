@@ -45,6 +45,8 @@ int rpl_run_all(const struct rpl_cfg *cfg, struct store *st, const struct store_
 		const struct rpl_spec *specs, size_t n,
 		int (*skip)(void *, size_t), void (*done)(void *, size_t, struct rpl_done *),
 		void *arg);
+/* Default --timeout: 10 s, or 5x the recorded run's duration if longer. */
+long rpl_auto_timeout(const struct store_rec *r);
 /* Remove the run directories (unless keep). */
 void rpl_runner_cleanup(int keep);
 /* "faultline replay ... --point P --fault F [--with P:F,...]" */

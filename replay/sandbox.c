@@ -13,6 +13,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <sys/syscall.h>
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
@@ -50,23 +53,40 @@ static int run_argv(char *const argv[], char *const *env, int out_fd, unsigned t
 	}
 	int status;
 	uint64_t deadline = timeout_ms ? fl_now_ns() + timeout_ms * 1000000ull : 0;
+	/* wait with a deadline: poll a pidfd (Linux 5.3+), no busy loop */
+	int pfd = timeout_ms ? (int)syscall(SYS_pidfd_open, pid, 0) : -1;
 	for (;;) {
+		if (pfd >= 0) {
+			uint64_t now = fl_now_ns();
+			int left = now >= deadline ? 0 : (int)((deadline - now) / 1000000) + 1;
+			struct pollfd p = { pfd, POLLIN, 0 };
+			int n = poll(&p, 1, left);
+			if (n < 0 && errno == EINTR)
+				continue;
+		}
 		pid_t w = waitpid(pid, &status, deadline ? WNOHANG : 0);
 		if (w == pid)
 			break;
-		if (w < 0 && errno != EINTR)
+		if (w < 0 && errno != EINTR) {
+			if (pfd >= 0)
+				close(pfd);
 			return -errno;
+		}
 		if (deadline && fl_now_ns() > deadline) {
 			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
+			if (pfd >= 0)
+				close(pfd);
 			return 128 + SIGKILL;
 		}
-		if (deadline) {
+		if (deadline && pfd < 0) {
 			struct timespec ts = { 0, 2000000 };
 			nanosleep(&ts, NULL);
 		}
 	}
+	if (pfd >= 0)
+		close(pfd);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
@@ -76,10 +96,17 @@ int rpl_shell(const char *cmd, char *const *env, int out_fd, unsigned timeout_ms
 	return run_argv(argv, env, out_fd, timeout_ms);
 }
 
+static int rm_one(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	return (type == FTW_DP ? rmdir(path) : unlink(path)) < 0 && errno != ENOENT ? 1 : 0;
+}
+
 int rpl_rmtree(const char *dir)
 {
-	char *argv[] = { "/bin/rm", "-rf", "--", (char *)dir, NULL };
-	return run_argv(argv, NULL, -1, 0) == 0 ? 0 : -EIO;
+	/* overlay's work dir may hold a 000-mode "work" subdirectory */
+	return nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS) == 0 ? 0 : -EIO;
 }
 
 int rpl_sandbox_enter(const char *lower, const char *cwd, const char *rundir, int *moved)

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# e2e for exploring beyond one fault: a bug that needs two faults
+# (corpus/doubleclose) is missed by single faults, found by replay --depth 2
+# and by fuzz; bisect shrinks a fuzz failure to exactly those two faults;
+# fuzz is deterministic per seed; --prune saves runs; bisect --first finds
+# the earliest failing write of an in-place save.
+source "$(dirname "$0")/lib.sh"
+C=$REPO_ROOT/corpus
+has() { printf '%s\n' "$1" | grep -q -- "$2"; }
+D=$TMP/dc
+mkdir -p "$D" && cd "$D" || exit 2
+run_bounded "$FL" record -q -d t.db -- "$C/doubleclose/doubleclose" >/dev/null 2>&1
+chk="sh $C/doubleclose/check.sh"
+
+out=$(run_bounded "$FL" replay -d t.db --no-std --check "$chk" -q 2>&1); rc=$?
+check "doubleclose: every single fault is survived (exit $rc)" [ "$rc" = 0 ]
+
+out=$(run_bounded "$FL" replay -d t.db --no-std --depth 2 --check "$chk" -q 2>&1); rc=$?
+line=$(printf '%s\n' "$out" | grep -m1 '^crash')
+check "replay --depth 2 finds the crash (exit $rc): $line" has "$rc $line" "^1 crash.*SIGABRT"
+repro=$(printf '%s\n' "$out" | grep -m1 'repro:' | sed 's/^ *repro: //')
+r2=$(eval "${repro/faultline/$FL} -q" 2>&1)
+check "its repro line crashes again: $repro" has "$r2" "^crash"
+spent=$(printf '%s\n' "$out" | sed -n 's/.*; \([0-9]*\) runs spent.*/\1/p')
+check "depth 2 reports the runs it spent ($spent)" [ -n "$spent" ]
+
+# fuzz: the same seed gives the same runs, fault sets and outcomes
+f1=$(run_bounded "$FL" fuzz -d t.db --runs 24 --seed 9 --faults 3 --fault EIO,delay:1 \
+	--no-std --check "$chk" -q); rc1=$?
+f2=$(run_bounded "$FL" fuzz -d t.db --runs 24 --seed 9 --faults 3 --fault EIO,delay:1 \
+	--no-std --check "$chk" -q); rc2=$?
+s1=$(flq t.db "SELECT seed, faults, outcome FROM runs WHERE sweep = (SELECT max(id) - 1 FROM sweep) ORDER BY seed")
+s2=$(flq t.db "SELECT seed, faults, outcome FROM runs WHERE sweep = (SELECT max(id) FROM sweep) ORDER BY seed")
+check "fuzz --seed 9 twice: identical fault sets and outcomes (24 runs each)" \
+	sh -c "[ -n '$s1' ] && [ '$s1' = '$s2' ] && [ \$(printf '%s\n' '$s1' | wc -l) = 24 ]"
+n3=$(flq t.db "SELECT count(*) FROM runs WHERE sweep = (SELECT max(id) FROM sweep) AND outcome = 'crash'")
+check "fuzz finds the double-fault crash ($n3 of 24 runs, exit $rc2)" sh -c "[ $rc2 = 1 ] && [ '$n3' -ge 1 ]"
+run_bounded "$FL" fuzz -d t.db --runs 24 --seed 10 --faults 3 --fault EIO,delay:1 --no-std \
+	--check "$chk" -q >/dev/null
+s3=$(flq t.db "SELECT seed, faults, outcome FROM runs WHERE sweep = (SELECT max(id) FROM sweep) ORDER BY seed")
+check "another seed draws other fault sets" [ "$s1" != "$s3" ]
+
+# bisect: a 3-fault crash shrinks to write#1 EIO + the close EIO
+run=$(flq t.db "SELECT run FROM runs WHERE sweep = (SELECT max(id) FROM sweep WHERE kind = 'fuzz')
+	AND outcome = 'crash' AND faults LIKE '%,%,%' LIMIT 1")
+if [ -z "$run" ]; then
+	run=$(flq t.db "SELECT run FROM runs WHERE kind IS NULL AND outcome = 'crash' AND faults LIKE '%,%,%' LIMIT 1" 2>/dev/null)
+fi
+b=$(run_bounded "$FL" bisect -d t.db --run "$run" -q 2>&1); rc=$?
+pts=$(printf '%s\n' "$b" | grep -c '^  point')
+check "bisect --run $run: shrinks to 2 faults (exit $rc)" sh -c "[ $rc = 1 ] && [ $pts = 2 ]"
+check "... the failed write" has "$b" "^  point.* write .*EIO"
+check "... and the failed close" has "$b" "^  point.* close .*EIO"
+note "$(printf '%s\n' "$b" | head -1)"
+
+# --prune: one first fault per (site, post-fault calls, outcome) class
+M=$TMP/mt
+mkdir -p "$M" && cd "$M" || exit 2
+run_bounded "$FL" record -q -d t.db -- "$C/mtwriter/mtwriter" >/dev/null 2>&1
+p=$(run_bounded "$FL" replay -d t.db --family write --path '*/out.1' --no-std --depth 2 --prune \
+	--check "sh $C/mtwriter/check.sh" -q 2>&1)
+saved=$(printf '%s\n' "$p" | sed -n 's/.*saving \([0-9]*\) runs.*/\1/p')
+check "--prune on mtwriter saves runs (${saved:-?} saved)" sh -c "[ '${saved:-0}' -gt 0 ]"
+note "$(printf '%s\n' "$p" | grep '^depth 2')"
+
+# bisect --first: the earliest write of an in-place save already tears it
+T=$TMP/ts
+mkdir -p "$T" && cd "$T" || exit 2
+sh "$C/tornsave/setup.sh"
+run_bounded "$FL" record -q -d t.db -- "$C/tornsave/tornsave" >/dev/null 2>&1
+first=$(run_bounded "$FL" bisect -d t.db --first --family write --check "sh $C/tornsave/check.sh" -q 2>&1)
+want=$(flq t.db "SELECT min(point) FROM points WHERE family = 'write' AND path LIKE '%config.txt'")
+check "bisect --first finds write point $want: $(printf '%s' "$first" | head -1)" \
+	has "$first" "^earliest failing point: $want "
+finish

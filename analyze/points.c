@@ -93,6 +93,8 @@ int ana_collect(struct store *st, long rec, struct ana_points *out)
 		return rc;
 	for (size_t i = 0; i < out->n; i++)
 		out->v[i].loader = loader_site(st, rec, out->v[i].site);
+	if (store_point_count(st, rec) == (long)out->n)
+		return 0;   /* stored by an earlier analyze/replay: same recording, same points */
 	if ((rc = store_begin(st)) < 0)
 		return rc;
 	for (size_t i = 0; i < out->n && rc == 0; i++) {

@@ -36,7 +36,81 @@ struct bx {
 	struct memo { char *key; int fails; } *memo;
 	size_t nmemo;
 	size_t *todo;   /* batch index -> caller's index */
+	char *explore;  /* the last run's call log (cfg.explore = 2) */
 };
+
+/* The recording's fault-family calls of one thread, for the divergence. */
+struct seqrow { char *ident, *name; uint64_t site; };
+struct seqv { struct seqrow *v; size_t n; };
+
+static int add_row(void *arg, const struct store_fcall *f)
+{
+	struct seqv *q = arg;
+	q->v = xrealloc(q->v, (q->n + 1) * sizeof *q->v);
+	q->v[q->n++] = (struct seqrow){ xstrdup(f->ident), xstrdup(f->name), f->site };
+	return 0;
+}
+
+/* Print the first call where the run (its log: "fam ident nth site name"
+ * lines) and the recording part ways, thread by thread. */
+static void divergence(struct bx *b, const char *log)
+{
+	struct seqv rec = { 0 };
+	store_each_fault_call(b->st, b->r->id, add_row, &rec);
+	char *buf = xstrdup(log ? log : ""), *save = NULL;
+	/* per thread: the k-th call of the run against the k-th of the recording */
+	struct { char ident[64]; size_t k; } th[64];
+	int nth = 0, found = 0;
+	for (char *line = strtok_r(buf, "\n", &save); line && !found;
+	     line = strtok_r(NULL, "\n", &save)) {
+		struct rpl_logline L;
+		if (rpl_log_parse(b->st, b->r->id, line, &L) < 0)
+			continue;
+		const char *ident = L.ident, *name = L.name;
+		unsigned long long site = L.site;
+		int t;
+		for (t = 0; t < nth && strcmp(th[t].ident, ident); t++)
+			;
+		if (t == nth) {
+			if (nth == 64)
+				continue;
+			snprintf(th[nth].ident, sizeof th[nth].ident, "%s", ident);
+			th[nth++].k = 0;
+		}
+		size_t seen = 0, j;
+		for (j = 0; j < rec.n; j++)
+			if (!strcmp(rec.v[j].ident, ident) && seen++ == th[t].k)
+				break;
+		th[t].k++;
+		struct sb want, got;
+		sb_init(&want);
+		sb_init(&got);
+		if (j == rec.n) {
+			ana_site_label(b->st, b->r->id, site, &got);
+			printf("diverges: thread %s, call %zu: the run made %s at %s; the recording had "
+			       "ended that thread\n", ident, th[t].k, name, got.s);
+			found = 1;
+		} else if (strcmp(rec.v[j].name, name) || rec.v[j].site != site) {
+			ana_site_label(b->st, b->r->id, rec.v[j].site, &want);
+			ana_site_label(b->st, b->r->id, site, &got);
+			printf("diverges: thread %s, call %zu of the fault families: the recording made "
+			       "%s at %s, the run %s at %s\n", ident, th[t].k, rec.v[j].name, want.s,
+			       name, got.s);
+			found = 1;
+		}
+		sb_free(&want);
+		sb_free(&got);
+	}
+	if (!found)
+		printf("diverges: nowhere in the fault-family calls the run made (it stopped "
+		       "early or only its results differ)\n");
+	free(buf);
+	for (size_t j = 0; j < rec.n; j++) {
+		free(rec.v[j].ident);
+		free(rec.v[j].name);
+	}
+	free(rec.v);
+}
 
 static int memo_get(struct bx *b, const struct rpl_spec *s, int *fails)
 {
@@ -71,6 +145,10 @@ static void on_done(void *arg, size_t i, struct rpl_done *d)
 		 : (int)d->oc == b->want_oc && (d->oc != OUT_CRASH || d->res.signal == b->want_sig);
 	b->fails[i] = same;
 	b->runs++;
+	if (b->cfg.explore) {
+		free(b->explore);
+		b->explore = xstrdup(d->explore.s ? d->explore.s : "");
+	}
 	struct sb repro, faults;
 	sb_init(&repro);
 	sb_init(&faults);
@@ -368,6 +446,12 @@ int cmd_bisect(int argc, char **argv)
 			sb_free(&lab);
 		}
 		printf("repro: %s\n", line.s);
+		/* once more, logging every call, to show where it leaves the recording */
+		b.cfg.explore = 2;
+		b.batch = &set;
+		if (rpl_run_all(&b.cfg, b.st, &r, &set, 1, NULL, on_done, &b) == 0 && b.explore)
+			divergence(&b, b.explore);
+		b.cfg.explore = 0;
 		ret = FL_EXIT_FOUND;
 	} else {
 		if (!flt.families)
@@ -435,6 +519,7 @@ out:
 		free(b.memo[i].key);
 	free(b.memo);
 	free(b.todo);
+	free(b.explore);
 	free(b.fails);
 	store_runinfo_free(&ri);
 	ana_points_free(&pts);

@@ -244,12 +244,17 @@ static int on_call_entry(void *ctx, struct rec_thread *t, struct rec_call *c)
 		}
 		hit = 1;
 	}
-	if (in->explore && in->nfired && !hit) {
+	if (in->explore && (in->nfired || in->explore == 2) && (!hit || in->explore == 2)) {
 		static struct sb fr;
 		sb_reset(&fr);
 		uint64_t site = in->stk ? rec_stack_site(in->stk, t->pid, t->tid, 8, &fr) : 0;
-		sb_printf(&in->log, "%d %s %u %llu %s\n", fam, t->ident, t->fam_count[fam],
-			  (unsigned long long)site, c->sys->name);
+		/* frames joined by '|', so the parent can name a site the
+		 * recording never saw */
+		for (size_t k = 0; k < fr.len; k++)
+			if (fr.s[k] == '\n')
+				fr.s[k] = '|';
+		sb_printf(&in->log, "%d %s %u %llu %s %s\n", fam, t->ident, t->fam_count[fam],
+			  (unsigned long long)site, c->sys->name, fr.len ? fr.s : "-");
 		/* the recovery path: the faulted thread's own calls */
 		if (t->tid == in->first_tid)
 			in->post_hash = (in->post_hash ^ (uint64_t)c->nr ^ (site << 7)) *

@@ -348,7 +348,9 @@ static void on_done(void *arg, size_t i, struct rpl_done *d)
 	};
 	if (store_begin(x->st) < 0 || store_run_add(x->st, &sr) < 0 || store_commit(x->st) < 0)
 		fl_error("cannot store a run in '%s': %s", o->cfg.db, store_errmsg(x->st));
-	ana_site_label(x->st, x->r->id, p->site, &lab);
+	/* symbolising is costly the first time: only when something shows it */
+	if (o->junit || o->json || o->all || rpl_outcome_is_bug(d->oc))
+		ana_site_label(x->st, x->r->id, p->site, &lab);
 	if (o->junit) {
 		struct sb name;
 		sb_init(&name);
@@ -424,13 +426,13 @@ static int depth2(struct opts *o, struct sweep_ctx *x, struct ana_points *pts, s
 		struct ana_point mine[256];
 		for (char *line = strtok_r(buf, "\n", &save); line && ns < 256;
 		     line = strtok_r(NULL, "\n", &save)) {
-			int fam;
-			char ident[64], name[32];
-			unsigned nth;
-			unsigned long long site;
-			if (sscanf(line, "%d %63s %u %llu %31s", &fam, ident, &nth, &site, name) != 5 ||
-			    !site)
+			struct rpl_logline L;
+			if (rpl_log_parse(x->st, x->r->id, line, &L) < 0 || !L.site)
 				continue;
+			int fam = L.family;
+			const char *ident = L.ident, *name = L.name;
+			unsigned nth = L.nth;
+			unsigned long long site = L.site;
 			int known = 0;
 			for (size_t k = 0; k < pts->n && !known; k++)
 				known = pts->v[k].site == site;

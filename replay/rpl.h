@@ -65,7 +65,7 @@ struct rpl_injector {
 	/* explore (replay --depth 2): after the first fault fired, every call
 	 * of every family is logged as "family ident nth site syscall" lines
 	 * and folded into post_hash, the run's post-fault behaviour */
-	int explore;
+	int explore;             /* 1: after the first fault; 2: from the start */
 	struct rec_stack *stk;
 	struct sb log;
 	uint64_t post_hash;

@@ -163,7 +163,7 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 	in.first = -1;
 	g_fams = rpl_inject_families(arms, s->n);
 	if (cfg->explore) {
-		in.explore = 1;
+		in.explore = cfg->explore;
 		in.stk = rec_stack_new();
 		sb_init(&in.log);
 		g_fams = rpl_inject_families(arms, -1);
@@ -392,4 +392,21 @@ long rpl_auto_timeout(const struct store_rec *r)
 	double secs = r->end_ns > r->start_ns ? (double)(r->end_ns - r->start_ns) / 1e9 : 0;
 	long t = (long)(5 * secs) + 1;
 	return t < 10 ? 10 : t;
+}
+
+int rpl_log_parse(struct store *st, long rec, char *line, struct rpl_logline *l)
+{
+	char frames[4096] = "";
+	memset(l, 0, sizeof *l);
+	if (sscanf(line, "%d %63s %u %llu %31s %4095[^\n]", &l->family, l->ident, &l->nth,
+		   &l->site, l->name, frames) < 5)
+		return -EINVAL;
+	if (l->site && frames[0] && strcmp(frames, "-")) {
+		for (char *c = frames; *c; c++)
+			if (*c == '|')
+				*c = '\n';
+		/* known sites are kept as they are; new ones become nameable */
+		store_site_add(st, rec, (uint64_t)l->site, frames);
+	}
+	return 0;
 }

@@ -14,7 +14,8 @@ struct rpl_cfg {
 	const char *db, *setup, *check;
 	long jobs, timeout_s, seed;
 	int persist, quiet, keep;
-	int explore;              /* log the post-fault calls (replay --depth 2) */
+	int explore;              /* log the calls after the first fault (1, replay
+				     --depth 2) or all of them (2, bisect) */
 };
 
 /* One run: the faults it arms (p[0] is the run's point in the runs view). */
@@ -45,6 +46,14 @@ int rpl_run_all(const struct rpl_cfg *cfg, struct store *st, const struct store_
 		const struct rpl_spec *specs, size_t n,
 		int (*skip)(void *, size_t), void (*done)(void *, size_t, struct rpl_done *),
 		void *arg);
+/* One line of an explore log; stores the site's frames if new. */
+struct rpl_logline {
+	int family;
+	char ident[64], name[32];
+	unsigned nth;
+	unsigned long long site;
+};
+int rpl_log_parse(struct store *st, long rec, char *line, struct rpl_logline *l);
 /* Default --timeout: 10 s, or 5x the recorded run's duration if longer. */
 long rpl_auto_timeout(const struct store_rec *r);
 /* Remove the run directories (unless keep). */

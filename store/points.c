@@ -296,3 +296,17 @@ void store_runinfo_free(struct store_runinfo *ri)
 	free(ri->check);
 	memset(ri, 0, sizeof *ri);
 }
+
+long store_point_count(struct store *st, long rec)
+{
+	sqlite3_stmt *s = NULL;
+	long n = -1;
+	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM point WHERE rec = ?", -1, &s, NULL)
+	    != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(s, 1, rec);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}

@@ -138,6 +138,8 @@ struct store_point {
 	uint64_t seq, site;
 };
 int store_point_add(struct store *st, const struct store_point *p);
+/* How many points of rec are stored (analyze stores them once). */
+long store_point_count(struct store *st, long rec);
 /* The frames of a call site ("module+0xoff" lines) into *out. */
 int store_site_frames(struct store *st, long rec, uint64_t site, struct sb *out);
 

@@ -13,6 +13,10 @@ static const struct fl_cmd commands[] = {
 	{ "query", cmd_query, "run SQL over the database (with faultline's functions)" },
 	{ "analyze", cmd_analyze, "list the fault points of a recording" },
 	{ "replay", cmd_replay, "rerun the program once per fault point, injecting one fault" },
+	{ "report", cmd_report, "summarise a recording and its runs (HTML, JSON or text)" },
+	{ "merge", cmd_merge, "combine databases, e.g. the shards of a sweep" },
+	{ "fuzz", cmd_fuzz, "inject several random faults per run, deterministically by seed" },
+	{ "bisect", cmd_bisect, "shrink a failing run to the faults that matter" },
 };
 
 static void usage(FILE *f)

@@ -84,5 +84,9 @@ int cmd_show(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_fuzz(int argc, char **argv);
+int cmd_bisect(int argc, char **argv);
 
 #endif

@@ -27,6 +27,7 @@
 
 struct recorder {
 	struct store *st;
+	const char *exe;
 	long rec;
 	uint64_t t0;
 	uint64_t seq;
@@ -147,9 +148,12 @@ static void on_spawn(void *ctx, struct rec_thread *p, struct rec_thread *t, int 
 {
 	struct recorder *r = ctx;
 	char exe[PATH_MAX];
-	exe_of(p->pid, exe, sizeof exe);
+	if (p)
+		exe_of(p->pid, exe, sizeof exe);
+	else
+		snprintf(exe, sizeof exe, "%s", r->exe);
 	struct store_proc sp = {
-		.rec = r->rec, .tid = t->tid, .pid = t->pid, .ptid = p->tid, .ident = t->ident,
+		.rec = r->rec, .tid = t->tid, .pid = t->pid, .ptid = p ? p->tid : 0, .ident = t->ident,
 		.exe = exe, .start_ts = fl_now_ns() - r->t0, .is_thread = is_thread,
 	};
 	note_store_error(r, store_proc_add(r->st, &sp));
@@ -312,7 +316,7 @@ int cmd_record(int argc, char **argv)
 		r.stk = rec_stack_new();
 	sb_init(&r.frames);
 	r.t0 = fl_now_ns();
-	struct store_proc root = { .rec = r.rec, .ident = "1", .exe = exe };
+	r.exe = exe;
 
 	static const struct rec_ops ops = {
 		.entry = on_call_entry, .exit = on_call_exit, .spawn = on_spawn,
@@ -328,10 +332,6 @@ int cmd_record(int argc, char **argv)
 		fl_error("cannot trace '%s': %s", argv[optind], strerror(-rc));
 		goto out;
 	}
-	root.tid = root.pid = res.root_pid;
-	/* the first process's row: written after the fact, it has no creator event */
-	store_proc_add(r.st, &root);
-	store_proc_end(r.st, r.rec, res.root_pid, fl_now_ns() - r.t0, res.exit_code);
 	int complete = !res.interrupted && !r.store_err;
 	if (store_rec_finish(r.st, r.rec, fl_wall_ns(), res.exit_code, complete, r.ncalls) < 0 ||
 	    store_commit(r.st) < 0)

@@ -592,6 +592,8 @@ int rec_trace(const struct rec_opts *o, const struct rec_ops *ops, void *ctx,
 	}
 	struct rec_thread *root = tadd(tr, pid);
 	snprintf(root->ident, sizeof root->ident, "1");
+	if (tr->ops->spawn)
+		tr->ops->spawn(tr->ctx, NULL, root, 0);   /* the first process: no creator */
 	close(pfd[1]);
 
 	struct sigaction sa, old_alrm;

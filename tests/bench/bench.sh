@@ -203,6 +203,7 @@ if want record; then
 		if wl_heavy "$w"; then tgt="<= 0.70x strace"; v=$(verdict "$rs" 0.70); else tgt="-"; v="-"; fi
 		[ "$HAVE_STRACE" = 1 ] || v="-"
 		bpc=$(awk -v s="$size" -v c="${calls:-0}" 'BEGIN { if (c > 0) printf "%.0f B/call", s / c; else print "? B/call" }')
+		[ "$HAVE_STRACE" = 1 ] || bad+=" $STRACE_NA;"
 		row record "$w" "$(secs "$mf")" "$(secs "$mn")" "$(secs "$ms")" "$(ratio "$mf" "$mn")" "$rs" "$tgt" "$v" \
 			"${calls:-?} calls, $bpc;${bad}"
 		[ "$w" = writes ] && WRITES_DB_SIZE=$size WRITES_DB_CALLS=${calls:-0}
@@ -258,9 +259,11 @@ if want replay; then
 			say "replay $w $r/$REPS"
 			wl_prep "$w"; timed "${CMD[@]}"; nat+=("$T_US")
 			OUTF=$T/replay.out
-			timed "$FL" replay --db "$db" --point "$P" --fault EIO -j 1 -q; rp+=("$T_US")
+			# -t: replay's default 10 s timeout would cut the 200k-write run
+			timed "$FL" replay --db "$db" --point "$P" --fault EIO -j 1 -q -t "$TIMEOUT"; rp+=("$T_US")
 			OUTF=/dev/null
-			grep -q ' 0 not_reached' "$T/replay.out" || fired=" fault NOT reached ($(tail -n 1 "$T/replay.out"));"
+			grep -q ' 0 not_reached' "$T/replay.out" ||
+				fired=" fault not reached ($(grep -o '[0-9]* not_reached\|[0-9]* hang' "$T/replay.out" | paste -sd' ' -));"
 			if [ "$HAVE_STRACE" = 1 ]; then
 				if [ "$proxy" = 1 ]; then
 					timed strace -f --seccomp-bpf -o /dev/null -e trace="$SC" "${CMD[@]}"
@@ -280,7 +283,8 @@ if want replay; then
 			[ "$HAVE_STRACE" = 1 ] || v="-"
 		fi
 		n="point $P = $SC #$N of thread $TH;"
-		[ "$proxy" = 1 ] && n+=" strace: when=$N > 65535, timed trace=$SC without inject;"
+		[ "$proxy" = 1 ] && [ "$HAVE_STRACE" = 1 ] && n+=" strace: when=$N > 65535, timed trace=$SC without inject;"
+		[ "$HAVE_STRACE" = 1 ] || n+=" $STRACE_NA;"
 		[ "$proxy" = 0 ] && [ -n "$strc" ] && [ "$strc" = 0 ] && n+=" strace inject did not fail the run;"
 		row replay "$w" "$(secs "$mr")" "$(secs "$mn")" "$(secs "$ms")" "$rn" "$rs" "$tgt" "$v" "$n$fired"
 	done
@@ -342,8 +346,10 @@ sweep_one() { # NAME PROG SETUP
 	mf=$(median "${fla[@]}") ms=$(median "${sta[@]}")
 	rs=$(ratio "$mf" "$ms") v=$(verdict "$rs" 0.30)
 	[ "$HAVE_STRACE" = 1 ] || v="-"
+	local loop="strace loop $npts runs ($stbroken check failures)"
+	[ "$HAVE_STRACE" = 1 ] || loop="$STRACE_NA: no loop"
 	row sweep "$name" "$(secs "$mf")" - "$(secs "$ms")" - "$rs" "<= 0.30x strace loop" "$v" \
-		"faultline ${flruns:-?} runs (${flbroken:-?} broken); strace loop $npts runs ($stbroken check failures)"
+		"faultline ${flruns:-?} runs (${flbroken:-?} broken); $loop"
 }
 # One strace run per point, each in a fresh copy of the directory, then the check.
 strace_loop() { # NAME BASE PROG SETUP CHECK
@@ -463,8 +469,12 @@ workload_list() {
 	for w in $WORKLOADS; do echo "- \`$w\`: $(wl_desc "$w")"; done
 }
 
+# Notes written by hand below this line of the report are kept across runs.
+MARK='<!-- everything below this line is kept by bench.sh across runs -->'
 if [ "$OUT_MD" != - ]; then
 	mkdir -p "$(dirname "$OUT_MD")"
+	KEPT=""
+	[ -f "$OUT_MD" ] && KEPT=$(sed -n "/^$MARK\$/,\$p" "$OUT_MD" | sed 1d)
 	cat >"$OUT_MD" <<EOF
 # Benchmarks
 
@@ -510,6 +520,8 @@ $(workload_list)
   \`faultline replay --db F --point P --fault EIO -j 1 -q\`, against the
   program alone and \`strace -f --seccomp-bpf -o /dev/null -e trace=write
   -e inject=write:error=EIO:when=N CMD\` for the same write.  The replay
+  gets \`-t $TIMEOUT\` because its default 10 s run timeout can cut the
+  \`writes\` run short.  The replay
   time includes faultline's own start, its reading of the recording, the
   run directory (overlay) and the recording of the run's outcome.  strace
   6.1 accepts \`when=\` up to 65535: for \`writes\` (N = 200000) the strace
@@ -530,6 +542,12 @@ $(workload_list)
 The machine is shared: other jobs running at the same time show in the load
 average above and make single numbers noisy; the repetitions of the three
 columns of a row are interleaved so that a burst of load hits them alike.
+
+$MARK
+${KEPT:-
+## Analysis
+
+(Hand-written notes on the numbers go here; bench.sh keeps them.)}
 EOF
 	say "wrote $OUT_MD"
 fi

@@ -1,0 +1,93 @@
+/*
+ * analyze/report.h - what `faultline report` gathers from the database
+ * (report.c) and renders as one self-contained HTML page (report_html.c).
+ * Internal to the two files; not an API.
+ */
+#ifndef REPORT_H
+#define REPORT_H
+
+#include <stdio.h>
+#include "../store/results.h"
+
+/* Outcomes, worst first: the worst outcome of a point's runs colours it. */
+enum {
+	RP_CRASH, RP_HANG, RP_BROKEN, RP_SILENT, RP_HANDLED, RP_NOT_REACHED, RP_ERROR,
+	RP__COUNT
+};
+struct rp_outcome {
+	const char *name, *color, *ink;   /* badge colour and its text colour */
+	int bug;                          /* crash, hang, broken */
+	const char *about;
+};
+extern const struct rp_outcome rp_outcomes[RP__COUNT];
+
+struct rp_proc {
+	int pid, tid, ptid, is_thread, ended, exit_code;
+	char *ident, *exe;
+	uint64_t start, end;
+};
+
+struct rp_point {
+	long id;
+	uint64_t seq, ts, site;
+	int tid;
+	uint32_t nth;
+	char *family, *syscall, *ident, *path;
+	char *label;                      /* call site, symbolised */
+	int worst;                        /* RP_*, or -1: no run */
+	long nruns;
+};
+
+struct rp_run {
+	long run, sweep, point;
+	char *fault, *outcome, *repro, *output;
+	int fired, exit_code, signal, oc;
+	uint64_t dur_ms, seed;
+	const struct rp_point *p;         /* NULL if the point row is missing */
+};
+
+struct rp_sweep {
+	long id, nruns;
+	char *kind, *setup, *check, *options;
+	uint64_t seed, started, ended;
+	unsigned timeout_ms;
+	int complete;
+};
+
+#define RP_BINS 80
+#define RP_MAXFAM 12                  /* families drawn; the rest are "other" */
+
+struct report {
+	struct store *st;
+	struct store_rec rec;
+	struct store_recstats stats;
+	long sweep;                       /* 0: every sweep of the recording */
+	struct rp_proc *procs;
+	size_t nprocs;
+	struct rp_point *points;
+	size_t npoints;
+	struct rp_run *runs;
+	size_t nruns;
+	struct rp_sweep *sweeps;
+	size_t nsweeps;
+	long count[RP__COUNT], nbugs;
+	/* calls per family per time bin; fam[i] NULL-free, "other" last */
+	char *fam[RP_MAXFAM];
+	long famtotal[RP_MAXFAM];
+	long bins[RP_MAXFAM][RP_BINS];
+	int nfam;
+};
+
+/* Write r as one HTML page to f.  0 or -errno. */
+int rp_write_html(struct report *r, FILE *f);
+/* "1.25 ms" */
+void rp_fmt_ns(struct sb *b, uint64_t ns);
+/* Append s HTML-escaped (text and attribute values), at most max chars. */
+void rp_esc(struct sb *b, const char *s);
+void rp_esc_n(struct sb *b, const char *s, size_t max);
+/* "tornsave" for "/x/tornsave" */
+const char *rp_base_name(const char *path);
+/* The timeline SVG and its legends (report_svg.c). */
+void rp_timeline(struct report *r, struct sb *b);
+
+#endif

@@ -25,11 +25,10 @@ int store_each_fault_call(struct store *st, long rec,
 {
 	sqlite3_stmt *s = NULL;
 	if (sqlite3_prepare_v2(st->db,
-		"SELECT c.seq, c.tid, p.ident, n.name, n.family, c.fam_n, c.site, c.path,"
+		"SELECT c.seq, c.tid, p.ident, c.name, c.family, c.fam_n, c.site, c.path,"
 		" c.fdkind, c.args, c.ret"
-		" FROM call c JOIN sysname n ON n.nr = c.nr"
-		" LEFT JOIN proc p ON p.rec = c.rec AND p.tid = c.tid"
-		" WHERE c.rec = ? AND c.fam_n IS NOT NULL AND n.family IS NOT NULL"
+		" FROM syscalls c LEFT JOIN proc p ON p.rec = c.rec AND p.tid = c.tid"
+		" WHERE c.rec = ? AND c.fam_n IS NOT NULL AND c.family IS NOT NULL"
 		" ORDER BY c.seq", -1, &s, NULL) != SQLITE_OK)
 		return sqlerr(st);
 	sqlite3_bind_int64(s, 1, rec);

@@ -204,11 +204,111 @@ int store_proc_end(struct store *st, long rec, int tid, uint64_t end_ts, int exi
 	return store_step_done(st, s);
 }
 
+static uint64_t fnv(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 1099511628211ull;
+	return h;
+}
+
+/* Next free ids of a recording's str/payload rows (1 for a new one). */
+static int intern_start(struct store *st, long rec)
+{
+	if (st->intern_rec == rec)
+		return 0;
+	for (size_t i = 0; st->strs && i < STORE_STR_SLOTS; i++) {
+		free(st->strs[i].s);
+		st->strs[i].s = NULL;
+	}
+	for (size_t i = 0; st->pays && i < STORE_PAY_SLOTS; i++) {
+		free(st->pays[i].s);
+		st->pays[i].s = NULL;
+	}
+	if (!st->strs)
+		st->strs = xcalloc(STORE_STR_SLOTS, sizeof *st->strs);
+	if (!st->pays)
+		st->pays = xcalloc(STORE_PAY_SLOTS, sizeof *st->pays);
+	sqlite3_stmt *s = NULL;
+	st->next_str = st->next_pay = 1;
+	if (sqlite3_prepare_v2(st->db, "SELECT (SELECT max(id) FROM str WHERE rec = ?1),"
+			       " (SELECT max(id) FROM payload WHERE rec = ?1)", -1, &s, NULL)
+	    != SQLITE_OK)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, rec);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		st->next_str = sqlite3_column_int64(s, 0) + 1;
+		st->next_pay = sqlite3_column_int64(s, 1) + 1;
+	}
+	sqlite3_finalize(s);
+	st->intern_rec = rec;
+	return 0;
+}
+
+/* The id of text/bytes p[0..n) in table str (is_payload 0) or payload. */
+static int intern(struct store *st, long rec, const void *p, size_t n, int is_payload,
+		  int64_t *id)
+{
+	uint64_t h = fnv(p, n);
+	struct store_intern *slot = is_payload ? &st->pays[h % STORE_PAY_SLOTS]
+					       : &st->strs[h % STORE_STR_SLOTS];
+	if (slot->s && slot->h == h && slot->len == n && !memcmp(slot->s, p, n)) {
+		*id = slot->id;
+		return 0;
+	}
+	int rc = is_payload
+		? store_prep(st, &st->stmt[S_PAYLOAD], "INSERT INTO payload VALUES(?,?,?)")
+		: store_prep(st, &st->stmt[S_STR], "INSERT INTO str VALUES(?,?,?)");
+	if (rc)
+		return rc;
+	sqlite3_stmt *s = st->stmt[is_payload ? S_PAYLOAD : S_STR];
+	*id = is_payload ? st->next_pay++ : st->next_str++;
+	sqlite3_bind_int64(s, 1, rec);
+	sqlite3_bind_int64(s, 2, *id);
+	if (is_payload) {
+		void *z;
+		size_t zn;
+		store_pack(p, n, &z, &zn);
+		sqlite3_bind_blob(s, 3, z, (int)zn, free);
+	} else {
+		sqlite3_bind_text(s, 3, p, (int)n, SQLITE_STATIC);
+	}
+	rc = store_step_done(st, s);
+	if (rc)
+		return rc;
+	free(slot->s);
+	slot->s = xmalloc(n + 1);
+	memcpy(slot->s, p, n);
+	slot->len = n;
+	slot->h = h;
+	slot->id = *id;
+	return 0;
+}
+
+static int fdkind_code(const char *k)
+{
+	static const char *const names[] = { "file", "tty", "pipe", "socket", "dev", "other" };
+	for (int i = 0; k && i < 6; i++)
+		if (!strcmp(k, names[i]))
+			return i + 1;
+	return 0;
+}
+
 int store_call_add(struct store *st, const struct store_call *c)
 {
-	int rc = store_prep(st, &st->stmt[S_CALL],
-			    "INSERT OR REPLACE INTO call(rec, seq, tid, pid, nr, args, ret, err, path,"
-			    " fdkind, ts, dur, site, fam_n, data) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	int64_t args_id = 0, path_id = 0, data_id = 0;
+	int rc = intern_start(st, c->rec);
+	if (!rc && c->args)
+		rc = intern(st, c->rec, c->args, strlen(c->args), 0, &args_id);
+	if (!rc && c->path)
+		rc = intern(st, c->rec, c->path, strlen(c->path), 0, &path_id);
+	if (!rc && c->datalen)
+		rc = intern(st, c->rec, c->data, c->datalen, 1, &data_id);
+	if (!rc)
+		rc = store_prep(st, &st->stmt[S_CALL],
+				"INSERT OR REPLACE INTO call(rec, seq, tid, pid, nr, args, ret, err, path,"
+				" fdkind, ts, dur, site, fam_n, data) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (rc)
 		return rc;
 	sqlite3_stmt *s = st->stmt[S_CALL];
@@ -216,30 +316,27 @@ int store_call_add(struct store *st, const struct store_call *c)
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)c->seq);
 	sqlite3_bind_int(s, 3, c->tid);
 	if (c->pid != c->tid)
-		sqlite3_bind_int(s, 4, c->pid);
-	else
-		sqlite3_bind_int(s, 4, c->pid);
+		sqlite3_bind_int(s, 4, c->pid);   /* NULL: same as tid */
 	sqlite3_bind_int64(s, 5, c->nr);
-	sqlite3_bind_text(s, 6, c->args, -1, SQLITE_STATIC);
+	if (args_id)
+		sqlite3_bind_int64(s, 6, args_id);
 	if (c->finished) {
 		sqlite3_bind_int64(s, 7, c->ret);
 		if (c->ret < 0 && c->ret > -4096)
 			sqlite3_bind_int(s, 8, (int)-c->ret);
 	}
-	if (c->path)
-		sqlite3_bind_text(s, 9, c->path, -1, SQLITE_STATIC);
-	if (c->fdkind)
-		sqlite3_bind_text(s, 10, c->fdkind, -1, SQLITE_STATIC);
+	if (path_id)
+		sqlite3_bind_int64(s, 9, path_id);
+	if (fdkind_code(c->fdkind))
+		sqlite3_bind_int(s, 10, fdkind_code(c->fdkind));
 	sqlite3_bind_int64(s, 11, (sqlite3_int64)c->ts);
 	sqlite3_bind_int64(s, 12, (sqlite3_int64)c->dur);
 	if (c->site)
 		sqlite3_bind_int64(s, 13, (sqlite3_int64)c->site);
 	if (c->fam_n)
 		sqlite3_bind_int64(s, 14, c->fam_n);
-	void *packed = NULL;
-	size_t plen = 0;
-	if (c->datalen && store_pack(c->data, c->datalen, &packed, &plen) == 0)
-		sqlite3_bind_blob(s, 15, packed, (int)plen, free);
+	if (data_id)
+		sqlite3_bind_int64(s, 15, data_id);
 	rc = store_step_done(st, s);
 	return rc ? rc : store_tick(st);
 }

@@ -2,10 +2,13 @@
  * store/schema.c - the SQL schema, version STORE_SCHEMA_VERSION.
  * docs/SCHEMA.md explains every table and view; keep them in step.
  *
- * Base tables are compact (numbers, not names; payloads zstd-compressed);
- * the views are the stable interface users query.  The syscalls view names
- * numbers with scalar subqueries rather than joins, so a query pays only
- * for the names it uses (a GROUP BY over 1M rows: 0.38 s against 0.46 s).
+ * Base tables are compact: numbers, not names; the decoded argument text,
+ * target paths and payloads are stored once per recording in `str` and
+ * `payload` (zstd-compressed) and referenced by id, so the 200000 identical
+ * writes of a loop cost one string; pid is NULL when it equals tid; fdkind
+ * is a small code.  The views are the stable interface users query; they
+ * name numbers with scalar subqueries rather than joins, so a query pays
+ * only for the columns it uses.
  */
 const char store_schema_sql[] =
 "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;\n"
@@ -21,9 +24,13 @@ const char store_schema_sql[] =
 "CREATE INDEX IF NOT EXISTS proc_rec_tid ON proc(rec, tid);\n"
 "CREATE TABLE IF NOT EXISTS call(\n"
 "  rec INTEGER NOT NULL, seq INTEGER NOT NULL, tid INTEGER, pid INTEGER,\n"
-"  nr INTEGER, args TEXT, ret INTEGER, err INTEGER, path TEXT, fdkind TEXT,\n"
-"  ts INTEGER, dur INTEGER, site INTEGER, fam_n INTEGER, data BLOB,\n"
+"  nr INTEGER, args INTEGER, ret INTEGER, err INTEGER, path INTEGER, fdkind INTEGER,\n"
+"  ts INTEGER, dur INTEGER, site INTEGER, fam_n INTEGER, data INTEGER,\n"
 "  PRIMARY KEY(rec, seq)) WITHOUT ROWID;\n"
+"CREATE TABLE IF NOT EXISTS str(rec INTEGER NOT NULL, id INTEGER NOT NULL, s TEXT,\n"
+"  PRIMARY KEY(rec, id)) WITHOUT ROWID;\n"
+"CREATE TABLE IF NOT EXISTS payload(rec INTEGER NOT NULL, id INTEGER NOT NULL, data BLOB,\n"
+"  PRIMARY KEY(rec, id)) WITHOUT ROWID;\n"
 "CREATE TABLE IF NOT EXISTS site(rec INTEGER NOT NULL, id INTEGER NOT NULL,\n"
 "  frames TEXT, PRIMARY KEY(rec, id)) WITHOUT ROWID;\n"
 "CREATE TABLE IF NOT EXISTS sig(rec INTEGER, seq INTEGER, tid INTEGER, signo INTEGER);\n"
@@ -52,11 +59,16 @@ const char store_schema_sql[] =
 "  SELECT rec, pid, tid, ptid AS parent, ident, exe, is_thread, start_ts,\n"
 "         end_ts, exit_code FROM proc;\n"
 "CREATE VIEW IF NOT EXISTS syscalls AS\n"
-"  SELECT c.rec, c.seq, c.pid, c.tid,\n"
-"         (SELECT name FROM sysname WHERE nr = c.nr) AS name, c.args, c.ret,\n"
+"  SELECT c.rec, c.seq, coalesce(c.pid, c.tid) AS pid, c.tid,\n"
+"         (SELECT name FROM sysname WHERE nr = c.nr) AS name,\n"
+"         (SELECT s FROM str WHERE rec = c.rec AND id = c.args) AS args, c.ret,\n"
 "         (SELECT name FROM errname WHERE err = c.err) AS errno,\n"
-"         c.path, c.fdkind, c.ts, c.dur, c.site,\n"
-"         (SELECT family FROM sysname WHERE nr = c.nr) AS family, c.fam_n, c.data\n"
+"         (SELECT s FROM str WHERE rec = c.rec AND id = c.path) AS path,\n"
+"         CASE c.fdkind WHEN 1 THEN 'file' WHEN 2 THEN 'tty' WHEN 3 THEN 'pipe'\n"
+"           WHEN 4 THEN 'socket' WHEN 5 THEN 'dev' WHEN 6 THEN 'other' END AS fdkind,\n"
+"         c.ts, c.dur, c.site,\n"
+"         (SELECT family FROM sysname WHERE nr = c.nr) AS family, c.fam_n,\n"
+"         (SELECT data FROM payload WHERE rec = c.rec AND id = c.data) AS data\n"
 "  FROM call c;\n"
 "CREATE VIEW IF NOT EXISTS points AS\n"
 "  SELECT rec, id AS point, family, name AS syscall, ident AS thread, nth, seq,\n"

@@ -208,6 +208,12 @@ void store_close(struct store *st)
 		store_commit(st);
 	for (size_t i = 0; i < sizeof st->stmt / sizeof st->stmt[0]; i++)
 		sqlite3_finalize(st->stmt[i]);
+	for (size_t i = 0; st->strs && i < STORE_STR_SLOTS; i++)
+		free(st->strs[i].s);
+	for (size_t i = 0; st->pays && i < STORE_PAY_SLOTS; i++)
+		free(st->pays[i].s);
+	free(st->strs);
+	free(st->pays);
 	sqlite3_close_v2(st->db);
 	free(st);
 }

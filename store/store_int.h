@@ -10,8 +10,20 @@
 
 enum {
 	S_SYSNAME, S_ERRNAME, S_REC_NEW, S_REC_FIN, S_PROC_ADD, S_PROC_EXE, S_PROC_END,
-	S_CALL, S_SITE, S_SIG, S_POINT, S_RUN, S_SNAP,
+	S_CALL, S_SITE, S_SIG, S_POINT, S_RUN, S_SNAP, S_STR, S_PAYLOAD,
 	S__COUNT
+};
+
+/* Interning of a recording's strings and payloads (store/rec.c): a
+ * direct-mapped cache from content to id; a miss only costs a duplicate
+ * row, never a wrong one. */
+#define STORE_STR_SLOTS 65536
+#define STORE_PAY_SLOTS 4096
+struct store_intern {
+	uint64_t h;
+	size_t len;
+	char *s;
+	int64_t id;
 };
 
 struct store {
@@ -22,6 +34,9 @@ struct store {
 	unsigned batch;
 	uint64_t batch_t;
 	sqlite3_stmt *stmt[S__COUNT];
+	long intern_rec;
+	int64_t next_str, next_pay;
+	struct store_intern *strs, *pays;
 };
 
 int store_prep(struct store *st, sqlite3_stmt **slot, const char *sql);

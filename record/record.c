@@ -39,9 +39,16 @@ struct recorder {
 	struct sb frames;
 };
 
+#define SITE_PROBE 1024   /* bytes of stack compared to reuse a call site */
+
 struct tstate {
 	uint64_t seq;
 	uint64_t site;
+	/* the last unwind of this thread: same ip, sp and top of stack means
+	 * the same call chain, and the unwind is skipped */
+	uint64_t last_ip, last_sp, last_site;
+	size_t last_n;
+	unsigned char last_top[SITE_PROBE];
 	uint32_t fam_n;
 	struct rec_decoded d;
 	/* While the tracer holds a call parked (ERESTART*) and a signal handler
@@ -79,6 +86,30 @@ static void note_store_error(struct recorder *r, int rc)
 	}
 }
 
+/* The call site of c: the unwind is the costly part of recording a
+ * fault-family call, and a loop makes the same call from the same place
+ * with the same stack; compare the top of the stack first. */
+static uint64_t call_site(struct recorder *r, struct rec_thread *t, struct tstate *s,
+			  const struct rec_call *c)
+{
+	unsigned char top[SITE_PROBE];
+	ssize_t n = rec_mem_read(t->tid, c->sp, top, sizeof top);
+	if (n > 0 && s->last_site && c->ip == s->last_ip && c->sp == s->last_sp &&
+	    (size_t)n == s->last_n && !memcmp(top, s->last_top, (size_t)n))
+		return s->last_site;
+	sb_reset(&r->frames);
+	uint64_t site = rec_stack_site(r->stk, t->pid, t->tid, r->stack_depth, &r->frames);
+	if (site && r->frames.len)
+		note_store_error(r, store_site_add(r->st, r->rec, site, r->frames.s));
+	s->last_ip = c->ip;
+	s->last_sp = c->sp;
+	s->last_site = site;
+	s->last_n = n > 0 ? (size_t)n : 0;
+	if (n > 0)
+		memcpy(s->last_top, top, (size_t)n);
+	return site;
+}
+
 static int on_call_entry(void *ctx, struct rec_thread *t, struct rec_call *c)
 {
 	struct recorder *r = ctx;
@@ -101,12 +132,8 @@ static int on_call_entry(void *ctx, struct rec_thread *t, struct rec_call *c)
 	s->fam_n = 0;
 	if (c->sys && c->sys->family) {
 		s->fam_n = t->fam_count[c->sys->family];
-		if (r->stk && !(c->sys->flags & SF_NOFAULT)) {
-			sb_reset(&r->frames);
-			s->site = rec_stack_site(r->stk, t->pid, t->tid, r->stack_depth, &r->frames);
-			if (s->site && r->frames.len)
-				note_store_error(r, store_site_add(r->st, r->rec, s->site, r->frames.s));
-		}
+		if (r->stk && !(c->sys->flags & SF_NOFAULT))
+			s->site = call_site(r, t, s, c);
 	}
 	return 0;
 }

@@ -248,13 +248,6 @@ static void options_key(const struct opts *o, int argc, char **argv, struct sb *
 	(void)o;
 }
 
-void rpl_default_fault(const struct ana_point *p, struct rpl_fault *f)
-{
-	char first[32] = "EIO";
-	sscanf(p->errnos, "%31s", first);
-	rpl_fault_parse(first, f);
-}
-
 /* "25:EIO,31:kill" -> arms appended to every spec. */
 static int parse_with(const char *s, struct ana_points *pts, struct rpl_spec *with)
 {

@@ -410,3 +410,10 @@ int rpl_log_parse(struct store *st, long rec, char *line, struct rpl_logline *l)
 	}
 	return 0;
 }
+
+void rpl_default_fault(const struct ana_point *p, struct rpl_fault *f)
+{
+	char first[32] = "EIO";
+	sscanf(p->errnos, "%31s", first);
+	rpl_fault_parse(first, f);
+}

@@ -1,0 +1,47 @@
+/*
+ * replay/sweep.h - what replay.c and depth.c (replay --depth 2) share:
+ * the command's options and the state of one sweep.  Not an API.
+ */
+#ifndef RPL_SWEEP_H
+#define RPL_SWEEP_H
+
+#include "runner.h"
+
+#define MAX_FAULTS 16
+
+struct opts {
+	struct rpl_cfg cfg;
+	const char *junit, *with;
+	long rec, depth, budget;
+	int prune;
+	long shard_k, shard_n;          /* run only plan entries i with i % n == k - 1 */
+	int json, all, resume;
+	struct ana_filter flt;
+	struct rpl_fault faults[MAX_FAULTS];
+	int nfaults;
+	long ids[4096];
+};
+
+struct sweep_ctx {
+	struct opts *o;
+	struct store *st;
+	struct store_rec *r;
+	long sweep;
+	struct rpl_spec *plan;
+	size_t nplan, done, nbug, count[OUT__COUNT];
+	int njson, tty;
+	uint64_t t0;
+	struct sb json, junit;
+	/* depth 2: what phase 1 saw after each fault */
+	char **explore;
+	uint64_t *post_hash;
+	enum rpl_outcome *oc;
+	int phase2;
+};
+
+/* The runner's callback for a sweep's runs: store, print, count. */
+void rpl_sweep_done(void *arg, size_t i, struct rpl_done *d);
+/* Phase 2 of --depth 2 over the n1 runs of phase 1 (depth.c). */
+int rpl_depth2(struct opts *o, struct sweep_ctx *x, struct ana_points *pts, size_t n1);
+
+#endif

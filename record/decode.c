@@ -17,23 +17,13 @@
 #include <unistd.h>
 
 #include "decode.h"
+#include "fdcache.h"
 #include "syscalls.h"
 #include "xlat.h"
 
-#define NPROC_BUCKET 256
-#define FD_CACHE_MAX 4096
-
-struct pcache {
-	pid_t pid;
-	char *cwd;
-	char **fd;            /* fd -> description, NULL: not known yet */
-	int nfd;
-	struct pcache *next;
-};
-
 struct rec_decoder {
 	size_t capture, preview;
-	struct pcache *bucket[NPROC_BUCKET];
+	struct rec_fdcache *fdc;
 	char *scratch;        /* capture-sized buffer */
 };
 
@@ -42,133 +32,23 @@ struct rec_decoder *rec_decoder_new(size_t capture, size_t preview)
 	struct rec_decoder *d = xcalloc(1, sizeof *d);
 	d->capture = capture;
 	d->preview = preview;
+	d->fdc = rec_fdc_new();
 	d->scratch = xmalloc((capture > preview ? capture : preview) + PATH_MAX + 1);
 	return d;
-}
-
-static void pc_free(struct pcache *p)
-{
-	for (int i = 0; i < p->nfd; i++)
-		free(p->fd[i]);
-	free(p->fd);
-	free(p->cwd);
-	free(p);
 }
 
 void rec_decoder_free(struct rec_decoder *d)
 {
 	if (!d)
 		return;
-	for (int i = 0; i < NPROC_BUCKET; i++)
-		while (d->bucket[i]) {
-			struct pcache *p = d->bucket[i];
-			d->bucket[i] = p->next;
-			pc_free(p);
-		}
+	rec_fdc_free(d->fdc);
 	free(d->scratch);
 	free(d);
 }
 
 void rec_decoder_forget(struct rec_decoder *d, pid_t pid)
 {
-	for (struct pcache **pp = &d->bucket[pid % NPROC_BUCKET]; *pp; pp = &(*pp)->next)
-		if ((*pp)->pid == pid) {
-			struct pcache *p = *pp;
-			*pp = p->next;
-			pc_free(p);
-			return;
-		}
-}
-
-static struct pcache *pc_get(struct rec_decoder *d, pid_t pid)
-{
-	for (struct pcache *p = d->bucket[pid % NPROC_BUCKET]; p; p = p->next)
-		if (p->pid == pid)
-			return p;
-	struct pcache *p = xcalloc(1, sizeof *p);
-	p->pid = pid;
-	p->next = d->bucket[pid % NPROC_BUCKET];
-	d->bucket[pid % NPROC_BUCKET] = p;
-	return p;
-}
-
-static void fd_drop(struct rec_decoder *d, pid_t pid, long fd)
-{
-	struct pcache *p = pc_get(d, pid);
-	if (fd >= 0 && fd < p->nfd) {
-		free(p->fd[fd]);
-		p->fd[fd] = NULL;
-	}
-}
-
-static void fd_put(struct rec_decoder *d, pid_t pid, long fd, const char *desc)
-{
-	struct pcache *p = pc_get(d, pid);
-	if (fd < 0 || fd >= FD_CACHE_MAX)
-		return;
-	if (fd >= p->nfd) {
-		int n = p->nfd ? p->nfd : 16;
-		while (n <= fd)
-			n *= 2;
-		p->fd = xrealloc(p->fd, (size_t)n * sizeof *p->fd);
-		memset(p->fd + p->nfd, 0, (size_t)(n - p->nfd) * sizeof *p->fd);
-		p->nfd = n;
-	}
-	free(p->fd[fd]);
-	p->fd[fd] = desc ? xstrdup(desc) : NULL;
-}
-
-/* What fd points to in pid, or NULL when it is not open. */
-static const char *fd_desc(struct rec_decoder *d, pid_t pid, long fd)
-{
-	struct pcache *p = pc_get(d, pid);
-	if (fd < 0)
-		return NULL;
-	if (fd < p->nfd && p->fd[fd])
-		return p->fd[fd];
-	char link[64], buf[PATH_MAX];
-	snprintf(link, sizeof link, "/proc/%d/fd/%ld", pid, fd);
-	ssize_t n = readlink(link, buf, sizeof buf - 1);
-	if (n < 0)
-		return NULL;
-	buf[n] = 0;
-	if (fd >= FD_CACHE_MAX)
-		return NULL;
-	fd_put(d, pid, fd, buf);
-	return p->fd[fd];
-}
-
-static const char *cwd_of(struct rec_decoder *d, pid_t pid)
-{
-	struct pcache *p = pc_get(d, pid);
-	if (!p->cwd) {
-		char link[64], buf[PATH_MAX];
-		snprintf(link, sizeof link, "/proc/%d/cwd", pid);
-		ssize_t n = readlink(link, buf, sizeof buf - 1);
-		if (n < 0)
-			return NULL;
-		buf[n] = 0;
-		p->cwd = xstrdup(buf);
-	}
-	return p->cwd;
-}
-
-const char *rec_fd_kind(const char *desc)
-{
-	if (!desc)
-		return NULL;
-	if (!strncmp(desc, "socket:", 7))
-		return "socket";
-	if (!strncmp(desc, "pipe:", 5))
-		return "pipe";
-	if (!strncmp(desc, "/dev/pts/", 9) || !strncmp(desc, "/dev/tty", 8) ||
-	    !strcmp(desc, "/dev/console"))
-		return "tty";
-	if (!strncmp(desc, "/dev/", 5))
-		return "dev";
-	if (desc[0] == '/')
-		return "file";
-	return "other";
+	rec_fdc_forget(d->fdc, pid);
 }
 
 void rec_decoded_init(struct rec_decoded *o)
@@ -189,7 +69,7 @@ void rec_decoded_free(struct rec_decoded *o)
 
 static void put_fd(struct rec_decoder *d, struct sb *b, pid_t pid, long fd)
 {
-	const char *desc = fd_desc(d, pid, fd);
+	const char *desc = rec_fdc_desc(d->fdc, pid, fd);
 	if (desc)
 		sb_printf(b, "%ld<%s>", fd, desc);
 	else
@@ -351,9 +231,9 @@ static void put_path(struct rec_decoder *d, struct sb *b, pid_t tid, pid_t pid,
 	/* make the target absolute: relative to the dirfd before it, or cwd */
 	const char *base = NULL;
 	if (i > 0 && c->sys->arg[i - 1] == A_DIRFD && (int)c->args[i - 1] != AT_FDCWD)
-		base = fd_desc(d, pid, (int)c->args[i - 1]);
+		base = rec_fdc_desc(d->fdc, pid, (int)c->args[i - 1]);
 	else
-		base = cwd_of(d, pid);
+		base = rec_fdc_cwd(d->fdc, pid);
 	if (base && base[0] == '/') {
 		struct sb abs;
 		sb_init(&abs);
@@ -421,7 +301,7 @@ static void decode_arg(struct rec_decoder *d, pid_t tid, pid_t pid, const struct
 	case A_FD:
 		put_fd(d, b, pid, (int)v);
 		if (target) {
-			const char *desc = fd_desc(d, pid, (int)v);
+			const char *desc = rec_fdc_desc(d->fdc, pid, (int)v);
 			sb_reset(&o->path);
 			if (desc)
 				sb_puts(&o->path, desc);
@@ -508,8 +388,8 @@ static void decode_arg(struct rec_decoder *d, pid_t tid, pid_t pid, const struct
 	case A_PIPEFD_OUT: {
 		int fds[2];
 		if (c->finished && !failed && rec_mem_read(tid, v, fds, sizeof fds) == sizeof fds) {
-			fd_drop(d, pid, fds[0]);
-			fd_drop(d, pid, fds[1]);
+			rec_fdc_drop(d->fdc, pid, fds[0]);
+			rec_fdc_drop(d->fdc, pid, fds[1]);
 			sb_putc(b, '[');
 			put_fd(d, b, pid, fds[0]);
 			sb_puts(b, ", ");
@@ -565,37 +445,35 @@ static void track_fds(struct rec_decoder *d, pid_t pid, const struct rec_call *c
 	const struct rec_sys *s = c->sys;
 	int ok = c->finished && !(c->ret < 0 && c->ret > -4096);
 	if (s->flags & SF_CLOSE)
-		fd_drop(d, pid, (long)(int)c->args[0]);
+		rec_fdc_drop(d->fdc, pid, (long)(int)c->args[0]);
 	if (!ok)
 		return;
 	if (s->flags & SF_RET_FD) {
 		if (s->family == FAM_OPEN && o->path.len && o->path.s[0] == '/')
-			fd_put(d, pid, c->ret, o->path.s);
+			rec_fdc_put(d->fdc, pid, c->ret, o->path.s);
 		else
-			fd_drop(d, pid, c->ret);
+			rec_fdc_drop(d->fdc, pid, c->ret);
 	}
 	if (s->flags & SF_DUP2)
-		fd_drop(d, pid, (long)(int)c->args[1]);
+		rec_fdc_drop(d->fdc, pid, (long)(int)c->args[1]);
 	if (s->flags & SF_EXEC)
 		rec_decoder_forget(d, pid);
 	if (!strcmp(s->name, "fcntl") &&
 	    (c->args[1] == F_DUPFD || c->args[1] == F_DUPFD_CLOEXEC))
-		fd_drop(d, pid, c->ret);
+		rec_fdc_drop(d->fdc, pid, c->ret);
 	if (!strcmp(s->name, "close_range"))
 		rec_decoder_forget(d, pid);
 	if (!strcmp(s->name, "chdir") || !strcmp(s->name, "fchdir")) {
-		struct pcache *p = pc_get(d, pid);
-		free(p->cwd);
-		p->cwd = NULL;
+		rec_fdc_cwd_changed(d->fdc, pid);
 	}
 	if (s->family == FAM_CONNECT && o->arg[1].len) {
 		/* remember the peer: later calls on this fd show it */
-		const char *desc = fd_desc(d, pid, (long)(int)c->args[0]);
+		const char *desc = rec_fdc_desc(d->fdc, pid, (long)(int)c->args[0]);
 		if (desc && !strstr(desc, "->")) {
 			struct sb nd;
 			sb_init(&nd);
 			sb_printf(&nd, "%s->%s", desc, o->arg[1].s);
-			fd_put(d, pid, (long)(int)c->args[0], nd.s);
+			rec_fdc_put(d->fdc, pid, (long)(int)c->args[0], nd.s);
 			sb_free(&nd);
 		}
 	}

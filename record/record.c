@@ -241,6 +241,9 @@ static void usage(FILE *f)
 "                       its size (by default only up to 64 MiB / 10000 entries);\n"
 "                       replay starts every run from it\n"
 "      --no-snapshot    do not; replays then see the directory as it is then\n"
+"      --no-pin         leave CPU placement to the kernel (by default a program\n"
+"                       with one live thread shares faultline's CPU, which\n"
+"                       makes each ptrace stop cheaper)\n"
 "  -q, --quiet          no summary line on stderr\n"
 "  -h, --help           this text\n"
 "\n"
@@ -256,13 +259,14 @@ int cmd_record(int argc, char **argv)
 		{ "stack-depth", required_argument, 0, 'S' },
 		{ "snapshot", no_argument, 0, 'N' },
 		{ "no-snapshot", no_argument, 0, 'n' },
+		{ "no-pin", no_argument, 0, 'P' },
 		{ "quiet", no_argument, 0, 'q' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
 	const char *db = FL_DEFAULT_DB;
 	long capture = 4096, depth = 8;
-	int quiet = 0, c, ret = FL_EXIT_USAGE, snap = -1;
+	int quiet = 0, c, ret = FL_EXIT_USAGE, snap = -1, pin = 1;
 	struct recorder r;
 	memset(&r, 0, sizeof r);
 
@@ -285,6 +289,7 @@ int cmd_record(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'N': snap = 1; break;
 		case 'n': snap = 0; break;
+		case 'P': pin = 0; break;
 		case 'h': usage(stdout); return 0;
 		default:
 			return FL_EXIT_USAGE;   /* getopt said what */
@@ -351,6 +356,7 @@ int cmd_record(int argc, char **argv)
 	};
 	struct rec_opts o = {
 		.exe = exe, .argv = argv + optind, .mode = REC_MODE_SYSCALL, .quiet_fd = -1,
+		.pin = pin, .pin_slot = -1,
 	};
 	struct rec_result res;
 	rec_catch_signals();

@@ -41,6 +41,7 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/user.h>
@@ -99,10 +100,14 @@ struct rec_tracer {
 	void *ctx;
 	struct tnode *bucket[NBUCKET];
 	size_t nlive;
+	int pin_cpu;                 /* -1: placement left to the kernel */
+	cpu_set_t pin_orig;          /* the affinity faultline started with */
 	pid_t root;
 	int root_started;
 	struct rec_result *res;
 };
+
+static void place_all(struct rec_tracer *tr);
 
 static struct rec_thread *tfind(struct rec_tracer *tr, pid_t tid)
 {
@@ -121,6 +126,8 @@ static struct rec_thread *tadd(struct rec_tracer *tr, pid_t tid)
 	tr->bucket[tid % NBUCKET] = n;
 	tr->nlive++;
 	tr->res->nthreads++;
+	if (tr->nlive == 2)
+		place_all(tr);
 	return &n->t;
 }
 
@@ -132,9 +139,88 @@ static void tdel(struct rec_tracer *tr, pid_t tid)
 			*pp = n->next;
 			free(n);
 			tr->nlive--;
+			if (tr->nlive == 1)
+				place_all(tr);
 			return;
 		}
 	}
+}
+
+/* ---- CPU placement ------------------------------------------------------
+ *
+ * Every ptrace stop hands the CPU from the tracee to the tracer and back.
+ * Left alone, the scheduler wakes the tracer on the other, idle CPU, and
+ * every stop pays a cross-CPU wakeup (on a VM, an idle-exit as well).  While
+ * the traced tree has a single live thread nothing can run in parallel
+ * anyway, so the tracer and that thread share one CPU.  When a second thread
+ * exists, the tracees get faultline's own mask back, so a threaded program
+ * keeps its parallelism; with one thread left it is pinned again.  A thread
+ * whose mask is neither (the program set its own) is left as it is. */
+
+static int mask_is_pin(const cpu_set_t *m, int cpu)
+{
+	return CPU_COUNT(m) == 1 && CPU_ISSET(cpu, m);
+}
+
+static void place_thread(struct rec_tracer *tr, pid_t tid, int pin)
+{
+	cpu_set_t cur, one;
+	if (sched_getaffinity(tid, sizeof cur, &cur) < 0)
+		return;
+	CPU_ZERO(&one);
+	CPU_SET(tr->pin_cpu, &one);
+	if (pin && CPU_EQUAL(&cur, &tr->pin_orig))
+		sched_setaffinity(tid, sizeof one, &one);
+	else if (!pin && mask_is_pin(&cur, tr->pin_cpu))
+		sched_setaffinity(tid, sizeof tr->pin_orig, &tr->pin_orig);
+}
+
+static void place_all(struct rec_tracer *tr)
+{
+	if (tr->pin_cpu < 0)
+		return;
+	int pin = tr->nlive == 1;
+	for (int i = 0; i < NBUCKET; i++)
+		for (struct tnode *n = tr->bucket[i]; n; n = n->next)
+			place_thread(tr, n->t.tid, pin);
+}
+
+/* Pin the tracer before the first fork (the program inherits the mask). */
+static void place_start(struct rec_tracer *tr, const struct rec_opts *o)
+{
+	tr->pin_cpu = -1;
+	if (!o->pin || sched_getaffinity(0, sizeof tr->pin_orig, &tr->pin_orig) < 0 ||
+	    CPU_COUNT(&tr->pin_orig) < 2)
+		return;
+	int cpu = -1;
+	if (o->pin_slot >= 0) {
+		int k = o->pin_slot % CPU_COUNT(&tr->pin_orig);
+		for (int c = 0; c < CPU_SETSIZE && cpu < 0; c++)
+			if (CPU_ISSET(c, &tr->pin_orig) && k-- == 0)
+				cpu = c;
+	} else {
+		cpu = sched_getcpu();
+	}
+	if (cpu < 0 || !CPU_ISSET(cpu, &tr->pin_orig))
+		return;
+	cpu_set_t one;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	if (sched_setaffinity(0, sizeof one, &one) == 0)
+		tr->pin_cpu = cpu;
+}
+
+/* The program sets affinities itself: from now on they are its business. */
+static void place_stop(struct rec_tracer *tr)
+{
+	tr->pin_cpu = -1;
+}
+
+/* Give faultline its own mask back. */
+static void place_end(struct rec_tracer *tr)
+{
+	if (CPU_COUNT(&tr->pin_orig))
+		sched_setaffinity(0, sizeof tr->pin_orig, &tr->pin_orig);
 }
 
 /* Re-key a thread (exec from a non-leader thread takes the leader's tid). */
@@ -336,6 +422,8 @@ static void apply_action(struct rec_thread *t, int act)
 static void on_entry(struct rec_tracer *tr, struct rec_thread *t,
 		     long nr, const uint64_t *args, uint64_t ip, uint64_t sp)
 {
+	if (nr == SYS_sched_setaffinity)
+		place_stop(tr);
 	if (!t->started) {
 		const struct rec_sys *s = rec_sys_by_nr(nr);
 		if (t->tid == tr->root && !tr->root_started &&
@@ -560,6 +648,7 @@ int rec_trace(const struct rec_opts *o, const struct rec_ops *ops, void *ctx,
 	tr->res = res;
 	rec_sys_init();
 
+	place_start(tr, o);
 	if (pipe2(pfd, O_CLOEXEC) < 0) {
 		rc = -errno;
 		goto out;
@@ -701,6 +790,7 @@ out:
 			free(n);
 		}
 	}
+	place_end(tr);
 	free(tr);
 	return rc;
 }

@@ -101,6 +101,13 @@ struct rec_opts {
 	int stdin_null;              /* stdin from /dev/null */
 	int quiet_fd;                /* if >= 0: dup onto stdout and stderr */
 	unsigned timeout_ms;         /* 0: none; else kill the tree (hang) */
+	/* CPU placement (tracer.c): while the program has a single live
+	 * thread, it and the tracer share one CPU, which makes each ptrace
+	 * stop about a third cheaper.  pin_slot -1: the CPU faultline is on;
+	 * k >= 0: the k-th CPU faultline may use (modulo their count), so
+	 * parallel replays spread out. */
+	int pin;
+	int pin_slot;
 };
 
 struct rec_result {

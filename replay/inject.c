@@ -217,8 +217,8 @@ static int arm(struct rpl_injector *in, const struct rpl_arm *a, struct rec_thre
 static int on_call_entry(void *ctx, struct rec_thread *t, struct rec_call *c)
 {
 	struct rpl_injector *in = ctx;
-	if (!c->sys || c->restarted || in->crashed)
-		return REC_ACT_NONE;
+	if (!c->sys || !c->sys->family || c->restarted || in->crashed)
+		return REC_ACT_NONE;   /* (no family: sched_setaffinity, for tracer.c) */
 	int fam = c->sys->family;
 	int act = REC_ACT_NONE, hit = 0;
 	for (int i = 0; i < in->narms && !hit; i++) {
@@ -319,6 +319,9 @@ int rpl_seccomp_install(uint64_t fams)
 			continue;
 		rc = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), (int)nr, 0);
 	}
+	/* the engine stops placing CPUs once the program places itself */
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), SCMP_SYS(sched_setaffinity), 0);
 	if (rc == 0)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);

@@ -78,6 +78,8 @@ static void usage(FILE *f)
 "      --all            list every run, not only the bugs\n"
 "      --json           one JSON object {\"runs\": [...], \"summary\": {...}}\n"
 "      --keep           keep each run's directory (printed) for inspection\n"
+"      --no-pin         leave CPU placement to the kernel (by default a run whose\n"
+"                       program has one live thread shares one CPU with its tracer)\n"
 "      --junit FILE     also write the runs as JUnit XML (bugs are failures)\n"
 "      --shard K/N      run only the K-th of N deterministic slices of the runs\n"
 "                       (for CI matrices and array jobs; see docs/SCALE.md);\n"
@@ -133,6 +135,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		{ "junit", required_argument, 0, 'U' }, { "shard", required_argument, 0, 'H' },
 		{ "with", required_argument, 0, 'W' }, { "depth", required_argument, 0, 'D' },
 		{ "budget", required_argument, 0, 'B' }, { "prune", no_argument, 0, 'P' + 256 },
+		{ "no-pin", no_argument, 0, 'N' + 256 },
 		{ 0, 0, 0, 0 }
 	};
 	const char *bad;
@@ -184,6 +187,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		case 'D': num = &o->depth; what = "--depth"; break;
 		case 'B': num = &o->budget; what = "--budget"; break;
 		case 'P' + 256: o->prune = 1; break;
+		case 'N' + 256: o->cfg.no_pin = 1; break;
 		case 'H':
 			if (sscanf(optarg, "%ld/%ld", &o->shard_k, &o->shard_n) != 2 || o->shard_n < 1 ||
 			    o->shard_k < 1 || o->shard_k > o->shard_n) {
@@ -221,7 +225,8 @@ static void options_key(const struct opts *o, int argc, char **argv, struct sb *
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--resume") || !strcmp(argv[i], "-q") ||
 		    !strcmp(argv[i], "--quiet") || !strcmp(argv[i], "--json") ||
-		    !strcmp(argv[i], "--all") || !strcmp(argv[i], "--keep"))
+		    !strcmp(argv[i], "--all") || !strcmp(argv[i], "--keep") ||
+		    !strcmp(argv[i], "--no-pin"))
 			continue;
 		if (!strncmp(argv[i], "-j", 2) || !strncmp(argv[i], "--jobs", 6)) {
 			if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--jobs"))

@@ -108,6 +108,7 @@ static char **env_with(char **base, const char *const *extra)
 }
 
 static uint64_t g_fams;
+static int g_slot = -1;      /* the worker's slot, for CPU placement */
 
 static int child_setup(void *ctx)
 {
@@ -171,7 +172,7 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 	struct rec_opts ro = {
 		.exe = r->exe, .argv = r->argv, .envp = r->env, .mode = REC_MODE_SECCOMP,
 		.child_setup = child_setup, .new_pgrp = 1, .stdin_null = 1, .quiet_fd = out,
-		.timeout_ms = tmo,
+		.timeout_ms = tmo, .pin = !cfg->no_pin, .pin_slot = g_slot,
 	};
 	struct rec_result tr;
 	if (rec_trace(&ro, &rpl_inject_ops, &in, &tr) < 0)
@@ -331,6 +332,7 @@ int rpl_run_all(const struct rpl_cfg *cfg, struct store *st, const struct store_
 				break;
 			}
 			fflush(stdout);
+			g_slot = jobs > 1 ? k : -1;
 			pid_t pid = fork();
 			if (pid == 0)
 				worker_main(cfg, r, &specs[next], w[k].dir);

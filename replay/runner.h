@@ -14,6 +14,7 @@ struct rpl_cfg {
 	const char *db, *setup, *check;
 	long jobs, timeout_s, seed;
 	int persist, quiet, keep;
+	int no_pin;               /* --no-pin: leave CPU placement to the kernel */
 	int explore;              /* log the calls after the first fault (1, replay
 				     --depth 2) or all of them (2, bisect) */
 };

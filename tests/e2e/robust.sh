@@ -8,7 +8,7 @@
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-for p in stopchild sigread threadexec vforkexec manythreads forkchain blocker; do
+for p in stopchild sigread threadexec vforkexec manythreads forkchain blocker affinity; do
 	build_prog "$p" || finish
 done
 B=$TMP/bin
@@ -120,6 +120,25 @@ expect "fork chain 100 deep: exit 0" 0 "$rc"
 expect "fork chain 100 deep: 101 processes with 101 distinct idents" "101 101" \
 	"$(flq "$db" "select count(*) || ' ' || count(distinct ident) from processes where is_thread = 0")"
 expect "fork chain 100 deep: recording complete" "0 1" "$(recstate)"
+
+# --- (g2) CPU placement: one CPU while single-threaded, the full mask after -----
+# The program prints its CPU count from the main thread, then from a second
+# thread while both exist (a new thread is placed before it first runs).
+ncpu=$(nproc)
+if [ "$ncpu" -ge 2 ]; then
+	rec affinity "$B/affinity"
+	expect "placement: single-threaded, the program shares faultline's one CPU" \
+		"main 1|thread $ncpu" "$(tr '\n' '|' <"$db.out" | sed 's/|$//')"
+	run_bounded "$FL" record -q --no-pin --db "$TMP/nopin.db" -- "$B/affinity" \
+		>"$TMP/nopin.out" 2>&1 </dev/null
+	expect "placement: --no-pin leaves the mask alone" "main $ncpu|thread $ncpu" \
+		"$(tr '\n' '|' <"$TMP/nopin.out" | sed 's/|$//')"
+	rec taskset taskset -c 0 "$B/affinity"
+	expect "placement: a mask the program set itself is kept (taskset -c 0)" \
+		"main 1|thread 1" "$(tr '\n' '|' <"$db.out" | sed 's/|$//')"
+else
+	pass "placement: skipped, one CPU (nothing to place)"
+fi
 
 # --- (h, i, j) faultline interrupted or killed mid-run ---------------------------------
 # blocker makes NCALLS getppid calls (more than one store batch, so rows are

@@ -35,20 +35,31 @@ struct recorder {
 	struct rec_decoder *dec;
 	struct rec_stack *stk;
 	int stack_depth;
+	size_t capture;
+	int memo;                    /* reuse call sites (FAULTLINE_SITE_MEMO=0: unwind every call) */
 	int store_err;
 	struct sb frames;
 };
 
-#define SITE_PROBE 1024   /* bytes of stack compared to reuse a call site */
+#define SITE_PROBE 8192   /* bytes of stack searched for return addresses */
+#define SITE_RA 16        /* frames whose return address is checked */
+#define SITE_SLOTS 64     /* remembered sites per thread */
+
+/* A call site found by an unwind, and where its frames' return addresses
+ * lie on the stack (offsets from sp, increasing). */
+struct site_memo {
+	uint64_t ip, sp, site;
+	int nra;
+	size_t span;              /* bytes from sp that hold them all */
+	uint16_t off[SITE_RA];
+	uint64_t ra[SITE_RA];
+};
 
 struct tstate {
 	uint64_t seq;
 	uint64_t site;
-	/* the last unwind of this thread: same ip, sp and top of stack means
-	 * the same call chain, and the unwind is skipped */
-	uint64_t last_ip, last_sp, last_site;
-	size_t last_n;
-	unsigned char last_top[SITE_PROBE];
+	struct site_memo *memo;      /* SITE_SLOTS, by ip and sp */
+	unsigned memo_next;
 	uint32_t fam_n;
 	struct rec_decoded d;
 	/* While the tracer holds a call parked (ERESTART*) and a signal handler
@@ -87,27 +98,136 @@ static void note_store_error(struct recorder *r, int rc)
 }
 
 /* The call site of c: the unwind is the costly part of recording a
- * fault-family call, and a loop makes the same call from the same place
- * with the same stack; compare the top of the stack first. */
+ * fault-family call, and a program makes most calls from a few places.
+ * The same ip and sp, and the same return addresses in the stack slots
+ * where an earlier unwind found them, give the same frames (locals in
+ * those frames may differ: a loop's counter does), so the unwind is
+ * skipped.  A site whose return addresses are not all within SITE_PROBE
+ * bytes of sp is not remembered. */
+#define SITE_WAYS 4   /* sites kept per (ip, sp) bucket: one libc wrapper,
+			 several callers at the same depth */
+
+static struct site_memo *memo_bucket(struct tstate *s, const struct rec_call *c)
+{
+	if (!s->memo)
+		s->memo = xcalloc(SITE_SLOTS, sizeof *s->memo);
+	uint64_t h = (c->ip ^ (c->sp * 0x9e3779b97f4a7c15ull)) >> 32;
+	return &s->memo[(h % (SITE_SLOTS / SITE_WAYS)) * SITE_WAYS];
+}
+
+static int memo_match(const struct site_memo *m, const struct rec_call *c,
+		      const unsigned char *top, size_t n)
+{
+	if (!m->site || m->ip != c->ip || m->sp != c->sp || m->span > n)
+		return 0;
+	for (int i = 0; i < m->nra; i++) {
+		uint64_t w;
+		memcpy(&w, top + m->off[i], 8);
+		if (w != m->ra[i])
+			return 0;
+	}
+	return 1;
+}
+
+/* Remember site: find the return addresses of the unwound frames (each
+ * caller's pc + 1), in order, in the probe. */
+static void memo_fill(struct recorder *r, struct site_memo *m, const struct rec_call *c,
+		      uint64_t site, const unsigned char *top, size_t n)
+{
+	uint64_t pcs[SITE_RA + 1];
+	int npc = rec_stack_last_pcs(r->stk, pcs, SITE_RA + 1);
+	size_t off = 0;
+	m->site = 0;
+	if (!site || npc > SITE_RA)
+		return;
+	m->nra = 0;
+	for (int i = 1; i < npc; i++) {
+		uint64_t ra = pcs[i] + 1, w = 0;
+		for (; off + 8 <= n; off += 8) {
+			memcpy(&w, top + off, 8);
+			if (w == ra)
+				break;
+		}
+		if (off + 8 > n)
+			return;
+		m->off[m->nra] = (uint16_t)off;
+		m->ra[m->nra++] = ra;
+		off += 8;
+	}
+	m->span = off;
+	m->ip = c->ip;
+	m->sp = c->sp;
+	m->site = site;
+}
+
+/* Bytes of stack from sp that the sites remembered for c's ip and sp
+ * span (prefetch() reads them together with the arguments), or 0. */
+static size_t memo_span(struct tstate *s, const struct rec_call *c)
+{
+	const struct site_memo *m = memo_bucket(s, c);
+	size_t span = 0;
+	for (int i = 0; i < SITE_WAYS; i++)
+		if (m[i].site && m[i].ip == c->ip && m[i].sp == c->sp && m[i].span > span)
+			span = m[i].span;
+	return span;
+}
+
 static uint64_t call_site(struct recorder *r, struct rec_thread *t, struct tstate *s,
 			  const struct rec_call *c)
 {
-	unsigned char top[SITE_PROBE];
-	ssize_t n = rec_mem_read(t->tid, c->sp, top, sizeof top);
-	if (n > 0 && s->last_site && c->ip == s->last_ip && c->sp == s->last_sp &&
-	    (size_t)n == s->last_n && !memcmp(top, s->last_top, (size_t)n))
-		return s->last_site;
+	static unsigned char top[SITE_PROBE];
+	struct site_memo *m = memo_bucket(s, c);
+	size_t span = r->memo ? memo_span(s, c) : 0;
+	ssize_t n = span ? rec_mem_read(t->tid, c->sp, top, span) : 0;
+	for (int i = 0; n > 0 && i < SITE_WAYS; i++)
+		if (memo_match(&m[i], c, top, (size_t)n))
+			return m[i].site;
 	sb_reset(&r->frames);
 	uint64_t site = rec_stack_site(r->stk, t->pid, t->tid, r->stack_depth, &r->frames);
 	if (site && r->frames.len)
 		note_store_error(r, store_site_add(r->st, r->rec, site, r->frames.s));
-	s->last_ip = c->ip;
-	s->last_sp = c->sp;
-	s->last_site = site;
-	s->last_n = n > 0 ? (size_t)n : 0;
-	if (n > 0)
-		memcpy(s->last_top, top, (size_t)n);
+	n = site ? rec_mem_read(t->tid, c->sp, top, sizeof top) : 0;
+	/* an empty way, else one in turn */
+	struct site_memo *w = NULL;
+	for (int i = 0; i < SITE_WAYS && !w; i++)
+		if (!m[i].site)
+			w = &m[i];
+	if (!w)
+		w = &m[s->memo_next++ % SITE_WAYS];
+	memo_fill(r, w, c, site, top, n > 0 ? (size_t)n : 0);
 	return site;
+}
+
+/* Before a fault-family call is decoded: read the stack probe and the
+ * arguments the decoder will want in one process_vm_readv instead of one
+ * each (on this kind of VM every tracer syscall costs a few microseconds). */
+static void prefetch(struct recorder *r, struct rec_thread *t, const struct rec_call *c)
+{
+	struct rec_mem_range g[4];
+	int n = 0;
+	size_t span = r->memo ? memo_span(tstate(t), c) : 0;
+	if (span)
+		g[n++] = (struct rec_mem_range){ c->sp, span };
+	for (int i = 0; i < c->sys->nargs && n < 4; i++) {
+		uint64_t a = c->args[i];
+		switch (c->sys->arg[i]) {
+		case A_BUF_IN: {
+			uint64_t len = i + 1 < 6 ? c->args[i + 1] : 0;
+			size_t want = r->capture > 32 ? r->capture : 32;
+			g[n++] = (struct rec_mem_range){ a, len < want ? (size_t)len : want };
+			break;
+		}
+		case A_PATH:
+		case A_STR:
+			/* most paths are short; stay inside the page */
+			g[n++] = (struct rec_mem_range){ a, 4096 - (a & 4095) < 256
+							     ? 4096 - (a & 4095) : 256 };
+			break;
+		default:
+			break;
+		}
+	}
+	rec_mem_prefetch(t->tid, g, n);
 }
 
 static int on_call_entry(void *ctx, struct rec_thread *t, struct rec_call *c)
@@ -127,6 +247,8 @@ static int on_call_entry(void *ctx, struct rec_thread *t, struct rec_call *c)
 		park_swap(s);
 	}
 	s->seq = ++r->seq;
+	if (r->stk && c->sys && c->sys->family && !(c->sys->flags & SF_NOFAULT))
+		prefetch(r, t, c);
 	rec_decode_entry(r->dec, t->tid, t->pid, c, &s->d);
 	s->site = 0;
 	s->fam_n = 0;
@@ -204,6 +326,7 @@ static void on_gone(void *ctx, struct rec_thread *t, int status)
 			rec_decoded_free(&s->park->d);
 			free(s->park);
 		}
+		free(s->memo);
 		free(s);
 		t->user = NULL;
 	}
@@ -216,6 +339,12 @@ static void on_exec(void *ctx, struct rec_thread *t)
 	exe_of(t->pid, exe, sizeof exe);
 	if (r->stk)
 		rec_stack_forget(r->stk, t->pid);
+	if (t->user) {
+		/* a new address space: no remembered call site holds */
+		struct tstate *s = t->user;
+		free(s->memo);
+		s->memo = NULL;
+	}
 	note_store_error(r, store_proc_exe(r->st, r->rec, t->pid, exe));
 }
 
@@ -344,6 +473,9 @@ int cmd_record(int argc, char **argv)
 	}
 	r.dec = rec_decoder_new((size_t)capture, 32);
 	r.stack_depth = (int)depth;
+	r.capture = (size_t)capture;
+	const char *memo = getenv("FAULTLINE_SITE_MEMO");
+	r.memo = !memo || strcmp(memo, "0");
 	if (depth > 0)
 		r.stk = rec_stack_new();
 	sb_init(&r.frames);

@@ -67,6 +67,8 @@ struct rec_stack {
 	uint64_t win_lo;           /* tracee memory [win_lo, +win_len) */
 	size_t win_len;
 	unsigned char win[STACK_WINDOW];
+	uint64_t last_pcs[STACK_MAX_FRAMES];   /* of the last rec_stack_site */
+	int last_n;
 };
 
 /* Unwinding reads .eh_frame and the module's own .debug_frame, never a
@@ -395,6 +397,8 @@ uint64_t rec_stack_site(struct rec_stack *st, pid_t pid, pid_t tid,
 	int n = unwind(p, tid, pcs, max_frames);
 	if (n <= 1 && max_frames > 1)
 		n = stack_scan(p, tid, pcs, max_frames);
+	st->last_n = n;
+	memcpy(st->last_pcs, pcs, (size_t)n * sizeof pcs[0]);
 	if (n == 0)
 		return 0;
 
@@ -408,6 +412,13 @@ uint64_t rec_stack_site(struct rec_stack *st, pid_t pid, pid_t tid,
 	for (size_t i = start; i < frames->len; i++)
 		h = (h ^ (unsigned char)frames->s[i]) * 0x100000001b3ull;
 	return h ? h : 1;
+}
+
+int rec_stack_last_pcs(const struct rec_stack *st, uint64_t *pcs, int max)
+{
+	int n = st->last_n < max ? st->last_n : max;
+	memcpy(pcs, st->last_pcs, (size_t)n * sizeof pcs[0]);
+	return n;
 }
 
 /* Symbolisation: one offline Dwfl per module file, kept for the process's

@@ -28,6 +28,10 @@ void rec_stack_forget(struct rec_stack *st, pid_t pid);
 uint64_t rec_stack_site(struct rec_stack *st, pid_t pid, pid_t tid,
 			int max_frames, struct sb *frames);
 
+/* The pcs of the last rec_stack_site() (innermost first; a caller's pc is
+ * its return address - 1); returns how many, at most max. */
+int rec_stack_last_pcs(const struct rec_stack *st, uint64_t *pcs, int max);
+
 /* Symbolise one "module+0xoff" frame: appends "func+0x12 (file.c:34)" or
  * "module+0xoff" when the module has no symbols.  Returns 0 or -errno. */
 int rec_stack_symbolize(const char *frame, struct sb *out);

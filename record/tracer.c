@@ -253,10 +253,79 @@ static void kill_all(struct rec_tracer *tr)
 
 /* ---- tracee memory ---------------------------------------------------- */
 
+/* The prefetch: ranges read by one process_vm_readv at a stop, served
+ * by rec_mem_read/rec_mem_str until the loop sees the next stop (mem_gen). */
+#define PF_MAX 4
+#define PF_BYTES 16384
+static struct {
+	pid_t tid;
+	unsigned long gen;
+	int n;
+	struct { uint64_t addr; size_t got; size_t off; } seg[PF_MAX];
+	unsigned char buf[PF_BYTES];
+} pf;
+static unsigned long mem_gen = 1;
+
+void rec_mem_prefetch(pid_t tid, const struct rec_mem_range *r, int n)
+{
+	struct iovec rv[PF_MAX], lv = { pf.buf, 0 };
+	size_t off = 0;
+	int k = 0;
+	pf.n = 0;
+	for (int i = 0; i < n && k < PF_MAX; i++) {
+		size_t len = r[i].len;
+		if (!r[i].addr || !len)
+			continue;
+		if (len > PF_BYTES - off)
+			len = PF_BYTES - off;
+		if (!len)
+			break;
+		rv[k] = (struct iovec){ (void *)(uintptr_t)r[i].addr, len };
+		pf.seg[k].addr = r[i].addr;
+		pf.seg[k].off = off;
+		off += len;
+		k++;
+	}
+	if (!k)
+		return;
+	lv.iov_len = off;
+	ssize_t got = process_vm_readv(tid, &lv, 1, rv, (unsigned long)k, 0);
+	if (got <= 0)
+		return;
+	/* a fault stops the transfer: each range keeps what was read of it */
+	for (int i = 0; i < k; i++) {
+		size_t end = pf.seg[i].off + rv[i].iov_len;
+		pf.seg[i].got = (size_t)got >= end ? rv[i].iov_len
+			: (size_t)got > pf.seg[i].off ? (size_t)got - pf.seg[i].off : 0;
+	}
+	pf.n = k;
+	pf.tid = tid;
+	pf.gen = mem_gen;
+}
+
+/* Bytes at addr that the prefetch holds (at most len), or 0. */
+static size_t pf_get(pid_t tid, uint64_t addr, void *buf, size_t len)
+{
+	if (pf.gen != mem_gen || pf.tid != tid)
+		return 0;
+	for (int i = 0; i < pf.n; i++) {
+		uint64_t a = pf.seg[i].addr;
+		if (addr < a || addr >= a + pf.seg[i].got)
+			continue;
+		size_t have = (size_t)(a + pf.seg[i].got - addr);
+		size_t n = have < len ? have : len;
+		memcpy(buf, pf.buf + pf.seg[i].off + (addr - a), n);
+		return n;
+	}
+	return 0;
+}
+
 ssize_t rec_mem_read(pid_t tid, uint64_t addr, void *buf, size_t len)
 {
 	if (!addr)
 		return -EFAULT;
+	if (len && pf_get(tid, addr, buf, len) == len)
+		return (ssize_t)len;
 	struct iovec l = { buf, len }, r = { (void *)(uintptr_t)addr, len };
 	ssize_t n = process_vm_readv(tid, &l, 1, &r, 1, 0);
 	if (n >= 0)
@@ -279,6 +348,10 @@ ssize_t rec_mem_str(pid_t tid, uint64_t addr, char *buf, size_t max, int *trunca
 	*truncated = 0;
 	if (max == 0)
 		return -EINVAL;
+	size_t have = pf_get(tid, addr, buf, max - 1);
+	char *z = have ? memchr(buf, 0, have) : NULL;
+	if (z)
+		return z - buf;
 	while (got < max - 1) {
 		size_t chunk = 4096 - ((addr + got) & 4095);
 		if (chunk > max - 1 - got)
@@ -703,6 +776,7 @@ int rec_trace(const struct rec_opts *o, const struct rec_ops *ops, void *ctx,
 		}
 		int status;
 		pid_t w = waitpid(-1, &status, __WALL);
+		mem_gen++;   /* whatever was prefetched may have changed */
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;

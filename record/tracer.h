@@ -132,6 +132,13 @@ void rec_catch_signals(void);
 
 /* Tracee memory.  Return bytes read, or -errno. */
 ssize_t rec_mem_read(pid_t tid, uint64_t addr, void *buf, size_t len);
+/* Read several ranges with one process_vm_readv; rec_mem_read and
+ * rec_mem_str then serve them without a syscall until the next stop. */
+struct rec_mem_range {
+	uint64_t addr;
+	size_t len;
+};
+void rec_mem_prefetch(pid_t tid, const struct rec_mem_range *r, int n);
 /* NUL-terminated string, at most max bytes; *truncated set when cut. */
 ssize_t rec_mem_str(pid_t tid, uint64_t addr, char *buf, size_t max, int *truncated);
 

@@ -92,7 +92,9 @@ static int meta_get(struct store *st, const char *key, char *out, size_t n)
 	return rc;
 }
 
-/* Is this file ours?  0 yes, 1 empty (needs schema), <0 no (err set). */
+/* Is this file ours?  2 yes, with this schema version; 0 yes, older (the
+ * schema statements add what is missing); 1 empty (needs schema); <0 no
+ * (err set). */
 static int check_file(struct store *st)
 {
 	sqlite3_stmt *s = NULL;
@@ -126,7 +128,7 @@ static int check_file(struct store *st)
 			 st->path, ver, STORE_SCHEMA_VERSION);
 		return -EINVAL;
 	}
-	return 0;
+	return atoi(ver) == STORE_SCHEMA_VERSION ? 2 : 0;
 }
 
 int store_open(const char *path, int mode, struct store **out, char *err, size_t errlen)
@@ -171,7 +173,7 @@ int store_open(const char *path, int mode, struct store **out, char *err, size_t
 		store_exec(st, "PRAGMA journal_mode=WAL");
 		store_exec(st, "PRAGMA synchronous=NORMAL");
 	}
-	if (rc == 1 || mode != STORE_RDONLY) {
+	if (rc == 1 || (rc == 0 && mode != STORE_RDONLY)) {
 		char sql[128];
 		if (store_exec(st, "BEGIN IMMEDIATE") < 0 || store_exec(st, store_schema_sql) < 0) {
 			rc = -EIO;

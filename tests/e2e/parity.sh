@@ -185,4 +185,34 @@ echo "# sigread-*: excluded syscalls futex only; first process only (the child p
 EXCL=futex ONLY=first parity sigread-restart "$TMP/bin/sigread" restart
 EXCL=futex ONLY=first parity sigread-norestart "$TMP/bin/sigread" norestart
 
+# Call sites: record reuses a call site when the stack slots that held the
+# return addresses of an earlier unwind hold them again (record.c).  The
+# same recording with an unwind at every call must name the same sites.
+sites() {
+	flq "$1" "select (select ident from proc p where p.rec = c.rec and p.tid = c.tid) || ' ' ||
+		 (select name from sysname where nr = c.nr) || ' ' ||
+		 coalesce((select replace(frames, char(10), ' < ') from site s where s.rec = c.rec and s.id = c.site), '-')
+		 from call c where c.site is not null order by c.tid, c.seq"
+}
+site_parity() {
+	local name=$1
+	shift
+	run_bounded "$FL" record -q --db "$TMP/memo-$name.db" -- "$@" >/dev/null 2>&1 </dev/null
+	FAULTLINE_SITE_MEMO=0 run_bounded "$FL" record -q --db "$TMP/unwind-$name.db" -- "$@" \
+		>/dev/null 2>&1 </dev/null
+	sites "$TMP/memo-$name.db" >"$TMP/memo-$name.txt"
+	sites "$TMP/unwind-$name.db" >"$TMP/unwind-$name.txt"
+	local n
+	n=$(wc -l <"$TMP/memo-$name.txt")
+	if [ "$n" -gt 100 ] && cmp -s "$TMP/memo-$name.txt" "$TMP/unwind-$name.txt"; then
+		pass "sites $name: $n calls, reused call sites equal a fresh unwind at every call"
+	else
+		fail "sites $name: $n calls, reused call sites differ from a fresh unwind"
+		diff "$TMP/memo-$name.txt" "$TMP/unwind-$name.txt" | head -5 | sed 's/^/#   /'
+	fi
+}
+site_parity tar tar cf /dev/null /usr/include/linux
+site_parity sh-pipe sh -c 'ls /usr | wc -l'
+mkdir -p "$TMP/sites-w" && site_parity threads "$TMP/bin/threads" "$TMP/sites-w"
+
 finish

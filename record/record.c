@@ -186,7 +186,15 @@ static uint64_t call_site(struct recorder *r, struct rec_thread *t, struct tstat
 	uint64_t site = rec_stack_site(r->stk, t->pid, t->tid, r->stack_depth, &r->frames);
 	if (site && r->frames.len)
 		note_store_error(r, store_site_add(r->st, r->rec, site, r->frames.s));
-	n = site ? rec_mem_read(t->tid, c->sp, top, sizeof top) : 0;
+	/* the unwinder's window usually starts at sp already */
+	size_t wl = 0;
+	const unsigned char *win = site ? rec_stack_window(r->stk, c->sp, &wl) : NULL;
+	if (win && wl >= SITE_PROBE / 2) {
+		n = (ssize_t)(wl < SITE_PROBE ? wl : SITE_PROBE);
+		memcpy(top, win, (size_t)n);
+	} else {
+		n = site ? rec_mem_read(t->tid, c->sp, top, sizeof top) : 0;
+	}
 	/* an empty way, else one in turn */
 	struct site_memo *w = NULL;
 	for (int i = 0; i < SITE_WAYS && !w; i++)

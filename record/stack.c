@@ -414,6 +414,15 @@ uint64_t rec_stack_site(struct rec_stack *st, pid_t pid, pid_t tid,
 	return h ? h : 1;
 }
 
+const unsigned char *rec_stack_window(const struct rec_stack *st, uint64_t addr,
+				      size_t *len)
+{
+	if (addr < st->win_lo || addr >= st->win_lo + st->win_len)
+		return NULL;
+	*len = st->win_len - (size_t)(addr - st->win_lo);
+	return st->win + (addr - st->win_lo);
+}
+
 int rec_stack_last_pcs(const struct rec_stack *st, uint64_t *pcs, int max)
 {
 	int n = st->last_n < max ? st->last_n : max;

@@ -31,6 +31,10 @@ uint64_t rec_stack_site(struct rec_stack *st, pid_t pid, pid_t tid,
 /* The pcs of the last rec_stack_site() (innermost first; a caller's pc is
  * its return address - 1); returns how many, at most max. */
 int rec_stack_last_pcs(const struct rec_stack *st, uint64_t *pcs, int max);
+/* The tracee stack the last unwind read, from addr on (NULL if it does
+ * not hold addr); *len: how many bytes. */
+const unsigned char *rec_stack_window(const struct rec_stack *st, uint64_t addr,
+				      size_t *len);
 
 /* Symbolise one "module+0xoff" frame: appends "func+0x12 (file.c:34)" or
  * "module+0xoff" when the module has no symbols.  Returns 0 or -errno. */

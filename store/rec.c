@@ -213,19 +213,23 @@ static uint64_t fnv(const void *p, size_t n)
 	return h;
 }
 
+void store_intern_clear(struct store *st)
+{
+	for (size_t i = 0; i < st->nused; i++) {
+		uint32_t u = st->used[i];
+		struct store_intern *slot = u >> 31 ? &st->pays[u & 0x7fffffff] : &st->strs[u];
+		free(slot->s);
+		slot->s = NULL;
+	}
+	st->nused = 0;
+}
+
 /* Next free ids of a recording's str/payload rows (1 for a new one). */
 static int intern_start(struct store *st, long rec)
 {
 	if (st->intern_rec == rec)
 		return 0;
-	for (size_t i = 0; st->strs && i < STORE_STR_SLOTS; i++) {
-		free(st->strs[i].s);
-		st->strs[i].s = NULL;
-	}
-	for (size_t i = 0; st->pays && i < STORE_PAY_SLOTS; i++) {
-		free(st->pays[i].s);
-		st->pays[i].s = NULL;
-	}
+	store_intern_clear(st);
 	if (!st->strs)
 		st->strs = xcalloc(STORE_STR_SLOTS, sizeof *st->strs);
 	if (!st->pays)
@@ -277,6 +281,14 @@ static int intern(struct store *st, long rec, const void *p, size_t n, int is_pa
 	rc = store_step_done(st, s);
 	if (rc)
 		return rc;
+	if (!slot->s) {
+		if (st->nused == st->capused) {
+			st->capused = st->capused ? 2 * st->capused : 1024;
+			st->used = xrealloc(st->used, st->capused * sizeof *st->used);
+		}
+		st->used[st->nused++] = is_payload ? (uint32_t)(slot - st->pays) | 1u << 31
+						   : (uint32_t)(slot - st->strs);
+	}
 	free(slot->s);
 	slot->s = xmalloc(n + 1);
 	memcpy(slot->s, p, n);

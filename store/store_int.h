@@ -37,7 +37,14 @@ struct store {
 	long intern_rec;
 	int64_t next_str, next_pay;
 	struct store_intern *strs, *pays;
+	/* slots in use (payload slots have bit 31 set): clearing walks these,
+	 * not the 2 MB of slots, whose untouched pages then stay unmapped */
+	uint32_t *used;
+	size_t nused, capused;
 };
+
+/* Free the interning caches' strings (rec.c). */
+void store_intern_clear(struct store *st);
 
 int store_prep(struct store *st, sqlite3_stmt **slot, const char *sql);
 int store_exec(struct store *st, const char *sql);

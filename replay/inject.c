@@ -304,6 +304,11 @@ uint64_t rpl_inject_families(const struct rpl_arm *arms, int narms)
 	return f;
 }
 
+void rpl_seccomp_prepare(void)
+{
+	(void)seccomp_api_get();
+}
+
 int rpl_seccomp_install(uint64_t fams)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);

@@ -80,6 +80,9 @@ void rpl_inject_free(struct rpl_injector *in);
 /* Build and load the seccomp filter that traces the families in `fams`
  * (bit per family).  Runs in the child just before execve. */
 int rpl_seccomp_install(uint64_t fams);
+/* Let libseccomp probe the kernel once, before the workers fork (each run
+ * would probe again: a dozen syscalls). */
+void rpl_seccomp_prepare(void);
 
 /* Run isolation.  rpl_sandbox_enter() runs in a worker process: a private
  * mount namespace in which an overlay of `lower` (the recorded cwd, or a

@@ -72,4 +72,23 @@ first=$(run_bounded "$FL" bisect -d t.db --first --family write --check "sh $C/t
 want=$(flq t.db "SELECT min(point) FROM points WHERE family = 'write' AND path LIKE '%config.txt'")
 check "bisect --first finds write point $want: $(printf '%s' "$first" | head -1)" \
 	has "$first" "^earliest failing point: $want "
+
+# --check: a simple command runs without /bin/sh in front, anything else
+# through sh -c; both must judge runs the same way
+cd "$D" || exit 2
+last() { flq t.db "SELECT group_concat(outcome) FROM (SELECT DISTINCT outcome FROM runs WHERE sweep = (SELECT max(id) FROM sweep))"; }
+run_bounded "$FL" replay -d t.db --family write --no-std --check "exit 3" -q >/dev/null 2>&1
+check "--check 'exit 3' (a builtin, through sh): every run broken" [ "$(last)" = broken ]
+run_bounded "$FL" replay -d t.db --family write --no-std --check "no-such-check-prog --flag" -q \
+	>/dev/null 2>&1
+out=$(flq t.db "SELECT output FROM runs WHERE sweep = (SELECT max(id) FROM sweep) LIMIT 1")
+check "--check with a missing program: broken, and the output names it" \
+	sh -c "[ '$(last)' = broken ] && printf '%s' \"\$1\" | grep -q 'no-such-check-prog'" _ "$out"
+run_bounded "$FL" replay -d t.db --family write --no-std --check "test -n \$FAULTLINE_POINT" -q \
+	>/dev/null 2>&1
+check "--check with a variable (through sh): FAULTLINE_POINT set, no run broken" \
+	sh -c "! printf '%s' '$(last)' | grep -q broken"
+cp "$C/doubleclose/check.sh" "$TMP/chk.sh"
+run_bounded "$FL" replay -d t.db --no-std --check "sh $TMP/chk.sh" -q >/dev/null 2>&1; rc=$?
+check "--check 'sh FILE' (run directly, no sh -c): exit $rc, nothing broken" [ "$rc" = 0 ]
 finish

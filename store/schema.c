@@ -2,6 +2,9 @@
  * store/schema.c - the SQL schema, version STORE_SCHEMA_VERSION.
  * docs/SCHEMA.md explains every table and view; keep them in step.
  *
+ * Upgrades: store_schema_upgrade_sql runs first on an older file (it
+ * drops what the CREATE ... IF NOT EXISTS below must make anew).
+ *
  * Base tables are compact: numbers, not names; the decoded argument text,
  * target paths and payloads are stored once per recording in `str` and
  * `payload` (zstd-compressed) and referenced by id, so the 200000 identical
@@ -10,6 +13,11 @@
  * name numbers with scalar subqueries rather than joins, so a query pays
  * only for the columns it uses.
  */
+/* from version 1: syscalls named calls with scalar subqueries, evaluated
+ * twice per row by a GROUP BY name; the joins on primary keys are cheaper
+ * and SQLite leaves them out when a query uses none of their columns */
+const char store_schema_upgrade_sql[] = "DROP VIEW IF EXISTS syscalls;\n";
+
 const char store_schema_sql[] =
 "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;\n"
 "CREATE TABLE IF NOT EXISTS rec(\n"
@@ -60,16 +68,17 @@ const char store_schema_sql[] =
 "         end_ts, exit_code FROM proc;\n"
 "CREATE VIEW IF NOT EXISTS syscalls AS\n"
 "  SELECT c.rec, c.seq, coalesce(c.pid, c.tid) AS pid, c.tid,\n"
-"         (SELECT name FROM sysname WHERE nr = c.nr) AS name,\n"
+"         n.name AS name,\n"
 "         (SELECT s FROM str WHERE rec = c.rec AND id = c.args) AS args, c.ret,\n"
-"         (SELECT name FROM errname WHERE err = c.err) AS errno,\n"
+"         e.name AS errno,\n"
 "         (SELECT s FROM str WHERE rec = c.rec AND id = c.path) AS path,\n"
 "         CASE c.fdkind WHEN 1 THEN 'file' WHEN 2 THEN 'tty' WHEN 3 THEN 'pipe'\n"
 "           WHEN 4 THEN 'socket' WHEN 5 THEN 'dev' WHEN 6 THEN 'other' END AS fdkind,\n"
 "         c.ts, c.dur, c.site,\n"
-"         (SELECT family FROM sysname WHERE nr = c.nr) AS family, c.fam_n,\n"
+"         n.family AS family, c.fam_n,\n"
 "         (SELECT data FROM payload WHERE rec = c.rec AND id = c.data) AS data\n"
-"  FROM call c;\n"
+"  FROM call c LEFT JOIN sysname n ON n.nr = c.nr\n"
+"    LEFT JOIN errname e ON e.err = c.err;\n"
 "CREATE VIEW IF NOT EXISTS points AS\n"
 "  SELECT rec, id AS point, family, name AS syscall, ident AS thread, nth, seq,\n"
 "         site, path, fdkind, errnos FROM point;\n"

@@ -24,7 +24,7 @@
 #include "store.h"
 #include "store_int.h"
 
-extern const char store_schema_sql[];
+extern const char store_schema_sql[], store_schema_upgrade_sql[];
 
 static int fail(struct store *st, int rc)
 {
@@ -178,13 +178,15 @@ int store_open(const char *path, int mode, struct store **out, char *err, size_t
 	}
 	if (rc == 1 || (rc == 0 && mode != STORE_RDONLY)) {
 		char sql[128];
-		if (store_exec(st, "BEGIN IMMEDIATE") < 0 || store_exec(st, store_schema_sql) < 0) {
+		if (store_exec(st, "BEGIN IMMEDIATE") < 0 ||
+		    (rc == 0 && store_exec(st, store_schema_upgrade_sql) < 0) ||
+		    store_exec(st, store_schema_sql) < 0) {
 			rc = -EIO;
 			goto out;
 		}
 		snprintf(sql, sizeof sql,
 			 "INSERT OR IGNORE INTO meta VALUES('application','faultline');"
-			 "INSERT OR IGNORE INTO meta VALUES('schema_version','%d');",
+			 "INSERT OR REPLACE INTO meta VALUES('schema_version','%d');",
 			 STORE_SCHEMA_VERSION);
 		if (store_exec(st, sql) < 0 || store_exec(st, "COMMIT") < 0) {
 			rc = -EIO;

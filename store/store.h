@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include "../faultline.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2   /* 2: syscalls names by LEFT JOIN */
 #define STORE_BATCH 8192
 
 struct store;

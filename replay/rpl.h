@@ -10,6 +10,7 @@
 #ifndef RPL_H
 #define RPL_H
 
+#include <linux/filter.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include "../faultline.h"
@@ -79,7 +80,13 @@ void rpl_inject_free(struct rpl_injector *in);
 
 /* Build and load the seccomp filter that traces the families in `fams`
  * (bit per family).  Runs in the child just before execve. */
-int rpl_seccomp_install(uint64_t fams);
+struct rpl_filter {
+	struct sock_filter *insns;
+	unsigned short len;
+};
+int rpl_seccomp_build(uint64_t fams, struct rpl_filter *out);
+/* In the program's process, before execve: async-signal-safe. */
+int rpl_seccomp_load(const struct rpl_filter *f);
 /* Let libseccomp probe the kernel once, before the workers fork (each run
  * would probe again: a dozen syscalls). */
 void rpl_seccomp_prepare(void);

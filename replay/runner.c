@@ -107,13 +107,13 @@ static char **env_with(char **base, const char *const *extra)
 	return v;
 }
 
-static uint64_t g_fams;
+static struct rpl_filter g_filter;
 static int g_slot = -1;      /* the worker's slot, for CPU placement */
 
 static int child_setup(void *ctx)
 {
 	(void)ctx;
-	return rpl_seccomp_install(g_fams);
+	return rpl_seccomp_load(&g_filter);
 }
 
 /* The worker: one run, result left in dir/result.  Never returns. */
@@ -162,12 +162,16 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 	in.persist = cfg->persist;
 	in.seed = (uint64_t)cfg->seed;
 	in.first = -1;
-	g_fams = rpl_inject_families(arms, s->n);
+	uint64_t fams = rpl_inject_families(arms, s->n);
 	if (cfg->explore) {
 		in.explore = cfg->explore;
 		in.stk = rec_stack_new();
 		sb_init(&in.log);
-		g_fams = rpl_inject_families(arms, -1);
+		fams = rpl_inject_families(arms, -1);
+	}
+	if (rpl_seccomp_build(fams, &g_filter) < 0) {
+		dprintf(out, "faultline: cannot build the seccomp filter\n");
+		_exit(5);
 	}
 	struct rec_opts ro = {
 		.exe = r->exe, .argv = r->argv, .envp = r->env, .mode = REC_MODE_SECCOMP,

@@ -97,9 +97,17 @@ void rpl_seccomp_prepare(void);
  * then chdir(cwd).  When namespaces are not available it copies `lower`
  * into rundir/copy and changes into that instead (*moved = 1). */
 int rpl_sandbox_enter(const char *lower, const char *cwd, const char *rundir, int *moved);
-/* Run `sh -c cmd` in the current directory with env; output appended to
- * out_fd.  Returns the shell-style exit code, or -errno. */
+/* Run cmd as `sh -c cmd` would, in the current directory with env; output
+ * appended to out_fd.  A simple command (rpl_shell_words) is executed
+ * directly, without the shell.  Returns the shell-style exit code, or
+ * -errno. */
 int rpl_shell(const char *cmd, char *const *env, int out_fd, unsigned timeout_ms);
+/* The words of cmd (copied into buf, argv NULL-terminated) when sh would
+ * run it unchanged as one program: words of [A-Za-z0-9/._+,:@%=-] only,
+ * at most RPL_SHELL_WORDS, the first neither an assignment nor a shell
+ * builtin.  Returns the word count, or 0: cmd needs the shell. */
+#define RPL_SHELL_WORDS 32
+int rpl_shell_words(const char *cmd, char *buf, size_t buflen, char **argv);
 /* Write recording rec's snapshot into dest (created).  0 or -errno. */
 struct store;
 int rpl_snapshot_restore(struct store *st, long rec, const char *dest);

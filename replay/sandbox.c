@@ -102,8 +102,7 @@ static int run_argv(char *const argv[], char *const *env, int out_fd, unsigned t
 /* Words of cmd if it is a simple command that sh would run unchanged:
  * nothing but words of [A-Za-z0-9/._+,:@%-] separated by blanks, the first
  * not an assignment.  Returns the word count (0: let sh run it). */
-#define SIMPLE_MAX 32
-static int simple_words(const char *cmd, char *buf, size_t buflen, char **argv)
+int rpl_shell_words(const char *cmd, char *buf, size_t buflen, char **argv)
 {
 	static const char ok[] = "/._+,:@%-=";
 	size_t len = strlen(cmd);
@@ -116,7 +115,7 @@ static int simple_words(const char *cmd, char *buf, size_t buflen, char **argv)
 			*p++ = 0;
 		if (!*p)
 			break;
-		if (n == SIMPLE_MAX)
+		if (n == RPL_SHELL_WORDS)
 			return 0;
 		argv[n++] = p;
 		for (; *p && *p != ' ' && *p != '\t'; p++)
@@ -146,8 +145,8 @@ int rpl_shell(const char *cmd, char *const *env, int out_fd, unsigned timeout_ms
 {
 	/* `sh check.sh` and the like run without a /bin/sh in front: one
 	 * process fewer per run (dash does not exec a -c command's last word) */
-	char buf[4096], *words[SIMPLE_MAX + 1];
-	if (simple_words(cmd, buf, sizeof buf, words))
+	char buf[4096], *words[RPL_SHELL_WORDS + 1];
+	if (rpl_shell_words(cmd, buf, sizeof buf, words))
 		return run_argv(words, env, out_fd, timeout_ms);
 	char *argv[] = { "/bin/sh", "-c", (char *)cmd, NULL };
 	return run_argv(argv, env, out_fd, timeout_ms);

@@ -1,7 +1,8 @@
 /*
  * tests/unit/test_replay_logic.c - pure logic of replay and decode:
  * outcome classification, fault specs, fd kinds, return formatting and the
- * string helpers the repro lines depend on.
+ * string helpers the repro lines depend on, and which check commands run
+ * without /bin/sh.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -17,6 +18,34 @@
 #include "../../record/decode.h"
 #include "../../record/syscalls.h"
 #include "../../replay/rpl.h"
+
+/* Which --check/--setup commands skip /bin/sh (replay/sandbox.c). */
+static void test_shell_words(void **state)
+{
+	(void)state;
+	char buf[4096], *w[RPL_SHELL_WORDS + 1];
+	assert_int_equal(rpl_shell_words("sh corpus/tornsave/check.sh", buf, sizeof buf, w), 2);
+	assert_string_equal(w[0], "sh");
+	assert_string_equal(w[1], "corpus/tornsave/check.sh");
+	assert_null(w[2]);
+	assert_int_equal(rpl_shell_words("  ./check  --mode=strict\t-v ", buf, sizeof buf, w), 3);
+	assert_string_equal(w[1], "--mode=strict");
+	assert_string_equal(w[2], "-v");
+	/* the shell is needed */
+	const char *need_sh[] = {
+		"", "   ", "a && b", "a; b", "a | b", "a > f", "test -f $X", "echo 'x'",
+		"echo \"x\"", "cmd `x`", "ls *.txt", "cd /tmp", "exit 3", "FOO=1 cmd",
+		"ls ~", "a # comment", "true", "x\ny",
+	};
+	for (size_t i = 0; i < sizeof need_sh / sizeof need_sh[0]; i++)
+		assert_int_equal(rpl_shell_words(need_sh[i], buf, sizeof buf, w), 0);
+	/* too long or too many words: the shell */
+	char many[200] = "";
+	for (int i = 0; i < 40; i++)
+		strcat(many, "a ");
+	assert_int_equal(rpl_shell_words(many, buf, sizeof buf, w), 0);
+	assert_int_equal(rpl_shell_words("sh check.sh", buf, 5, w), 0);
+}
 
 static enum rpl_outcome classify(int fired, int to, int code, int sig, int chk, int chk_code)
 {
@@ -154,6 +183,7 @@ int main(void)
 		cmocka_unit_test(test_fd_kinds),
 		cmocka_unit_test(test_format_ret),
 		cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_shell_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -315,7 +315,7 @@ int rpl_run_all(const struct rpl_cfg *cfg, struct store *st, const struct store_
 	rec_catch_signals();
 	rpl_seccomp_prepare();
 	long jobs = cfg->jobs > 0 ? cfg->jobs : 1;
-	struct slot { pid_t pid; size_t idx; char dir[PATH_MAX]; uint64_t t0; } *w;
+	struct slot { pid_t pid; size_t idx; char dir[PATH_MAX + 32]; uint64_t t0; } *w;
 	w = xcalloc((size_t)jobs, sizeof *w);
 	size_t next = 0;
 	static unsigned long serial;

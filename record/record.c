@@ -138,7 +138,7 @@ static void memo_fill(struct recorder *r, struct site_memo *m, const struct rec_
 	int npc = rec_stack_last_pcs(r->stk, pcs, SITE_RA + 1);
 	size_t off = 0;
 	m->site = 0;
-	if (!site || npc > SITE_RA)
+	if (!site || npc < 0 || npc > SITE_RA)
 		return;
 	m->nra = 0;
 	for (int i = 1; i < npc; i++) {

@@ -395,10 +395,14 @@ uint64_t rec_stack_site(struct rec_stack *st, pid_t pid, pid_t tid,
 		max_frames = STACK_MAX_FRAMES;
 	struct proc *p = proc_get(st, pid);
 	int n = unwind(p, tid, pcs, max_frames);
-	if (n <= 1 && max_frames > 1)
+	int scanned = n <= 1 && max_frames > 1;
+	if (scanned)
 		n = stack_scan(p, tid, pcs, max_frames);
-	st->last_n = n;
-	memcpy(st->last_pcs, pcs, (size_t)n * sizeof pcs[0]);
+	/* a scan's frames depend on every word of the stack window, not
+	 * only on return-address slots: not to be remembered (record.c) */
+	st->last_n = scanned ? -1 : n;
+	if (!scanned)
+		memcpy(st->last_pcs, pcs, (size_t)n * sizeof pcs[0]);
 	if (n == 0)
 		return 0;
 
@@ -425,6 +429,8 @@ const unsigned char *rec_stack_window(const struct rec_stack *st, uint64_t addr,
 
 int rec_stack_last_pcs(const struct rec_stack *st, uint64_t *pcs, int max)
 {
+	if (st->last_n < 0)
+		return -1;
 	int n = st->last_n < max ? st->last_n : max;
 	memcpy(pcs, st->last_pcs, (size_t)n * sizeof pcs[0]);
 	return n;

@@ -29,7 +29,8 @@ uint64_t rec_stack_site(struct rec_stack *st, pid_t pid, pid_t tid,
 			int max_frames, struct sb *frames);
 
 /* The pcs of the last rec_stack_site() (innermost first; a caller's pc is
- * its return address - 1); returns how many, at most max. */
+ * its return address - 1); returns how many, at most max, or -1 when they
+ * came from the stack scan that replaces a failed unwind. */
 int rec_stack_last_pcs(const struct rec_stack *st, uint64_t *pcs, int max);
 /* The tracee stack the last unwind read, from addr on (NULL if it does
  * not hold addr); *len: how many bytes. */

@@ -51,6 +51,11 @@ void rec_decoder_forget(struct rec_decoder *d, pid_t pid)
 	rec_fdc_forget(d->fdc, pid);
 }
 
+void rec_decoder_std_refs(struct rec_decoder *d, unsigned mask)
+{
+	rec_fdc_std_refs(d->fdc, mask);
+}
+
 void rec_decoded_init(struct rec_decoded *o)
 {
 	memset(o, 0, sizeof *o);
@@ -223,7 +228,8 @@ static void put_strv(struct rec_decoder *d, struct sb *b, pid_t tid, uint64_t ad
 	sb_putc(b, ']');
 }
 
-/* The call's target is fd: what it points to and its kind. */
+/* The call's target is fd: what it points to, its kind, and whether it is
+ * an inherited standard stream. */
 static void target_fd(struct rec_decoder *d, pid_t pid, long fd, struct rec_decoded *o)
 {
 	const char *desc = rec_fdc_desc(d->fdc, pid, fd);
@@ -231,6 +237,7 @@ static void target_fd(struct rec_decoder *d, pid_t pid, long fd, struct rec_deco
 	if (desc)
 		sb_puts(&o->path, desc);
 	o->fdkind = rec_fd_kind(desc);
+	o->std = fd >= 0 ? rec_fdc_std(d->fdc, pid, fd) : -1;   /* mmap's -1: no fd */
 }
 
 /* Does the target path argument i name the dirfd before it itself: an
@@ -477,6 +484,7 @@ void rec_decode_entry(struct rec_decoder *d, pid_t tid, pid_t pid,
 	sb_reset(&o->data);
 	sb_reset(&o->text);
 	o->fdkind = NULL;
+	o->std = -1;
 	for (int i = 0; i < 6; i++)
 		sb_reset(&o->arg[i]);
 	if (!c->sys)
@@ -497,7 +505,7 @@ static void track_fds(struct rec_decoder *d, pid_t pid, const struct rec_call *c
 		return;
 	if (s->flags & SF_RET_FD) {
 		if (s->family == FAM_OPEN && o->path.len && o->path.s[0] == '/')
-			rec_fdc_put(d->fdc, pid, c->ret, o->path.s);
+			rec_fdc_put(d->fdc, pid, c->ret, o->path.s, 0);   /* a new description */
 		else
 			rec_fdc_drop(d->fdc, pid, c->ret);
 	}
@@ -520,7 +528,7 @@ static void track_fds(struct rec_decoder *d, pid_t pid, const struct rec_call *c
 			struct sb nd;
 			sb_init(&nd);
 			sb_printf(&nd, "%s->%s", desc, o->arg[1].s);
-			rec_fdc_put(d->fdc, pid, (long)(int)c->args[0], nd.s);
+			rec_fdc_put(d->fdc, pid, (long)(int)c->args[0], nd.s, -1);
 			sb_free(&nd);
 		}
 	}

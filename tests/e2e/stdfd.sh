@@ -8,6 +8,7 @@
 #  - calls that act on an fd (fstat = newfstatat(fd, "", AT_EMPTY_PATH),
 #    statx, fsync, fgetxattr, futimens ...) name the fd's file as their
 #    target, so --path finds them.
+# Also: a schema 2 file (no std column) merges, and analyze falls back.
 source "$(dirname "$0")/lib.sh"
 has() { printf '%s\n' "$1" | grep -q -- "$2"; }
 hasnt() { ! has "$@"; }
@@ -45,6 +46,20 @@ check "syscalls: its std is 1" \
 	[ "$(flq t.db "SELECT std FROM syscalls WHERE name = 'write'")" = 1 ]
 a=$(run_bounded "$FL" analyze -d t.db --family write --no-std 2>&1)
 check "analyze --no-std leaves it out" has "$a" "^0 fault points"
+
+# the same recording as a schema 2 file (no std): merge copies it, and
+# analyze falls back to fd 0/1/2, which marks the write to fd 1 [std]
+cp t.db v2.db
+sqlite3 v2.db "drop view syscalls; drop view points;
+alter table call drop column std; alter table point drop column std;
+update meta set value = '2' where key = 'schema_version'"
+run_bounded "$FL" merge -q m.db v2.db >/dev/null 2>&1
+n=$(flq t.db "SELECT count(*) FROM syscalls")
+check "merge of a schema 2 input: its $n calls, std NULL" \
+	[ "$(flq m.db "SELECT count(*), count(std) FROM syscalls")" = "$n|0" ]
+a=$(run_bounded "$FL" analyze -d v2.db --family write 2>&1)
+check "a schema 2 recording: the write to fd 1 is [std] (fd 0/1/2 stand in)" \
+	has "$(printf '%s\n' "$a" | grep ' write ')" "\[std\]"
 
 # --- one shell, two writes through fd 1 --------------------------------------
 H=$TMP/sh

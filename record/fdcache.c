@@ -169,8 +169,8 @@ static int ask_std(struct rec_fdcache *d, pid_t pid, long fd)
 				 (unsigned long)fd);
 		if (r == 0)
 			return 1;
-		if (r < 0 && errno != EBADF)
-			d->no_kcmp = 1;   /* ENOSYS, EPERM: fall back for good */
+		if (r < 0 && (errno == ENOSYS || errno == EPERM || errno == EACCES))
+			d->no_kcmp = 1;   /* not this kernel, or not allowed: for good */
 	}
 	if (!d->no_kcmp)
 		return 0;

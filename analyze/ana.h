@@ -25,7 +25,7 @@ struct ana_point {
 	char *name, *path, *fdkind, *args;
 	int64_t ret;              /* what the call returned when recorded */
 	const char *errnos;       /* the family's realistic errnos, default first */
-	int std_stream;           /* a write/read on a tty or on fd 0/1/2 */
+	int std_stream;           /* a write/read on an inherited std stream or a tty */
 	int loader;               /* made by the dynamic loader before main */
 	/* failure ID: points of one family, with the same call stack and the
 	 * same target class, fail the same way (FATE's idea); fid numbers them

@@ -16,13 +16,19 @@ struct collect {
 	size_t cap;
 };
 
+/* A read or write on a standard stream: on the stdin, stdout or stderr
+ * the program inherited from faultline's caller (or a dup of one), as
+ * recorded, whatever its fd number; or on a terminal, even one the
+ * program opened itself.  fd 1 after dup2(file, 1) is not std.  A
+ * recording older than schema 3 did not say: fd 0, 1 or 2 stands in. */
 static int is_std(const struct store_fcall *f)
 {
 	if (f->fdkind && !strcmp(f->fdkind, "tty"))
 		return 1;
+	if (f->std >= 0)
+		return f->std;
 	if (!f->args)
 		return 0;
-	/* fd 0, 1 or 2 as the first argument of a read/write */
 	return (f->args[0] == '0' || f->args[0] == '1' || f->args[0] == '2') &&
 	       (f->args[1] == '<' || f->args[1] == ',');
 }
@@ -227,7 +233,8 @@ int ana_collect(struct store *st, long rec, struct ana_points *out)
 		struct store_point sp = {
 			.rec = rec, .id = p->id, .family = rec_families[p->family].name,
 			.ident = p->ident, .name = p->name, .path = p->path, .fdkind = p->fdkind,
-			.errnos = p->errnos, .nth = p->nth, .seq = p->seq, .site = p->site,
+			.errnos = p->errnos, .std = p->std_stream, .nth = p->nth, .seq = p->seq,
+			.site = p->site,
 		};
 		rc = store_point_add(st, &sp);
 	}

@@ -105,14 +105,9 @@ const struct rec_sys rec_systab[] = {
 	ROW(lchown, FAM_CHOWN, 0, A_PATH, A_INT, A_INT),
 	ROW(fchownat, FAM_CHOWN, SF_TARGET_1,
 	    A_DIRFD, A_PATH, A_INT, A_INT, A_AT_FLAGS),
-<<<<<<< HEAD
 	ROW(truncate, FAM_FTRUNCATE, SF_EINTR, A_PATH, A_INT),
 	ROW(ftruncate, FAM_FTRUNCATE, SF_EINTR, A_FD, A_INT),
 	ROW(fallocate, FAM_FALLOCATE, SF_EINTR, A_FD, A_FALLOC_MODE, A_INT, A_INT),
-=======
-	ROW(truncate, FAM_FTRUNCATE, 0, A_PATH, A_INT),
-	ROW(ftruncate, FAM_FTRUNCATE, 0, A_FD, A_INT),
-	ROW(fallocate, FAM_FALLOCATE, 0, A_FD, A_FALLOC_MODE, A_INT, A_INT),
 	ROW(getxattr, NONE, 0, A_PATH, A_STR, A_BUF_OUT, A_UINT),
 	ROW(lgetxattr, NONE, 0, A_PATH, A_STR, A_BUF_OUT, A_UINT),
 	ROW(fgetxattr, NONE, 0, A_FD, A_STR, A_BUF_OUT, A_UINT),
@@ -125,7 +120,6 @@ const struct rec_sys rec_systab[] = {
 	ROW(removexattr, NONE, 0, A_PATH, A_STR),
 	ROW(lremovexattr, NONE, 0, A_PATH, A_STR),
 	ROW(fremovexattr, NONE, 0, A_FD, A_STR),
->>>>>>> stdfd
 
 	/* durability */
 	ROW(fsync, FAM_FSYNC, 0, A_FD),

@@ -48,15 +48,11 @@ static void usage(FILE *f)
 "  -f, --family LIST    only these families, e.g. write,fsync\n"
 "  -p, --path GLOB      only points whose target path matches GLOB\n"
 "      --fdkind LIST    only these fd kinds: file,tty,pipe,socket,dev,other\n"
-<<<<<<< HEAD
-"      --no-std         skip reads/writes on a terminal or fd 0/1/2\n"
+"      --no-std         skip reads/writes on the inherited stdin/stdout/stderr\n"
+"                       or a terminal (the [std] points of analyze)\n"
 "      --every-point    run every matching point; by default only the first and\n"
 "                       the last point of each failure ID (points of a family\n"
 "                       with the same call stack and target class; see analyze)\n"
-=======
-"      --no-std         skip reads/writes on the inherited stdin/stdout/stderr\n"
-"                       or a terminal (the [std] points of analyze)\n"
->>>>>>> stdfd
 "      --loader         also fault the dynamic loader's calls before main\n"
 "                       (skipped by default; --point always runs what it names)\n"
 "      --fault SPEC,... faults to inject at each point (default: `default`,\n"

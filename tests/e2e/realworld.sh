@@ -13,7 +13,7 @@
 # sqlite-journal py-naive py-atomic go; RW_ONLY="gzip sort" runs only those.
 # About 2 minutes with --jobs 2 on a busy 2-core machine.
 #
-# Assertions tagged [after: ...] need the replay changes of the issue
+# Assertions tagged need the replay changes of the issue
 # "Trustworthy runs" (baseline run, `retried`, no short on count<=1 calls,
 # close errors release the fd, check not found = error); they fail on a
 # faultline without them.  EINTR is not swept on the programs that only
@@ -98,10 +98,10 @@ common() { # NAME [LABEL [HANG_TAG]]
 	none "$name" "${l}${hang}no hang" "outcome = 'hang'"
 	none "$name" "${l}no crash" "outcome = 'crash'"
 	none "$name" "${l}no error" "outcome = 'error'"
-	none "$name" "${l}[after: short only for count>1 calls] no not_reached" "outcome = 'not_reached'"
-	check "$name: ${l}[after: baseline run] a baseline run (fault none) comes first" \
+	none "$name" "${l}no not_reached" "outcome = 'not_reached'"
+	check "$name: ${l}a baseline run (fault none) comes first" \
 		[ "$(flq "$TMP/$name.db" "SELECT count(*) FROM run WHERE sweep = (SELECT max(sweep) FROM run) AND fault = 'none'")" = 1 ]
-	none "$name" "${l}[after: retried] no correct retry of a short/eintr read or write is silent" \
+	none "$name" "${l}no correct retry of a short/eintr read or write is silent" \
 		"family IN ('read','write') AND $RETRY_FAULT AND outcome = 'silent'"
 }
 
@@ -325,9 +325,9 @@ if want git; then
 	common git
 	# the pipes git closes around the hook (and the auto-maintenance child)
 	rw_sweep git close EIO --fdkind=pipe
-	check "git: (close on pipes) [after: close errors release the fd] replay finds no bug (exit 0)" [ "$rc" = 0 ]
-	none git "(close on pipes) [after: close errors release the fd] no bug outcome" "$BUG"
-	common git "(close on pipes) " "[after: close errors release the fd] "
+	check "git: (close on pipes) replay finds no bug (exit 0)" [ "$rc" = 0 ]
+	none git "(close on pipes) no bug outcome" "$BUG"
+	common git "(close on pipes) " ""
 fi
 
 # --- sqlite3 CLI: a transaction of inserts, WAL and rollback journal ---------
@@ -479,14 +479,14 @@ if want gzip; then
 	prev=$(flq "$TMP/gzip.db" "SELECT ifnull(max(sweep), 0) FROM run")
 	(cd "$W/gzip" && timeout -k 5 100 "$FL" replay -d "$TMP/gzip.db" --family unlink \
 		--fault EIO,crash -q --check "test -e no-such-file" >"$TMP/base.out" 2>&1)
-	check "gzip: [after: baseline run] a check failing at baseline aborts the sweep (exit 2)" [ $? = 2 ]
-	check "gzip: [after: baseline run] no fault run after a failed baseline" \
+	check "gzip: a check failing at baseline aborts the sweep (exit 2)" [ $? = 2 ]
+	check "gzip: no fault run after a failed baseline" \
 		[ "$(flq "$TMP/gzip.db" "SELECT count(*) FROM run WHERE sweep > $prev AND fault <> 'none'")" = 0 ]
 	prev=$(flq "$TMP/gzip.db" "SELECT ifnull(max(sweep), 0) FROM run")
 	(cd "$W/gzip" && timeout -k 5 100 "$FL" replay -d "$TMP/gzip.db" --family unlink \
 		--fault EIO,crash -q --check "$TMP/no-such-check" >"$TMP/nf.out" 2>&1)
-	check "gzip: [after: check not found = error] a check that is not found is an error (exit 2)" [ $? = 2 ]
-	check "gzip: [after: check not found = error] no broken run from a check not found" \
+	check "gzip: a check that is not found is an error (exit 2)" [ $? = 2 ]
+	check "gzip: no broken run from a check not found" \
 		[ "$(flq "$TMP/gzip.db" "SELECT count(*) FROM run WHERE sweep > $prev AND outcome = 'broken'")" = 0 ]
 fi
 

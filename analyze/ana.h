@@ -32,6 +32,9 @@ struct ana_point {
 	 * 1, 2, ... in recording order, fid_hash is the key */
 	long fid;
 	uint64_t fid_hash;
+	/* set by ana_select() (1 until it runs) */
+	int site_ok, exe_ok;      /* a frame matches --site; the exe --exe */
+	int startup;              /* interpreter start-up, before the script's first call */
 };
 
 struct ana_filter {
@@ -42,6 +45,9 @@ struct ana_filter {
 	int no_loader;            /* drop loader points */
 	const long *ids;          /* only these point ids */
 	size_t nids;
+	const char *site_glob;    /* a frame of the call stack matches (ana_select) */
+	const char *exe_glob;     /* the process's executable matches (ana_select) */
+	int no_startup;           /* drop interpreter start-up points (ana_select) */
 };
 
 struct ana_points {
@@ -61,6 +67,10 @@ size_t ana_fid_select(const struct ana_points *pts, const struct ana_filter *f, 
 /* Enumerate every point of recording rec (and persist them in the point
  * table, so SQL can join runs to points).  Returns 0 or -errno. */
 int ana_collect(struct store *st, long rec, struct ana_points *out);
+/* Flag the points for --site, --exe and start-up (analyze/select.c);
+ * *nstartup: how many points are interpreter start-up.  0 or -errno. */
+int ana_select(struct store *st, long rec, struct ana_points *pts, const struct ana_filter *f,
+	       size_t *nstartup);
 /* Does p pass the filter? */
 int ana_match(const struct ana_filter *f, const struct ana_point *p);
 /* Parse "write,fsync" into a family bit set; -EINVAL names the bad one in

@@ -32,6 +32,11 @@ static void usage(FILE *f)
 "      --fdkind LIST    only these fd kinds: file,tty,pipe,socket,dev,other\n"
 "      --no-std         leave out the [std] points\n"
 "      --no-loader      leave out the [ld.so] points\n"
+"      --site GLOB      only points whose call stack has a frame matching GLOB\n"
+"                       (a module, function or source file: 'save*', app.py)\n"
+"      --exe GLOB       only points of processes whose executable matches GLOB\n"
+"      --no-startup     leave out interpreter start-up (a Python program's calls\n"
+"                       before its script's first own call)\n"
 "      --summary        counts per family only\n"
 "      --families       list the families and their errnos, then exit\n"
 "      --json           one JSON object: {\"points\": [...]}\n"
@@ -60,6 +65,9 @@ int cmd_analyze(int argc, char **argv)
 		{ "families", no_argument, 0, 'F' },
 		{ "json", no_argument, 0, 'j' },
 		{ "help", no_argument, 0, 'h' },
+		{ "site", required_argument, 0, 'S' },
+		{ "exe", required_argument, 0, 'X' },
+		{ "no-startup", no_argument, 0, 'U' },
 		{ 0, 0, 0, 0 }
 	};
 	const char *db = FL_DEFAULT_DB, *bad;
@@ -87,6 +95,9 @@ int cmd_analyze(int argc, char **argv)
 		case 'k': flt.fdkinds = optarg; break;
 		case 'n': flt.no_std = 1; break;
 		case 'L': flt.no_loader = 1; break;
+		case 'S': flt.site_glob = optarg; break;
+		case 'X': flt.exe_glob = optarg; break;
+		case 'U': flt.no_startup = 1; break;
 		case 's': summary = 1; break;
 		case 'F': list_families(); return 0;
 		case 'j': json = 1; break;
@@ -113,6 +124,11 @@ int cmd_analyze(int argc, char **argv)
 		return FL_EXIT_USAGE;
 	}
 	if (ana_collect(st, r.id, &pts) < 0) {
+		fl_error("cannot read recording %ld: %s", r.id, store_errmsg(st));
+		goto out;
+	}
+	size_t nstartup = 0;
+	if (ana_select(st, r.id, &pts, &flt, &nstartup) < 0) {
 		fl_error("cannot read recording %ld: %s", r.id, store_errmsg(st));
 		goto out;
 	}
@@ -166,6 +182,9 @@ int cmd_analyze(int argc, char **argv)
 		printf("\n%zu fault points%s, %zu failure IDs (points of a family with the same call "
 		       "stack and target class share one; replay runs the first and last of each)\n",
 		       total, total < pts.n ? " (after filters)" : "", nfid);
+		if (nstartup)
+			printf("%zu points are interpreter start-up, before the script's first own "
+			       "call (--no-startup leaves them out)\n", nstartup);
 		for (int f = 1; f < FAM__COUNT; f++) {
 			if (!count[f])
 				continue;

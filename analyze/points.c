@@ -58,6 +58,7 @@ static int add_point(void *arg, const struct store_fcall *f)
 	p->ret = f->ret;
 	p->errnos = rec_families[fam].errnos;
 	p->std_stream = (fam == FAM_WRITE || fam == FAM_READ) && is_std(f);
+	p->site_ok = p->exe_ok = 1;
 	return 0;
 }
 
@@ -249,6 +250,9 @@ int ana_match(const struct ana_filter *f, const struct ana_point *p)
 	if (f->no_std && p->std_stream)
 		return 0;
 	if (f->no_loader && p->loader)
+		return 0;
+	if ((f->site_glob && !p->site_ok) || (f->exe_glob && !p->exe_ok) ||
+	    (f->no_startup && p->startup))
 		return 0;
 	if (f->path_glob && (!p->path || fnmatch(f->path_glob, p->path, 0) != 0))
 		return 0;

@@ -149,6 +149,7 @@ static void usage(FILE *f)
 "      --rate P         instead: fault each point with probability P (0..1)\n"
 "  -f, --family LIST    choose among these families only\n"
 "  -p, --path GLOB      choose among points whose target matches GLOB\n"
+"      --site GLOB / --exe GLOB / --no-startup   choose as for replay\n"
 "      --no-std         skip reads/writes on the inherited stdin/stdout/stderr\n"
 "                       or a terminal (the [std] points of analyze)\n"
 "      --fault SPEC,... the faults to draw from (default: each family's errno)\n"
@@ -175,6 +176,8 @@ int cmd_fuzz(int argc, char **argv)
 		{ "quiet", no_argument, 0, 'q' }, { "help", no_argument, 0, 'h' },
 		{ "persist", no_argument, 0, 'x' }, { "any-errno", no_argument, 0, 'A' },
 		{ "no-baseline", no_argument, 0, 'B' },
+		{ "site", required_argument, 0, 'S' + 256 }, { "exe", required_argument, 0, 'X' + 256 },
+		{ "no-startup", no_argument, 0, 'U' + 256 },
 		{ 0, 0, 0, 0 }
 	};
 	struct fz z;
@@ -239,6 +242,9 @@ int cmd_fuzz(int argc, char **argv)
 		case 'x': z.cfg.persist = 1; break;
 		case 'A': z.cfg.any_errno = 1; break;
 		case 'B': z.cfg.no_baseline = 1; break;
+		case 'S' + 256: flt.site_glob = optarg; break;
+		case 'X' + 256: flt.exe_glob = optarg; break;
+		case 'U' + 256: flt.no_startup = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: return FL_EXIT_USAGE;   /* getopt said what */
 		}
@@ -273,6 +279,10 @@ int cmd_fuzz(int argc, char **argv)
 	struct ana_point **cand = NULL;
 	size_t ncand = 0;
 	if (ana_collect(z.st, r.id, &pts) < 0) {
+		fl_error("cannot read recording %ld: %s", r.id, store_errmsg(z.st));
+		goto out;
+	}
+	if (ana_select(z.st, r.id, &pts, &flt, NULL) < 0) {
 		fl_error("cannot read recording %ld: %s", r.id, store_errmsg(z.st));
 		goto out;
 	}

@@ -53,6 +53,10 @@ static void usage(FILE *f)
 "      --every-point    run every matching point; by default only the first and\n"
 "                       the last point of each failure ID (points of a family\n"
 "                       with the same call stack and target class; see analyze)\n"
+"      --site GLOB      only points whose call stack has a frame matching GLOB\n"
+"                       (a module, function or source file: 'save*', app.py)\n"
+"      --exe GLOB       only points of processes whose executable matches GLOB\n"
+"      --no-startup     skip interpreter start-up (see analyze)\n"
 "      --loader         also fault the dynamic loader's calls before main\n"
 "                       (skipped by default; --point always runs what it names)\n"
 "      --fault SPEC,... faults to inject at each point (default: `default`,\n"
@@ -163,6 +167,9 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		{ "any-errno", no_argument, 0, 'A' + 256 },
 		{ "every-point", no_argument, 0, 'E' + 256 },
 		{ "dry-run", no_argument, 0, 'D' + 256 },
+		{ "site", required_argument, 0, 'S' + 256 },
+		{ "exe", required_argument, 0, 'X' + 256 },
+		{ "no-startup", no_argument, 0, 'U' + 256 },
 		{ "no-baseline", no_argument, 0, 'B' + 256 },
 		{ 0, 0, 0, 0 }
 	};
@@ -219,6 +226,9 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		case 'A' + 256: o->cfg.any_errno = 1; break;
 		case 'E' + 256: o->every_point = 1; break;
 		case 'D' + 256: o->dry_run = 1; break;
+		case 'S' + 256: o->flt.site_glob = optarg; break;
+		case 'X' + 256: o->flt.exe_glob = optarg; break;
+		case 'U' + 256: o->flt.no_startup = 1; break;
 		case 'B' + 256: o->cfg.no_baseline = 1; break;
 		case 'H':
 			if (sscanf(optarg, "%ld/%ld", &o->shard_k, &o->shard_n) != 2 || o->shard_n < 1 ||
@@ -458,6 +468,10 @@ int cmd_replay(int argc, char **argv)
 		goto out;
 	}
 	if (ana_collect(st, r.id, &pts) < 0) {
+		fl_error("cannot read recording %ld: %s", r.id, store_errmsg(st));
+		goto out;
+	}
+	if (ana_select(st, r.id, &pts, &o.flt, NULL) < 0) {
 		fl_error("cannot read recording %ld: %s", r.id, store_errmsg(st));
 		goto out;
 	}

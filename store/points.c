@@ -97,6 +97,19 @@ int store_site_frames(struct store *st, long rec, uint64_t site, struct sb *out)
 	return rc;
 }
 
+int store_sites_like(struct store *st, long rec, const char *like)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM site WHERE rec = ? AND frames LIKE ? LIMIT 1",
+			       -1, &s, NULL) != SQLITE_OK)
+		return sqlerr(st);
+	sqlite3_bind_int64(s, 1, rec);
+	sqlite3_bind_text(s, 2, like, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	return rc;
+}
+
 int store_sweep_new(struct store *st, const struct store_sweep *w, long *id)
 {
 	sqlite3_stmt *s = NULL;

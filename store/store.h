@@ -145,6 +145,8 @@ struct store_point {
 int store_point_add(struct store *st, const struct store_point *p);
 /* How many points of rec are stored (analyze stores them once). */
 long store_point_count(struct store *st, long rec);
+/* Does any call site of rec have frames LIKE this pattern (1, 0, -errno)? */
+int store_sites_like(struct store *st, long rec, const char *like);
 /* The frames of a call site ("module+0xoff" lines) into *out. */
 int store_site_frames(struct store *st, long rec, uint64_t site, struct sb *out);
 

@@ -346,10 +346,15 @@ int cmd_fuzz(int argc, char **argv)
 			       rpl_outcome_name[z.g[g].oc], z.g[g].n, z.g[g].point, lab.s, z.g[g].repro);
 			sb_free(&lab);
 		}
-		if (z.ng)
+		if (z.ng) {
+			struct sb db;
+			sb_init(&db);
+			sb_shell_quote(&db, z.cfg.db);
 			printf("\nshrink one: faultline bisect -d %s --run ID   (run ids: faultline query "
-			       "\"SELECT run, faults, outcome FROM runs WHERE sweep = %ld AND outcome IN "
-			       "('crash','hang','broken')\")\n", z.cfg.db, z.sweep);
+			       "-d %s \"SELECT run, faults, outcome FROM runs WHERE sweep = %ld AND outcome "
+			       "IN ('crash','hang','broken')\")\n", db.s, db.s, z.sweep);
+			sb_free(&db);
+		}
 	}
 	if (rc == -EINTR)
 		fl_error("interrupted: %zu finished runs kept in '%s'", z.done, z.cfg.db);

@@ -245,7 +245,7 @@ static int parse_with(const char *s, struct ana_points *pts, struct rpl_spec *wi
 	char buf[1024];
 	snprintf(buf, sizeof buf, "%s", s);
 	for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
-		char *colon = strrchr(tok, ':');
+		char *colon = strchr(tok, ':');   /* "delay:MS" holds one too */
 		long id;
 		struct ana_point *p;
 		if (colon)

@@ -23,9 +23,11 @@ const struct rp_outcome rp_outcomes[RP__COUNT] = {
 	{ "hang", "#c62828", "#fff", 1, "outlived --timeout" },
 	{ "broken", "#ef5350", "#fff", 1, "the --check failed" },
 	{ "silent", "#f2c200", "#3a3000", 0, "exit 0 although the fault fired" },
+	{ "retried", "#3f8f7a", "#fff", 0, "the call was reissued and completed, check held" },
 	{ "handled", "#2e9e5b", "#fff", 0, "failed cleanly, check held" },
 	{ "not_reached", "#a0a7b0", "#1f2328", 0, "the fault never fired" },
 	{ "error", "#5f6670", "#fff", 0, "faultline could not run it" },
+	{ "clean", "#8fb8a0", "#1f2328", 0, "the baseline: nothing injected, check held" },
 };
 
 static int outcome_of(const char *name)
@@ -97,6 +99,11 @@ static int add_run(void *arg, const struct store_runrow *w)
 	struct report *r = arg;
 	struct rp_point *p = point_by_id(r, w->point);
 	int oc = outcome_of(w->outcome);
+	if (w->point == 0 && w->fault && !strcmp(w->fault, "none")) {
+		r->nbaselines++;
+		r->baselines_failed += oc != RP_CLEAN;
+		return 0;
+	}
 	*PUSH(r->runs, r->nruns) = (struct rp_run){
 		.run = w->run, .sweep = w->sweep, .point = w->point, .fault = dup0(w->fault),
 		.outcome = dup0(w->outcome), .repro = dup0(w->repro), .output = dup0(w->output),
@@ -334,6 +341,9 @@ static void print_text(struct report *r)
 		if (r->count[i] || i < RP_ERROR)
 			printf("%s %ld %s", i ? "," : "", r->count[i], rp_outcomes[i].name);
 	printf("\n");
+	if (r->nbaselines)
+		printf("%ld baseline run%s (nothing injected): %ld failed\n", r->nbaselines,
+		       r->nbaselines == 1 ? "" : "s", r->baselines_failed);
 	for (size_t i = 0; i < r->nruns; i++) {
 		struct rp_run *u = &r->runs[i];
 		if (!rp_outcomes[u->oc].bug)

@@ -11,7 +11,8 @@
 
 /* Outcomes, worst first: the worst outcome of a point's runs colours it. */
 enum {
-	RP_CRASH, RP_HANG, RP_BROKEN, RP_SILENT, RP_HANDLED, RP_NOT_REACHED, RP_ERROR,
+	RP_CRASH, RP_HANG, RP_BROKEN, RP_SILENT, RP_RETRIED, RP_HANDLED, RP_NOT_REACHED, RP_ERROR,
+	RP_CLEAN,
 	RP__COUNT
 };
 struct rp_outcome {
@@ -71,6 +72,8 @@ struct report {
 	struct rp_sweep *sweeps;
 	size_t nsweeps;
 	long count[RP__COUNT], nbugs;
+	/* baseline runs (fault "none", no point): kept out of the runs above */
+	long nbaselines, baselines_failed;
 	/* calls per family per time bin; fam[i] NULL-free, "other" last */
 	char *fam[RP_MAXFAM];
 	long famtotal[RP_MAXFAM];

@@ -90,12 +90,14 @@ enum {
 	SF_EXEC      = 1 << 5,  /* execve/execveat */
 	SF_CLOSE     = 1 << 6,  /* closes arg 0 */
 	SF_DUP2      = 1 << 7,  /* makes arg 1 a copy of arg 0 (dup2/dup3) */
+	SF_EINTR     = 1 << 8,  /* may fail with EINTR (a signal interrupted a wait);
+				   calls without it never do, whatever the family */
 };
 
 struct rec_sys {
 	const char *name;
 	uint8_t family;          /* enum rec_family */
-	uint8_t flags;           /* SF_* */
+	uint16_t flags;          /* SF_* */
 	uint8_t nargs;
 	uint8_t arg[6];          /* enum rec_arg */
 };
@@ -121,5 +123,10 @@ long rec_sys_nr(const struct rec_sys *s);
 const char *rec_sys_name(long nr, char *tmp, size_t tmplen);
 /* Family by name ("write"), or -1. */
 int rec_family_by_name(const char *name);
+/* Row by name ("openat"), or NULL. */
+const struct rec_sys *rec_sys_by_name(const char *name);
+/* Can a call of this row really fail with err?  EINTR only where the row
+ * has SF_EINTR; any other errno only where its family lists it. */
+int rec_sys_errno_ok(const struct rec_sys *s, int err);
 
 #endif

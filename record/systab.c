@@ -20,6 +20,7 @@
 #include <string.h>
 #include <seccomp.h>
 
+#include "../faultline.h"
 #include "syscalls.h"
 
 #define NR_MAX 1024
@@ -35,38 +36,38 @@
 
 const struct rec_sys rec_systab[] = {
 	/* read and write */
-	ROW(read, FAM_READ, SF_SHORT, A_FD, A_BUF_OUT, A_UINT),
-	ROW(write, FAM_WRITE, SF_SHORT, A_FD, A_BUF_IN, A_UINT),
-	ROW(pread64, FAM_READ, SF_SHORT, A_FD, A_BUF_OUT, A_UINT, A_INT),
-	ROW(pwrite64, FAM_WRITE, SF_SHORT, A_FD, A_BUF_IN, A_UINT, A_INT),
-	ROW(readv, FAM_READ, 0, A_FD, A_IOV_OUT, A_UINT),
-	ROW(writev, FAM_WRITE, 0, A_FD, A_IOV_IN, A_UINT),
-	ROW(preadv, FAM_READ, 0, A_FD, A_IOV_OUT, A_UINT, A_INT),
-	ROW(pwritev, FAM_WRITE, 0, A_FD, A_IOV_IN, A_UINT, A_INT),
-	ROW(preadv2, FAM_READ, 0, A_FD, A_IOV_OUT, A_UINT, A_INT, A_UINT, A_HEX),
-	ROW(pwritev2, FAM_WRITE, 0, A_FD, A_IOV_IN, A_UINT, A_INT, A_UINT, A_HEX),
-	ROW(sendfile, NONE, 0, A_FD, A_FD, A_PTR, A_UINT),
-	ROW(copy_file_range, NONE, 0, A_FD, A_PTR, A_FD, A_PTR, A_UINT, A_HEX),
-	ROW(splice, NONE, 0, A_FD, A_PTR, A_FD, A_PTR, A_UINT, A_HEX),
+	ROW(read, FAM_READ, SF_SHORT | SF_EINTR, A_FD, A_BUF_OUT, A_UINT),
+	ROW(write, FAM_WRITE, SF_SHORT | SF_EINTR, A_FD, A_BUF_IN, A_UINT),
+	ROW(pread64, FAM_READ, SF_SHORT | SF_EINTR, A_FD, A_BUF_OUT, A_UINT, A_INT),
+	ROW(pwrite64, FAM_WRITE, SF_SHORT | SF_EINTR, A_FD, A_BUF_IN, A_UINT, A_INT),
+	ROW(readv, FAM_READ, SF_EINTR, A_FD, A_IOV_OUT, A_UINT),
+	ROW(writev, FAM_WRITE, SF_EINTR, A_FD, A_IOV_IN, A_UINT),
+	ROW(preadv, FAM_READ, SF_EINTR, A_FD, A_IOV_OUT, A_UINT, A_INT),
+	ROW(pwritev, FAM_WRITE, SF_EINTR, A_FD, A_IOV_IN, A_UINT, A_INT),
+	ROW(preadv2, FAM_READ, SF_EINTR, A_FD, A_IOV_OUT, A_UINT, A_INT, A_UINT, A_HEX),
+	ROW(pwritev2, FAM_WRITE, SF_EINTR, A_FD, A_IOV_IN, A_UINT, A_INT, A_UINT, A_HEX),
+	ROW(sendfile, NONE, SF_EINTR, A_FD, A_FD, A_PTR, A_UINT),
+	ROW(copy_file_range, NONE, SF_EINTR, A_FD, A_PTR, A_FD, A_PTR, A_UINT, A_HEX),
+	ROW(splice, NONE, SF_EINTR, A_FD, A_PTR, A_FD, A_PTR, A_UINT, A_HEX),
 	ROW(lseek, FAM_SEEK, 0, A_FD, A_INT, A_WHENCE),
 	ROW(fadvise64, NONE, 0, A_FD, A_INT, A_UINT, A_INT),
 	ROW(readahead, NONE, 0, A_FD, A_INT, A_UINT),
 
 	/* opening, closing, duplicating descriptors */
-	ROW(open, FAM_OPEN, SF_RET_FD, A_PATH, A_OPEN_FLAGS, A_MODE),
-	ROW(openat, FAM_OPEN, SF_RET_FD | SF_TARGET_1,
+	ROW(open, FAM_OPEN, SF_RET_FD | SF_EINTR, A_PATH, A_OPEN_FLAGS, A_MODE),
+	ROW(openat, FAM_OPEN, SF_RET_FD | SF_TARGET_1 | SF_EINTR,
 	    A_DIRFD, A_PATH, A_OPEN_FLAGS, A_MODE),
-	ROW(openat2, FAM_OPEN, SF_RET_FD | SF_TARGET_1,
+	ROW(openat2, FAM_OPEN, SF_RET_FD | SF_TARGET_1 | SF_EINTR,
 	    A_DIRFD, A_PATH, A_PTR, A_UINT),
-	ROW(creat, FAM_OPEN, SF_RET_FD, A_PATH, A_MODE),
-	ROW(close, FAM_CLOSE, SF_CLOSE, A_FD),
+	ROW(creat, FAM_OPEN, SF_RET_FD | SF_EINTR, A_PATH, A_MODE),
+	ROW(close, FAM_CLOSE, SF_CLOSE | SF_EINTR, A_FD),
 	ROW(close_range, NONE, 0, A_UINT, A_UINT, A_HEX),
 	ROW(dup, FAM_DUP, SF_RET_FD, A_FD),
-	ROW(dup2, FAM_DUP, SF_RET_FD | SF_DUP2, A_FD, A_FD),
-	ROW(dup3, FAM_DUP, SF_RET_FD | SF_DUP2, A_FD, A_FD, A_OPEN_FLAGS),
-	ROW(fcntl, NONE, 0, A_FD, A_FCNTL_CMD, A_HEX),
+	ROW(dup2, FAM_DUP, SF_RET_FD | SF_DUP2 | SF_EINTR, A_FD, A_FD),
+	ROW(dup3, FAM_DUP, SF_RET_FD | SF_DUP2 | SF_EINTR, A_FD, A_FD, A_OPEN_FLAGS),
+	ROW(fcntl, NONE, SF_EINTR, A_FD, A_FCNTL_CMD, A_HEX),
 	ROW(ioctl, NONE, 0, A_FD, A_IOCTL_CMD, A_HEX),
-	ROW(flock, NONE, 0, A_FD, A_HEX),
+	ROW(flock, NONE, SF_EINTR, A_FD, A_HEX),
 	ROW(pipe, FAM_PIPE, 0, A_PIPEFD_OUT),
 	ROW(pipe2, FAM_PIPE, 0, A_PIPEFD_OUT, A_OPEN_FLAGS),
 	ROW(eventfd2, NONE, SF_RET_FD, A_UINT, A_OPEN_FLAGS),
@@ -104,9 +105,9 @@ const struct rec_sys rec_systab[] = {
 	ROW(lchown, FAM_CHOWN, 0, A_PATH, A_INT, A_INT),
 	ROW(fchownat, FAM_CHOWN, SF_TARGET_1,
 	    A_DIRFD, A_PATH, A_INT, A_INT, A_AT_FLAGS),
-	ROW(truncate, FAM_FTRUNCATE, 0, A_PATH, A_INT),
-	ROW(ftruncate, FAM_FTRUNCATE, 0, A_FD, A_INT),
-	ROW(fallocate, FAM_FALLOCATE, 0, A_FD, A_FALLOC_MODE, A_INT, A_INT),
+	ROW(truncate, FAM_FTRUNCATE, SF_EINTR, A_PATH, A_INT),
+	ROW(ftruncate, FAM_FTRUNCATE, SF_EINTR, A_FD, A_INT),
+	ROW(fallocate, FAM_FALLOCATE, SF_EINTR, A_FD, A_FALLOC_MODE, A_INT, A_INT),
 
 	/* durability */
 	ROW(fsync, FAM_FSYNC, 0, A_FD),
@@ -155,20 +156,20 @@ const struct rec_sys rec_systab[] = {
 	ROW(socket, FAM_SOCKET, SF_RET_FD, A_SOCK_FAMILY, A_SOCK_TYPE, A_INT),
 	ROW(socketpair, FAM_SOCKET, 0,
 	    A_SOCK_FAMILY, A_SOCK_TYPE, A_INT, A_PIPEFD_OUT),
-	ROW(connect, FAM_CONNECT, 0, A_FD, A_SOCKADDR_IN, A_UINT),
-	ROW(accept, FAM_ACCEPT, SF_RET_FD, A_FD, A_SOCKADDR_OUT, A_PTR),
-	ROW(accept4, FAM_ACCEPT, SF_RET_FD,
+	ROW(connect, FAM_CONNECT, SF_EINTR, A_FD, A_SOCKADDR_IN, A_UINT),
+	ROW(accept, FAM_ACCEPT, SF_RET_FD | SF_EINTR, A_FD, A_SOCKADDR_OUT, A_PTR),
+	ROW(accept4, FAM_ACCEPT, SF_RET_FD | SF_EINTR,
 	    A_FD, A_SOCKADDR_OUT, A_PTR, A_SOCK_TYPE),
 	ROW(bind, FAM_BIND, 0, A_FD, A_SOCKADDR_IN, A_UINT),
 	ROW(listen, FAM_LISTEN, 0, A_FD, A_INT),
-	ROW(sendto, FAM_SEND, SF_SHORT,
+	ROW(sendto, FAM_SEND, SF_SHORT | SF_EINTR,
 	    A_FD, A_BUF_IN, A_UINT, A_MSG_FLAGS, A_SOCKADDR_IN, A_UINT),
-	ROW(recvfrom, FAM_RECV, SF_SHORT,
+	ROW(recvfrom, FAM_RECV, SF_SHORT | SF_EINTR,
 	    A_FD, A_BUF_OUT, A_UINT, A_MSG_FLAGS, A_SOCKADDR_OUT, A_PTR),
-	ROW(sendmsg, FAM_SEND, 0, A_FD, A_MSGHDR_IN, A_MSG_FLAGS),
-	ROW(recvmsg, FAM_RECV, 0, A_FD, A_MSGHDR_OUT, A_MSG_FLAGS),
-	ROW(sendmmsg, FAM_SEND, 0, A_FD, A_PTR, A_UINT, A_MSG_FLAGS),
-	ROW(recvmmsg, FAM_RECV, 0, A_FD, A_PTR, A_UINT, A_MSG_FLAGS, A_PTR),
+	ROW(sendmsg, FAM_SEND, SF_EINTR, A_FD, A_MSGHDR_IN, A_MSG_FLAGS),
+	ROW(recvmsg, FAM_RECV, SF_EINTR, A_FD, A_MSGHDR_OUT, A_MSG_FLAGS),
+	ROW(sendmmsg, FAM_SEND, SF_EINTR, A_FD, A_PTR, A_UINT, A_MSG_FLAGS),
+	ROW(recvmmsg, FAM_RECV, SF_EINTR, A_FD, A_PTR, A_UINT, A_MSG_FLAGS, A_PTR),
 	ROW(shutdown, NONE, 0, A_FD, A_SHUT_HOW),
 	ROW(getsockname, NONE, 0, A_FD, A_SOCKADDR_OUT, A_PTR),
 	ROW(getpeername, NONE, 0, A_FD, A_SOCKADDR_OUT, A_PTR),
@@ -176,14 +177,14 @@ const struct rec_sys rec_systab[] = {
 	ROW(getsockopt, NONE, 0, A_FD, A_SOCK_LEVEL, A_INT, A_PTR, A_PTR),
 
 	/* waiting for descriptors */
-	ROW(poll, FAM_POLL, 0, A_PTR, A_UINT, A_INT),
-	ROW(ppoll, FAM_POLL, 0, A_PTR, A_UINT, A_PTR, A_PTR, A_UINT),
-	ROW(select, FAM_POLL, 0, A_INT, A_PTR, A_PTR, A_PTR, A_PTR),
-	ROW(pselect6, FAM_POLL, 0, A_INT, A_PTR, A_PTR, A_PTR, A_PTR, A_PTR),
+	ROW(poll, FAM_POLL, SF_EINTR, A_PTR, A_UINT, A_INT),
+	ROW(ppoll, FAM_POLL, SF_EINTR, A_PTR, A_UINT, A_PTR, A_PTR, A_UINT),
+	ROW(select, FAM_POLL, SF_EINTR, A_INT, A_PTR, A_PTR, A_PTR, A_PTR),
+	ROW(pselect6, FAM_POLL, SF_EINTR, A_INT, A_PTR, A_PTR, A_PTR, A_PTR, A_PTR),
 	ROW(epoll_create1, NONE, SF_RET_FD, A_OPEN_FLAGS),
 	ROW(epoll_ctl, NONE, 0, A_FD, A_EPOLL_CTL, A_FD, A_PTR),
-	ROW(epoll_wait, FAM_POLL, 0, A_FD, A_PTR, A_INT, A_INT),
-	ROW(epoll_pwait, FAM_POLL, 0, A_FD, A_PTR, A_INT, A_INT, A_PTR, A_UINT),
+	ROW(epoll_wait, FAM_POLL, SF_EINTR, A_FD, A_PTR, A_INT, A_INT),
+	ROW(epoll_pwait, FAM_POLL, SF_EINTR, A_FD, A_PTR, A_INT, A_INT, A_PTR, A_UINT),
 
 	/* processes */
 	ROW(clone, FAM_FORK, 0, A_CLONE_FLAGS, A_PTR, A_PTR, A_PTR, A_HEX),
@@ -195,8 +196,8 @@ const struct rec_sys rec_systab[] = {
 	    A_DIRFD, A_PATH, A_STRV, A_STRV, A_AT_FLAGS),
 	ROW(exit, NONE, NOFAULT, A_INT),
 	ROW(exit_group, NONE, NOFAULT, A_INT),
-	ROW(wait4, NONE, 0, A_INT, A_PTR, A_WAIT_OPTS, A_PTR),
-	ROW(waitid, NONE, 0, A_INT, A_INT, A_PTR, A_WAIT_OPTS, A_PTR),
+	ROW(wait4, NONE, SF_EINTR, A_INT, A_PTR, A_WAIT_OPTS, A_PTR),
+	ROW(waitid, NONE, SF_EINTR, A_INT, A_INT, A_PTR, A_WAIT_OPTS, A_PTR),
 	ROW(kill, NONE, 0, A_INT, A_SIGNAL),
 	ROW(tgkill, NONE, 0, A_INT, A_INT, A_SIGNAL),
 	ROW(tkill, NONE, 0, A_INT, A_SIGNAL),
@@ -234,17 +235,17 @@ const struct rec_sys rec_systab[] = {
 	/* signals */
 	ROW(rt_sigaction, NONE, 0, A_SIGNAL, A_PTR, A_PTR, A_UINT),
 	ROW(rt_sigprocmask, NONE, 0, A_SIGPROCMASK_HOW, A_PTR, A_PTR, A_UINT),
-	ROW(rt_sigsuspend, NONE, 0, A_PTR, A_UINT),
-	ROW(rt_sigtimedwait, NONE, 0, A_PTR, A_PTR, A_PTR, A_UINT),
+	ROW(rt_sigsuspend, NONE, SF_EINTR, A_PTR, A_UINT),
+	ROW(rt_sigtimedwait, NONE, SF_EINTR, A_PTR, A_PTR, A_PTR, A_UINT),
 	ROW0(rt_sigreturn, NONE, NOFAULT),
 	ROW(sigaltstack, NONE, 0, A_PTR, A_PTR),
 	ROW0(restart_syscall, NONE, NOFAULT),
 	ROW(alarm, NONE, NOFAULT, A_UINT),
-	ROW0(pause, NONE, 0),
+	ROW0(pause, NONE, SF_EINTR),
 
 	/* time */
-	ROW(nanosleep, NONE, 0, A_PTR, A_PTR),
-	ROW(clock_nanosleep, NONE, 0, A_INT, A_HEX, A_PTR, A_PTR),
+	ROW(nanosleep, NONE, SF_EINTR, A_PTR, A_PTR),
+	ROW(clock_nanosleep, NONE, SF_EINTR, A_INT, A_HEX, A_PTR, A_PTR),
 	ROW(clock_gettime, NONE, 0, A_INT, A_PTR),
 	ROW(clock_getres, NONE, 0, A_INT, A_PTR),
 	ROW(gettimeofday, NONE, 0, A_PTR, A_PTR),
@@ -252,7 +253,7 @@ const struct rec_sys rec_systab[] = {
 	ROW(setitimer, NONE, 0, A_INT, A_PTR, A_PTR),
 
 	/* threads and the rest */
-	ROW(futex, NONE, 0, A_PTR, A_FUTEX_OP, A_INT, A_PTR, A_PTR, A_HEX),
+	ROW(futex, NONE, SF_EINTR, A_PTR, A_FUTEX_OP, A_INT, A_PTR, A_PTR, A_HEX),
 	ROW(uname, NONE, 0, A_PTR),
 	ROW(sysinfo, NONE, 0, A_PTR),
 	ROW(getrandom, NONE, 0, A_BUF_OUT, A_UINT, A_HEX),
@@ -378,6 +379,26 @@ const char *rec_sys_name(long nr, char *tmp, size_t tmplen)
 	}
 	snprintf(tmp, tmplen, "syscall_%ld", nr);
 	return tmp;
+}
+
+const struct rec_sys *rec_sys_by_name(const char *name)
+{
+	for (size_t i = 0; i < rec_systab_len; i++)
+		if (!strcmp(rec_systab[i].name, name))
+			return &rec_systab[i];
+	return NULL;
+}
+
+int rec_sys_errno_ok(const struct rec_sys *s, int err)
+{
+	if (err == EINTR)
+		return (s->flags & SF_EINTR) != 0;
+	const char *name = fl_errno_name(err), *list = rec_families[s->family].errnos;
+	size_t n = strlen(name);
+	for (const char *w = list; (w = strstr(w, name)); w += n)
+		if ((w == list || w[-1] == ' ') && (w[n] == ' ' || !w[n]))
+			return 1;
+	return 0;
 }
 
 int rec_family_by_name(const char *name)

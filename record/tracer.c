@@ -488,6 +488,9 @@ static void apply_action(struct rec_thread *t, int act)
 	case REC_ACT_KILL:
 		kill(t->pid, SIGKILL);
 		break;
+	case REC_ACT_ERRNO_AFTER:
+		t->call.fail_after = t->inject_errno;
+		break;
 	}
 }
 
@@ -565,6 +568,11 @@ static void on_exit_stop(struct rec_tracer *tr, struct rec_thread *t, int64_t re
 		t->restart_sig = 0;
 		t->restart_handled = 0;
 		return;
+	}
+	if (t->call.fail_after) {
+		/* the call ran (a close released its fd); user space sees ours */
+		t->call.injected = 1;
+		t->call.ret = -t->call.fail_after;
 	}
 	if (t->call.injected)
 		/* skipped with orig_rax = -1: the kernel set -ENOSYS; put ours */

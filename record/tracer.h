@@ -37,6 +37,7 @@ struct rec_call {
 	int finished;                /* 0: thread died inside the call */
 	int restarted;               /* the kernel restarted it at least once */
 	int injected;                /* skipped by the engine, ret is the fault */
+	int fail_after;              /* errno to report once the call has run */
 	uint64_t t_entry, t_exit;    /* fl_now_ns() */
 	uint64_t sp, ip;
 };
@@ -47,6 +48,8 @@ enum rec_action {
 	REC_ACT_ERRNO,     /* skip the call, return -inject_errno */
 	REC_ACT_SHORT,     /* replace arg 2 (byte count) by inject_count */
 	REC_ACT_KILL,      /* SIGKILL the thread group before the call runs */
+	REC_ACT_ERRNO_AFTER, /* let the call run, then return -inject_errno (a
+			      close that fails has still closed the fd) */
 };
 
 struct rec_thread {

@@ -306,7 +306,9 @@ static void usage(FILE *f)
 "  -p, --path GLOB      --first: only points whose target matches GLOB\n"
 "      --fault SPEC     --first: the fault (default: the family's errno)\n"
 "      --setup CMD / --check CMD / -j N / -t SEC   as for replay (--run takes\n"
-"                       them from the run's sweep unless given)\n"
+"                       them from the run's sweep unless given, and its --persist)\n"
+"      --persist        --first: as for replay\n"
+"      --no-baseline    skip the baseline run (nothing injected; as for replay)\n"
 "  -q, --quiet          do not list each run on stderr\n"
 "  -h, --help           this text\n", FL_DEFAULT_DB);
 }
@@ -320,7 +322,8 @@ int cmd_bisect(int argc, char **argv)
 		{ "fault", required_argument, 0, 'F' }, { "setup", required_argument, 0, 'S' },
 		{ "check", required_argument, 0, 'c' }, { "jobs", required_argument, 0, 'j' },
 		{ "timeout", required_argument, 0, 't' }, { "quiet", no_argument, 0, 'q' },
-		{ "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
+		{ "help", no_argument, 0, 'h' }, { "persist", no_argument, 0, 'x' },
+		{ "no-baseline", no_argument, 0, 'B' }, { 0, 0, 0, 0 }
 	};
 	struct bx b;
 	struct ana_filter flt;
@@ -360,6 +363,8 @@ int cmd_bisect(int argc, char **argv)
 		case 'j': num = &b.cfg.jobs; break;
 		case 't': num = &timeout; break;
 		case 'q': b.cfg.quiet = 1; break;
+		case 'x': b.cfg.persist = 1; break;
+		case 'B': b.cfg.no_baseline = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: return FL_EXIT_USAGE;   /* getopt said what */
 		}
@@ -396,8 +401,11 @@ int cmd_bisect(int argc, char **argv)
 	b.cfg.check = check ? check : ri.check;
 	b.cfg.timeout_s = timeout ? timeout : ri.timeout_ms ? (ri.timeout_ms + 999) / 1000
 						     : rpl_auto_timeout(&r);
-	if (run)
+	if (run) {
+		/* rerun as the sweep that made the run did */
 		b.cfg.seed = (long)ri.seed;
+		b.cfg.persist |= rpl_options_have(ri.options, "--persist");
+	}
 	struct store_sweep sw = {
 		.rec = r.id, .kind = "bisect", .seed = (uint64_t)b.cfg.seed, .setup = b.cfg.setup,
 		.check = b.cfg.check, .options = run ? "bisect --run" : "bisect --first",
@@ -415,6 +423,8 @@ int cmd_bisect(int argc, char **argv)
 			fl_error("run %ld has no fault set to shrink ('%s')", run, ri.faults ? ri.faults : "");
 			goto out;
 		}
+		if (rpl_baseline(&b.cfg, b.st, &r, &set, 1, b.sweep) < 0)
+			goto out;
 		b.want_oc = -1;
 		for (int i = 0; i < OUT__COUNT; i++)
 			if (ri.outcome && !strcmp(ri.outcome, rpl_outcome_name[i]))
@@ -462,6 +472,17 @@ int cmd_bisect(int argc, char **argv)
 		for (size_t i = 0; i < pts.n; i++)
 			if (ana_match(&flt, &pts.v[i]))
 				v[n++] = &pts.v[i];
+		struct rpl_spec *all = xcalloc(n + 1, sizeof *all);
+		for (size_t i = 0; i < n; i++) {
+			all[i].n = 1;
+			all[i].p[0] = v[i];
+		}
+		int brc = n ? rpl_baseline(&b.cfg, b.st, &r, all, n, b.sweep) : 0;
+		free(all);
+		if (brc < 0) {
+			free(v);
+			goto out;
+		}
 		b.want_oc = -1;
 		/* smallest k with fail(k), assuming fail is monotone: lo..hi */
 		size_t lo = 0, hi = n;   /* fail(hi) assumed true at n (sentinel) */

@@ -41,7 +41,8 @@ static uint64_t splitmix(uint64_t *x)
 
 /* Run i's fault set: deterministic in (seed, i). */
 static void choose(struct rpl_spec *s, uint64_t seed, size_t i, struct ana_point **cand,
-		   size_t ncand, long k, double rate, const struct rpl_fault *faults, int nfaults)
+		   size_t ncand, long k, double rate, const struct rpl_fault *faults, int nfaults,
+		   int any_errno)
 {
 	uint64_t x = seed ^ (0xd1b54a32d192ed03ull * (i + 1));
 	size_t idx[RPL_MAX_ARMS];
@@ -75,7 +76,10 @@ static void choose(struct rpl_spec *s, uint64_t seed, size_t i, struct ana_point
 		s->p[a] = cand[idx[a]];
 		if (nfaults) {
 			s->f[a] = faults[splitmix(&x) % (uint64_t)nfaults];
-			if (s->f[a].kind == FAULT_ERRNO && !s->f[a].err)
+			/* a fault that cannot happen at that call: its family's own */
+			if (rpl_fault_skip(&s->f[a], s->p[a]->name, s->p[a]->fdkind, s->p[a]->ret,
+					   any_errno) != SKIP_NONE ||
+			    (s->f[a].kind == FAULT_ERRNO && !s->f[a].err))
 				rpl_default_fault(s->p[a], &s->f[a]);
 		} else {
 			rpl_default_fault(s->p[a], &s->f[a]);
@@ -162,6 +166,9 @@ static void usage(FILE *f)
 "      --no-std         skip reads/writes on a terminal or fd 0/1/2\n"
 "      --fault SPEC,... the faults to draw from (default: each family's errno)\n"
 "      --setup CMD / --check CMD / -j N / -t SEC / --keep   as for replay\n"
+"      --persist / --any-errno / --no-baseline                as for replay\n"
+"                       (a drawn fault that cannot happen at its call, e.g.\n"
+"                       short on a 1-byte write, becomes the family's errno)\n"
 "      --json           one JSON object {\"runs\": [...], \"summary\": {...}}\n"
 "  -q, --quiet          no summary table\n"
 "  -h, --help           this text\n", FL_DEFAULT_DB);
@@ -179,6 +186,8 @@ int cmd_fuzz(int argc, char **argv)
 		{ "jobs", required_argument, 0, 'j' }, { "timeout", required_argument, 0, 't' },
 		{ "keep", no_argument, 0, 'K' }, { "json", no_argument, 0, 'J' },
 		{ "quiet", no_argument, 0, 'q' }, { "help", no_argument, 0, 'h' },
+		{ "persist", no_argument, 0, 'x' }, { "any-errno", no_argument, 0, 'A' },
+		{ "no-baseline", no_argument, 0, 'B' },
 		{ 0, 0, 0, 0 }
 	};
 	struct fz z;
@@ -240,6 +249,9 @@ int cmd_fuzz(int argc, char **argv)
 		case 'K': z.cfg.keep = 1; break;
 		case 'J': z.json = 1; break;
 		case 'q': z.cfg.quiet = 1; break;
+		case 'x': z.cfg.persist = 1; break;
+		case 'A': z.cfg.any_errno = 1; break;
+		case 'B': z.cfg.no_baseline = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: return FL_EXIT_USAGE;   /* getopt said what */
 		}
@@ -288,10 +300,11 @@ int cmd_fuzz(int argc, char **argv)
 	z.runs = xcalloc((size_t)nruns, sizeof *z.runs);
 	for (long i = 0; i < nruns; i++)
 		choose(&z.runs[i], (uint64_t)z.cfg.seed, (size_t)i, cand, ncand, k, rate, faults,
-		       nfaults);
+		       nfaults, z.cfg.any_errno);
 	struct sb opts;
 	sb_init(&opts);
-	sb_printf(&opts, "fuzz runs=%ld k=%ld rate=%g", nruns, k, rate);
+	sb_printf(&opts, "fuzz runs=%ld k=%ld rate=%g%s", nruns, k, rate,
+		  z.cfg.persist ? " --persist" : "");
 	struct store_sweep sw = {
 		.rec = r.id, .kind = "fuzz", .seed = (uint64_t)z.cfg.seed, .setup = z.cfg.setup,
 		.check = z.cfg.check, .options = opts.s, .timeout_ms = (unsigned)z.cfg.timeout_s * 1000u,
@@ -312,7 +325,14 @@ int cmd_fuzz(int argc, char **argv)
 		json_arr(&z.jw);
 	}
 	uint64_t t0 = fl_now_ns();
-	int rc = rpl_run_all(&z.cfg, z.st, &r, z.runs, (size_t)nruns, NULL, on_done, &z);
+	int rc = rpl_baseline(&z.cfg, z.st, &r, z.runs, (size_t)nruns, z.sweep);
+	if (rc < 0) {
+		store_begin(z.st);
+		store_sweep_finish(z.st, z.sweep, 0);
+		store_commit(z.st);
+		goto out;
+	}
+	rc = rpl_run_all(&z.cfg, z.st, &r, z.runs, (size_t)nruns, NULL, on_done, &z);
 	double secs = (double)(fl_now_ns() - t0) / 1e9;
 	store_begin(z.st);
 	store_sweep_finish(z.st, z.sweep, rc == 0);

@@ -193,9 +193,15 @@ static int arm(struct rpl_injector *in, const struct rpl_arm *a, struct rec_thre
 	switch (a->fault.kind) {
 	case FAULT_ERRNO:
 		t->inject_errno = a->err;
-		return REC_ACT_ERRNO;
+		/* Linux releases the descriptor even when close fails: do the
+		 * close, then report the error */
+		return c->sys->flags & SF_CLOSE ? REC_ACT_ERRNO_AFTER : REC_ACT_ERRNO;
 	case FAULT_SHORT: {
+		/* below what the call moved when recorded: a read asks for a
+		 * whole buffer and gets less, so the count alone says little */
 		uint64_t n = c->args[2];
+		if (a->rec_ret >= 2 && (uint64_t)a->rec_ret < n)
+			n = (uint64_t)a->rec_ret;
 		if (n < 2)
 			return REC_ACT_NONE;   /* nothing shorter than one byte */
 		/* 1 .. n-1 bytes, chosen by the seed */
@@ -218,6 +224,39 @@ static int arm(struct rpl_injector *in, const struct rpl_arm *a, struct rec_thre
 	return REC_ACT_NONE;
 }
 
+/* The fired call's target, to tell a reissue of it from another call. */
+static void watch_target(struct rpl_injector *in, struct rec_thread *t, struct rec_call *c)
+{
+	const struct rec_sys *s = c->sys;
+	int k = s->flags & SF_TARGET_1 ? 1 : 0;
+	in->fired_fam = s->family;
+	in->target_arg = -1;
+	if (s->arg[k] == A_FD || s->arg[k] == A_DIRFD) {
+		in->target_arg = k;
+		in->fired_fd = c->args[k];
+	} else if (s->arg[k] == A_PATH) {
+		int cut = 0;
+		if (rec_mem_str(t->tid, c->args[k], in->fired_path, sizeof in->fired_path, &cut) >= 0)
+			in->target_arg = k;
+	}
+}
+
+static int same_target(struct rpl_injector *in, struct rec_thread *t, struct rec_call *c)
+{
+	const struct rec_sys *s = c->sys;
+	int k = in->target_arg;
+	if (k < 0)
+		return 1;
+	if (s->arg[k] == A_FD || s->arg[k] == A_DIRFD)
+		return c->args[k] == in->fired_fd;
+	if (s->arg[k] != A_PATH)
+		return 0;
+	char p[sizeof in->fired_path];
+	int cut = 0;
+	return rec_mem_str(t->tid, c->args[k], p, sizeof p, &cut) >= 0 &&
+	       !strcmp(p, in->fired_path);
+}
+
 static int on_call_entry(void *ctx, struct rec_thread *t, struct rec_call *c)
 {
 	struct rpl_injector *in = ctx;
@@ -225,6 +264,8 @@ static int on_call_entry(void *ctx, struct rec_thread *t, struct rec_call *c)
 		return REC_ACT_NONE;   /* (no family: sched_setaffinity, for tracer.c) */
 	int fam = c->sys->family;
 	int act = REC_ACT_NONE, hit = 0;
+	if (in->nfired && !in->reissued && t->tid == in->first_tid && fam == in->fired_fam)
+		in->reissued = same_target(in, t, c);
 	for (int i = 0; i < in->narms && !hit; i++) {
 		const struct rpl_arm *a = &in->arms[i];
 		if (a->family != fam)
@@ -245,6 +286,7 @@ static int on_call_entry(void *ctx, struct rec_thread *t, struct rec_call *c)
 		if (!in->nfired++) {
 			in->first = i;
 			in->first_tid = t->tid;
+			watch_target(in, t, c);
 		}
 		hit = 1;
 	}
@@ -293,7 +335,17 @@ static void on_call_exit(void *ctx, struct rec_thread *t, struct rec_call *c)
 		make_durable(in, t->pid, -1, 1);
 }
 
-const struct rec_ops rpl_inject_ops = { .entry = on_call_entry, .exit = on_call_exit };
+static void on_gone(void *ctx, struct rec_thread *t, int status)
+{
+	struct rpl_injector *in = ctx;
+	(void)status;
+	for (int f = 1; f < FAM__COUNT && in->count_fams; f++)
+		if ((in->count_fams & (1ull << f)) && t->fam_count[f])
+			sb_printf(&in->counts, "count %s %d %u\n", t->ident, f, t->fam_count[f]);
+}
+
+const struct rec_ops rpl_inject_ops = { .entry = on_call_entry, .exit = on_call_exit,
+					.gone = on_gone };
 
 uint64_t rpl_inject_families(const struct rpl_arm *arms, int narms)
 {

@@ -5,9 +5,21 @@
  *   not_reached  the fault never fired (the run diverged): inconclusive
  *   hang         the run outlived --timeout and was killed
  *   crash        killed by SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT or SIGSYS
+ *   error        the --check could not run (exit 126 or 127: not found, not
+ *                executable): says nothing about the program
  *   broken       the --check command failed
+ *   clean        the baseline run (nothing injected): the check held
+ *   retried      exit 0 after a short/eintr/EAGAIN fault that the program
+ *                answered by issuing the call again: the right behaviour
  *   silent       exit 0: the fault was swallowed (the check, if any, held)
  *   handled      a non-zero exit (or the kill/crash fault's SIGKILL), check held
+ *
+ * Which faults can happen at a call (rpl_fault_skip) comes from the syscall
+ * table: `short` needs a row with a byte count and a recorded transfer of at
+ * least 2 bytes; EINTR a row with SF_EINTR; any other errno one its family
+ * lists (rec_sys_errno_ok); EINTR and EAGAIN a target that is not a regular
+ * file (disk I/O is not interrupted by a handled signal, and never waits for
+ * buffer space).  --any-errno lifts the errno rules.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,7 +31,8 @@
 #include "rpl.h"
 
 const char *const rpl_outcome_name[OUT__COUNT] = {
-	"crash", "hang", "broken", "silent", "handled", "not_reached", "error",
+	"crash", "hang", "broken", "silent", "retried", "handled", "not_reached", "error",
+	"clean",
 };
 
 int rpl_outcome_is_bug(enum rpl_outcome o)
@@ -29,7 +42,7 @@ int rpl_outcome_is_bug(enum rpl_outcome o)
 
 enum rpl_outcome rpl_classify(const struct rpl_result *r)
 {
-	if (!r->fired)
+	if (!r->fired && !r->baseline)
 		return OUT_NOT_REACHED;
 	if (r->timed_out)
 		return OUT_HANG;
@@ -37,10 +50,14 @@ enum rpl_outcome rpl_classify(const struct rpl_result *r)
 	case SIGSEGV: case SIGBUS: case SIGILL: case SIGFPE: case SIGABRT: case SIGSYS:
 		return OUT_CRASH;
 	}
+	if (r->check_ran && (r->check_code == 126 || r->check_code == 127))
+		return OUT_ERROR;
 	if (r->check_ran && r->check_code != 0)
 		return OUT_BROKEN;
+	if (r->baseline)
+		return OUT_CLEAN;
 	if (r->exit_code == 0 && !r->signal)
-		return OUT_SILENT;
+		return r->retryable && r->reissued ? OUT_RETRIED : OUT_SILENT;
 	return OUT_HANDLED;
 }
 
@@ -77,13 +94,37 @@ int rpl_fault_parse(const char *s, struct rpl_fault *f)
 	return 0;
 }
 
-int rpl_fault_applies(const struct rpl_fault *f, int family, const char *syscall)
+const char *const rpl_skip_why[SKIP__COUNT] = {
+	[SKIP_SHORT_CALL] = "short: the call has no byte count to shorten",
+	[SKIP_SHORT_SIZE] = "short: the recorded call moved 0 or 1 byte, nothing shorter exists",
+	[SKIP_EINTR] = "eintr: the call never waits, so no signal can interrupt it",
+	[SKIP_ERRNO] = "the call never fails with that errno (--any-errno injects it anyway)",
+	[SKIP_REGULAR] = "eintr/EAGAIN: I/O on a regular file neither waits for a signal nor "
+			 "for buffer space",
+};
+
+enum rpl_skip rpl_fault_skip(const struct rpl_fault *f, const char *syscall, const char *fdkind,
+			     int64_t rec_ret, int any_errno)
 {
-	if (f->kind != FAULT_SHORT)
-		return 1;
-	(void)family;
-	for (size_t i = 0; i < rec_systab_len; i++)
-		if (!strcmp(rec_systab[i].name, syscall))
-			return (rec_systab[i].flags & SF_SHORT) != 0;
-	return 0;
+	const struct rec_sys *s = rec_sys_by_name(syscall);
+	if (f->kind == FAULT_SHORT) {
+		if (!s || !(s->flags & SF_SHORT))
+			return SKIP_SHORT_CALL;
+		return rec_ret < 2 ? SKIP_SHORT_SIZE : SKIP_NONE;
+	}
+	if (f->kind != FAULT_ERRNO || !f->err || any_errno || !s)
+		return SKIP_NONE;
+	if (!rec_sys_errno_ok(s, f->err))
+		return f->err == EINTR ? SKIP_EINTR : SKIP_ERRNO;
+	/* only slow devices (pipes, sockets, terminals) make a call wait */
+	if ((f->err == EINTR || f->err == EAGAIN) && (s->flags & SF_EINTR) && fdkind &&
+	    !strcmp(fdkind, "file"))
+		return SKIP_REGULAR;
+	return SKIP_NONE;
+}
+
+int rpl_fault_retryable(const struct rpl_fault *f)
+{
+	return f->kind == FAULT_SHORT ||
+	       (f->kind == FAULT_ERRNO && (f->err == EINTR || f->err == EAGAIN));
 }

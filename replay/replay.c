@@ -60,6 +60,9 @@ static void usage(FILE *f)
 "      --with P:SPEC,...  also arm these faults in every run (e.g. 25:EIO):\n"
 "                       explores a second fault on top of each point\n"
 "      --persist        once fired, every later call of the family fails too\n"
+"      --any-errno      also inject errnos the syscall table calls unrealistic for\n"
+"                       a call (EINTR on stat, EMFILE on write); refused otherwise\n"
+"      --no-baseline    skip the baseline run (see below)\n"
 "      --depth 2        then fault each call site that a first fault's recovery\n"
 "                       path reached and the recording never did, together with\n"
 "                       that first fault\n"
@@ -85,7 +88,23 @@ static void usage(FILE *f)
 "                       (for CI matrices and array jobs; see docs/SCALE.md);\n"
 "                       combine the databases with `faultline merge`\n"
 "  -q, --quiet          no progress line\n"
-"  -h, --help           this text\n", FL_DEFAULT_DB);
+"  -h, --help           this text\n"
+"\n"
+"Before the sweep, a baseline run: --setup, the program with the swept\n"
+"families traced and nothing injected, --check.  The sweep starts only if the\n"
+"check holds and the program reaches every planned point again; otherwise\n"
+"replay says what failed and exits 2.  It is stored as a run with fault `none`.\n"
+"Faults that cannot happen at a call are not planned (short on a 0- or 1-byte\n"
+"transfer, EINTR on a call that never waits); the summary counts them.\n"
+"\n"
+"Outcomes: crash (killed by SIGSEGV, SIGABRT ...), hang (outlived --timeout),\n"
+"broken (the check failed), silent (exit 0 although the fault fired: was the\n"
+"error swallowed?), retried (a short/eintr/EAGAIN fault the program answered\n"
+"by issuing the call again, exit 0, check held: correct), handled (failed\n"
+"cleanly, check held), not_reached (the fault never fired), error (faultline\n"
+"or the check could not run: exit 126/127).  crash, hang and broken are bugs.\n"
+"Commands in --setup/--check run directly when their first word is a program\n"
+"on PATH, else through /bin/sh -c.\n", FL_DEFAULT_DB);
 }
 
 static int parse_ids(struct opts *o, const char *s)
@@ -110,7 +129,7 @@ static int parse_faults(struct opts *o, const char *s)
 	for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
 		if (o->nfaults == MAX_FAULTS || rpl_fault_parse(tok, &o->faults[o->nfaults]) < 0) {
 			fl_error("unknown fault '%s' (an errno name like EIO, default, eintr, short, "
-				 "delay:MS or kill)", tok);
+				 "delay:MS, kill or crash)", tok);
 			return -EINVAL;
 		}
 		o->nfaults++;
@@ -136,6 +155,8 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		{ "with", required_argument, 0, 'W' }, { "depth", required_argument, 0, 'D' },
 		{ "budget", required_argument, 0, 'B' }, { "prune", no_argument, 0, 'P' + 256 },
 		{ "no-pin", no_argument, 0, 'N' + 256 },
+		{ "any-errno", no_argument, 0, 'A' + 256 },
+		{ "no-baseline", no_argument, 0, 'B' + 256 },
 		{ 0, 0, 0, 0 }
 	};
 	const char *bad;
@@ -188,6 +209,8 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		case 'B': num = &o->budget; what = "--budget"; break;
 		case 'P' + 256: o->prune = 1; break;
 		case 'N' + 256: o->cfg.no_pin = 1; break;
+		case 'A' + 256: o->cfg.any_errno = 1; break;
+		case 'B' + 256: o->cfg.no_baseline = 1; break;
 		case 'H':
 			if (sscanf(optarg, "%ld/%ld", &o->shard_k, &o->shard_n) != 2 || o->shard_n < 1 ||
 			    o->shard_k < 1 || o->shard_k > o->shard_n) {
@@ -226,7 +249,7 @@ static void options_key(const struct opts *o, int argc, char **argv, struct sb *
 		if (!strcmp(argv[i], "--resume") || !strcmp(argv[i], "-q") ||
 		    !strcmp(argv[i], "--quiet") || !strcmp(argv[i], "--json") ||
 		    !strcmp(argv[i], "--all") || !strcmp(argv[i], "--keep") ||
-		    !strcmp(argv[i], "--no-pin"))
+		    !strcmp(argv[i], "--no-pin") || !strcmp(argv[i], "--no-baseline"))
 			continue;
 		if (!strncmp(argv[i], "-j", 2) || !strncmp(argv[i], "--jobs", 6)) {
 			if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--jobs"))
@@ -348,7 +371,7 @@ void rpl_sweep_done(void *arg, size_t i, struct rpl_done *d)
 		json_kstr(j, "path", p->path);
 		json_kstr(j, "repro", repro.s);
 		json_end(j);
-	} else if (o->all || rpl_outcome_is_bug(d->oc)) {
+	} else if (o->all || rpl_outcome_is_bug(d->oc) || d->oc == OUT_ERROR) {
 		printf("%-11s point %-5ld %-10s %-8s %s", rpl_outcome_name[d->oc], p->id, p->name,
 		       s->n > 1 ? faults.s : s->f[0].spec, lab.s);
 		if (d->res.signal)
@@ -358,6 +381,17 @@ void rpl_sweep_done(void *arg, size_t i, struct rpl_done *d)
 		if (p->path)
 			printf("  %s", p->path);
 		printf("\n    repro: %s\n", repro.s);
+		if (d->oc == OUT_ERROR) {
+			/* why: the output's last line (faultline's or the check's) */
+			const char *t = d->output.s ? d->output.s : "";
+			size_t n = strlen(t);
+			while (n && t[n - 1] == '\n')
+				n--;
+			size_t b = n;
+			while (b && t[b - 1] != '\n')
+				b--;
+			printf("    why: %.*s\n", (int)(n - b), t + b);
+		}
 		if (o->cfg.keep)
 			printf("    run directory: %s\n", d->dir);
 		fflush(stdout);
@@ -421,13 +455,22 @@ int cmd_replay(int argc, char **argv)
 	if (o.with && parse_with(o.with, &pts, &with) < 0)
 		goto out;
 	x.plan = xcalloc(pts.n * (size_t)o.nfaults + 1, sizeof *x.plan);
-	size_t nth_run = 0;
+	size_t nth_run = 0, nmatch = 0, planned_by[MAX_FAULTS] = { 0 };
 	for (size_t i = 0; i < pts.n; i++) {
 		if (!ana_match(&o.flt, &pts.v[i]))
 			continue;
+		nmatch++;
 		for (int k = 0; k < o.nfaults; k++) {
-			if (!rpl_fault_applies(&o.faults[k], pts.v[i].family, pts.v[i].name))
+			enum rpl_skip why = rpl_fault_skip(&o.faults[k], pts.v[i].name, pts.v[i].fdkind,
+							   pts.v[i].ret,
+							   o.cfg.any_errno);
+			if (why != SKIP_NONE) {
+				x.skipped[why]++;
+				if (!x.skip_example[why])
+					x.skip_example[why] = pts.v[i].name;
 				continue;
+			}
+			planned_by[k]++;
 			struct rpl_fault f = o.faults[k];
 			if (f.kind == FAULT_ERRNO && !f.err)
 				rpl_default_fault(&pts.v[i], &f);   /* named in the repro */
@@ -443,9 +486,28 @@ int cmd_replay(int argc, char **argv)
 			}
 		}
 	}
+	/* an errno that none of the chosen calls can return is a mistake */
+	for (int k = 0; k < o.nfaults && nmatch; k++) {
+		const struct rpl_fault *f = &o.faults[k];
+		if (planned_by[k] || f->kind != FAULT_ERRNO || !f->err)
+			continue;
+		int why = x.skipped[SKIP_REGULAR] ? SKIP_REGULAR :
+			  f->err == EINTR && x.skipped[SKIP_EINTR] ? SKIP_EINTR : SKIP_ERRNO;
+		fl_error("%s: none of the %zu chosen calls can fail with it (%s; e.g. %s); "
+			 "--any-errno injects it anyway", f->spec, nmatch,
+			 why == SKIP_REGULAR ? "they work on regular files, which never wait" :
+			 why == SKIP_EINTR ? "they never wait" : "their families' errnos do not "
+			 "include it", x.skip_example[why] ? x.skip_example[why] : "?");
+		goto out;
+	}
 	if (!x.nplan) {
-		fl_error("no fault point matches (recording %ld has %zu points; see faultline analyze)",
-			 r.id, pts.n);
+		if (nmatch)
+			fl_error("no run to plan: %s (recording %ld, %zu matching points)",
+				 x.skipped[SKIP_SHORT_SIZE] ? rpl_skip_why[SKIP_SHORT_SIZE] :
+				 rpl_skip_why[SKIP_SHORT_CALL], r.id, nmatch);
+		else
+			fl_error("no fault point matches (recording %ld has %zu points; see faultline "
+				 "analyze)", r.id, pts.n);
 		goto out;
 	}
 	options_key(&o, argc, argv, &key);
@@ -492,6 +554,17 @@ int cmd_replay(int argc, char **argv)
 		x.post_hash = xcalloc(total + 1, sizeof *x.post_hash);
 		x.oc = xcalloc(total + 1, sizeof *x.oc);
 	}
+	rc = rpl_baseline(&o.cfg, st, &r, x.plan, total, x.sweep);
+	if (rc == -EINTR) {
+		fl_error("interrupted during the baseline run");
+		goto out;
+	}
+	if (rc < 0) {
+		store_begin(st);
+		store_sweep_finish(st, x.sweep, 0);
+		store_commit(st);
+		goto out;
+	}
 	rc = rpl_run_all(&o.cfg, st, &r, x.plan, total, skip_done, rpl_sweep_done, &x);
 	if (rc == 0 && o.depth == 2)
 		rc = rpl_depth2(&o, &x, &pts, total);
@@ -527,6 +600,10 @@ int cmd_replay(int argc, char **argv)
 			if (x.count[i] || i < OUT_ERROR)
 				printf("%s %zu %s", i ? "," : "", x.count[i], rpl_outcome_name[i]);
 		printf("\n");
+		for (int i = 1; i < SKIP__COUNT; i++)
+			if (x.skipped[i])
+				printf("%zu run%s not planned (%s; e.g. %s)\n", x.skipped[i],
+				       x.skipped[i] == 1 ? "" : "s", rpl_skip_why[i], x.skip_example[i]);
 		if (already)
 			printf("%zu runs were already done (--resume)\n", already);
 	}

@@ -35,8 +35,18 @@ struct rpl_fault {
 /* Parse one SPEC: an errno name (EIO), "default", "eintr", "short",
  * "delay:MS", "kill", "crash".  Returns 0 or -EINVAL. */
 int rpl_fault_parse(const char *s, struct rpl_fault *f);
-/* Can fault f apply to a call of this family (short needs a byte count)? */
-int rpl_fault_applies(const struct rpl_fault *f, int family, const char *syscall);
+/* Why fault f cannot happen at a recorded call of `syscall` on a target
+ * of kind fdkind (file, pipe, ...; NULL unknown) that returned rec_ret
+ * (SKIP_NONE: it can).  any_errno: accept every errno. */
+enum rpl_skip {
+	SKIP_NONE, SKIP_SHORT_CALL, SKIP_SHORT_SIZE, SKIP_EINTR, SKIP_ERRNO, SKIP_REGULAR,
+	SKIP__COUNT
+};
+extern const char *const rpl_skip_why[SKIP__COUNT];
+enum rpl_skip rpl_fault_skip(const struct rpl_fault *f, const char *syscall, const char *fdkind,
+			     int64_t rec_ret, int any_errno);
+/* short, EINTR and EAGAIN: a correct program issues the call again. */
+int rpl_fault_retryable(const struct rpl_fault *f);
 
 #define RPL_MAX_ARMS 32
 
@@ -47,6 +57,8 @@ struct rpl_arm {
 	uint32_t nth;
 	struct rpl_fault fault;
 	int err;             /* resolved errno for FAULT_ERRNO */
+	int64_t rec_ret;     /* what the call returned when recorded (0: unknown);
+				a short transfer stays below it */
 };
 
 /* The injector: rec_ops callbacks plus their state, for one run. */
@@ -70,6 +82,16 @@ struct rpl_injector {
 	struct rec_stack *stk;
 	struct sb log;
 	uint64_t post_hash;
+	/* did the faulted thread issue the call again (same family, same fd or
+	 * path)?  Watched after the first fault to fire. */
+	int fired_fam, target_arg;   /* target_arg -1: any call of the family */
+	uint64_t fired_fd;
+	char fired_path[256];
+	int reissued;
+	/* the baseline run: calls per (thread, family) of these families,
+	 * as "count IDENT FAMILY N" lines in `counts` */
+	uint64_t count_fams;
+	struct sb counts;
 };
 extern const struct rec_ops rpl_inject_ops;
 /* Seccomp families the injector needs for these arms. */
@@ -116,8 +138,8 @@ int rpl_rmtree(const char *dir);
 
 /* Outcomes, fixed vocabulary. */
 enum rpl_outcome {
-	OUT_CRASH, OUT_HANG, OUT_BROKEN, OUT_SILENT, OUT_HANDLED, OUT_NOT_REACHED,
-	OUT_ERROR, OUT__COUNT
+	OUT_CRASH, OUT_HANG, OUT_BROKEN, OUT_SILENT, OUT_RETRIED, OUT_HANDLED, OUT_NOT_REACHED,
+	OUT_ERROR, OUT_CLEAN, OUT__COUNT
 };
 extern const char *const rpl_outcome_name[OUT__COUNT];
 struct rpl_result {
@@ -127,6 +149,10 @@ struct rpl_result {
 	int signal;          /* terminating signal of the program, or 0 */
 	int check_ran, check_code;
 	int killed_by_fault; /* the fault was `kill` and it fired */
+	int baseline;        /* the baseline run: nothing was armed */
+	int retryable;       /* the first fault to fire was short/eintr/EAGAIN */
+	int reissued;        /* ... and its thread issued the call again, on the
+				same target */
 };
 enum rpl_outcome rpl_classify(const struct rpl_result *r);
 int rpl_outcome_is_bug(enum rpl_outcome o);

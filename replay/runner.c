@@ -127,6 +127,55 @@ static int child_setup(void *ctx)
 	return rpl_seccomp_load(&g_filter);
 }
 
+/* The worker's result file, written by result_write and read by
+ * result_read only: one "key value" line per field of d, a line "--",
+ * then the explore log and the baseline's counts as they are. */
+#define RESULT_FIELDS(X) \
+	X("fired", d->nfired) X("first", d->first) X("timed_out", d->res.timed_out) \
+	X("exit", d->res.exit_code) X("signal", d->res.signal) \
+	X("check_ran", d->res.check_ran) X("check", d->res.check_code) \
+	X("baseline", d->res.baseline) X("retryable", d->res.retryable) \
+	X("reissued", d->res.reissued)
+
+static int result_write(FILE *f, const struct rpl_done *d, const struct sb *log,
+			const struct sb *counts)
+{
+#define W(k, v) fprintf(f, "%s %d\n", k, (int)(v));
+	RESULT_FIELDS(W)
+#undef W
+	fprintf(f, "post_hash %llu\n--\n", (unsigned long long)d->post_hash);
+	if (log->s)
+		fputs(log->s, f);
+	if (counts->s)
+		fputs(counts->s, f);
+	return ferror(f) ? -EIO : 0;
+}
+
+static int result_read(FILE *f, struct rpl_done *d)
+{
+	char line[8192], key[32];
+	int nf = 0, want = 0;
+#define R(k, v) want++;
+	RESULT_FIELDS(R)
+#undef R
+	while (fgets(line, sizeof line, f) && strcmp(line, "--\n")) {
+		long long v;
+		if (sscanf(line, "%31s %lld", key, &v) != 2)
+			return -EINVAL;
+		if (!strcmp(key, "post_hash"))
+			d->post_hash = (uint64_t)v;
+#define R(k, var) else if (!strcmp(key, k)) { var = (int)v; nf++; }
+		RESULT_FIELDS(R)
+#undef R
+	}
+	if (nf != want)
+		return -EINVAL;
+	while (fgets(line, sizeof line, f))
+		sb_puts(!strncmp(line, "count ", 6) ? &d->counts : &d->explore, line);
+	d->res.fired = d->nfired > 0;
+	return 0;
+}
+
 /* The worker: one run, result left in dir/result.  Never returns. */
 static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 			const struct rpl_spec *s, const char *dir)
@@ -134,8 +183,8 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 	int moved = 0;
 	char path[PATH_MAX + 32], e_point[64], e_fault[128], e_sys[96], e_seed[64],
 		e_dir[PATH_MAX + 32];
-	struct rpl_result res;
-	memset(&res, 0, sizeof res);
+	struct rpl_done d;
+	memset(&d, 0, sizeof d);
 
 	if (rpl_sandbox_enter(g_lower, r->cwd, dir, &moved) < 0)
 		_exit(3);
@@ -144,9 +193,10 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 	struct sb faults;
 	sb_init(&faults);
 	rpl_spec_faults(s, &faults);
-	snprintf(e_point, sizeof e_point, "FAULTLINE_POINT=%ld", s->p[0]->id);
-	snprintf(e_fault, sizeof e_fault, "FAULTLINE_FAULT=%s", s->n > 1 ? faults.s : s->f[0].spec);
-	snprintf(e_sys, sizeof e_sys, "FAULTLINE_SYSCALL=%s", s->p[0]->name);
+	snprintf(e_point, sizeof e_point, "FAULTLINE_POINT=%ld", s->n ? s->p[0]->id : 0);
+	snprintf(e_fault, sizeof e_fault, "FAULTLINE_FAULT=%s",
+		 s->n > 1 ? faults.s : s->n ? s->f[0].spec : "none");
+	snprintf(e_sys, sizeof e_sys, "FAULTLINE_SYSCALL=%s", s->n ? s->p[0]->name : "");
 	snprintf(e_seed, sizeof e_seed, "FAULTLINE_SEED=%ld", cfg->seed);
 	snprintf(e_dir, sizeof e_dir, "FAULTLINE_RUN_DIR=%s", dir);
 	const char *extra[] = { e_point, e_fault, e_sys, e_seed, e_dir, NULL };
@@ -165,7 +215,8 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 	memset(&in, 0, sizeof in);
 	for (int i = 0; i < s->n; i++) {
 		arms[i] = (struct rpl_arm){ .family = s->p[i]->family, .ident = s->p[i]->ident,
-					    .nth = s->p[i]->nth, .fault = s->f[i], .err = s->f[i].err };
+					    .nth = s->p[i]->nth, .fault = s->f[i], .err = s->f[i].err,
+					    .rec_ret = s->p[i]->id > 0 ? s->p[i]->ret : 0 };
 		in.track_writes |= s->f[i].kind == FAULT_CRASH;
 	}
 	in.arms = arms;
@@ -173,7 +224,9 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 	in.persist = cfg->persist;
 	in.seed = (uint64_t)cfg->seed;
 	in.first = -1;
-	uint64_t fams = rpl_inject_families(arms, s->n);
+	in.count_fams = s->n ? 0 : s->fams;
+	sb_init(&in.counts);
+	uint64_t fams = rpl_inject_families(arms, s->n) | in.count_fams;
 	if (cfg->explore) {
 		in.explore = cfg->explore;
 		in.stk = rec_stack_new();
@@ -196,32 +249,37 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 		_exit(6);
 	if (in.crashed && rpl_inject_rollback(&in) < 0)
 		dprintf(out, "faultline: could not undo every un-fsynced write\n");
-	res.fired = in.nfired > 0;
-	res.timed_out = tr.timed_out;
-	res.exit_code = tr.exit_code;
-	res.signal = WIFSIGNALED(tr.status) ? WTERMSIG(tr.status) : 0;
+	d.nfired = in.nfired;
+	d.first = in.first;
+	d.post_hash = in.post_hash;
+	d.res.baseline = s->n == 0;
+	d.res.retryable = in.first >= 0 && rpl_fault_retryable(&arms[in.first].fault);
+	d.res.reissued = in.reissued;
+	d.res.timed_out = tr.timed_out;
+	d.res.exit_code = tr.exit_code;
+	d.res.signal = WIFSIGNALED(tr.status) ? WTERMSIG(tr.status) : 0;
 	if (cfg->check) {
 		char e_exit[48], e_sig[48], e_fired[48];
-		snprintf(e_exit, sizeof e_exit, "FAULTLINE_EXIT=%d", res.exit_code);
-		snprintf(e_sig, sizeof e_sig, "FAULTLINE_SIGNAL=%d", res.signal);
+		snprintf(e_exit, sizeof e_exit, "FAULTLINE_EXIT=%d", d.res.exit_code);
+		snprintf(e_sig, sizeof e_sig, "FAULTLINE_SIGNAL=%d", d.res.signal);
 		snprintf(e_fired, sizeof e_fired, "FAULTLINE_FIRED=%d", in.nfired);
 		const char *more[] = { e_point, e_fault, e_sys, e_seed, e_dir, e_exit, e_sig,
 				       e_fired, NULL };
 		char **cenv = env_with(r->env, more);
 		dprintf(out, "--- check: %s\n", cfg->check);
-		res.check_ran = 1;
-		res.check_code = rpl_shell(cfg->check, cenv, out, tmo);
+		d.res.check_ran = 1;
+		d.res.check_code = rpl_shell(cfg->check, cenv, out, tmo);
+		if (d.res.check_code == 126 || d.res.check_code == 127)
+			dprintf(out, "faultline: the check could not run (exit %d: %s)\n",
+				d.res.check_code, d.res.check_code == 127 ? "command not found" :
+				"not executable");
 	}
 	snprintf(path, sizeof path, "%s/result", dir);
 	FILE *f = fopen(path, "w");
 	if (!f)
 		_exit(7);
-	fprintf(f, "%d %d %d %d %d %d %d %d %llu\n", in.nfired, in.first, res.timed_out,
-		res.exit_code, res.signal, res.check_ran, res.check_code, in.crashed,
-		(unsigned long long)in.post_hash);
-	if (in.explore && in.log.s)
-		fputs(in.log.s, f);
-	_exit(fclose(f) == 0 ? 0 : 7);
+	int bad = result_write(f, &d, &in.log, &in.counts) < 0;
+	_exit(fclose(f) == 0 && !bad ? 0 : 7);
 }
 
 static void tail_of(const char *path, struct sb *out, size_t max)
@@ -249,7 +307,6 @@ static int read_result(const char *dir, int status, struct rpl_done *d)
 {
 	char path[PATH_MAX + 32];
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-	int crashed = 0, nfired = 0;
 	d->oc = OUT_ERROR;
 	d->first = -1;
 	snprintf(path, sizeof path, "%s/output", dir);
@@ -258,20 +315,9 @@ static int read_result(const char *dir, int status, struct rpl_done *d)
 		return -1;
 	d->setup_failed = code == 4;
 	snprintf(path, sizeof path, "%s/result", dir);
-	FILE *f = fopen(path, "r");
-	unsigned long long ph = 0;
-	if (code == 0 && f &&
-	    fscanf(f, "%d %d %d %d %d %d %d %d %llu\n", &nfired, &d->first, &d->res.timed_out,
-		   &d->res.exit_code, &d->res.signal, &d->res.check_ran, &d->res.check_code,
-		   &crashed, &ph) == 9) {
-		d->res.fired = nfired > 0;
-		d->nfired = nfired;
-		d->post_hash = ph;
+	FILE *f = code == 0 ? fopen(path, "r") : NULL;
+	if (f && result_read(f, d) == 0)
 		d->oc = rpl_classify(&d->res);
-		char line[512];
-		while (fgets(line, sizeof line, f))
-			sb_puts(&d->explore, line);
-	}
 	if (f)
 		fclose(f);
 	return 0;
@@ -388,12 +434,14 @@ int rpl_run_all(const struct rpl_cfg *cfg, struct store *st, const struct store_
 		memset(&d, 0, sizeof d);
 		sb_init(&d.output);
 		sb_init(&d.explore);
+		sb_init(&d.counts);
 		d.secs = (double)(fl_now_ns() - w[k].t0) / 1e9;
 		d.dir = w[k].dir;
 		if (read_result(w[k].dir, status, &d) == 0)
 			done(arg, w[k].idx, &d);
 		sb_free(&d.output);
 		sb_free(&d.explore);
+		sb_free(&d.counts);
 		if (!cfg->keep)
 			rpl_rmtree(w[k].dir);
 		w[k].pid = 0;
@@ -434,4 +482,213 @@ void rpl_default_fault(const struct ana_point *p, struct rpl_fault *f)
 	char first[32] = "EIO";
 	sscanf(p->errnos, "%31s", first);
 	rpl_fault_parse(first, f);
+}
+
+int rpl_options_have(const char *options, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *o = options; o && (o = strstr(o, word)); o += n)
+		if ((o == options || o[-1] == ' ') && (o[n] == ' ' || !o[n]))
+			return 1;
+	return 0;
+}
+
+/* ---- the baseline run ---------------------------------------------------- */
+
+struct base_ctx {
+	struct rpl_done d;
+	int got;
+};
+
+static void base_done(void *arg, size_t i, struct rpl_done *d)
+{
+	struct base_ctx *b = arg;
+	(void)i;
+	b->d = *d;
+	/* the runner frees d's buffers: keep copies */
+	sb_init(&b->d.output);
+	sb_init(&b->d.counts);
+	sb_init(&b->d.explore);
+	if (d->output.s)
+		sb_puts(&b->d.output, d->output.s);
+	if (d->counts.s)
+		sb_puts(&b->d.counts, d->counts.s);
+	b->got = 1;
+}
+
+/* The last non-empty line of s, at most max bytes of it. */
+static void last_line(const char *s, char *buf, size_t max)
+{
+	buf[0] = 0;
+	if (!s)
+		return;
+	const char *end = s + strlen(s);
+	while (end > s && (end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	const char *b = end;
+	while (b > s && b[-1] != '\n')
+		b--;
+	size_t n = (size_t)(end - b) < max - 1 ? (size_t)(end - b) : max - 1;
+	memcpy(buf, b, n);
+	buf[n] = 0;
+}
+
+/* How many calls of family fam thread ident made in the baseline run. */
+static unsigned base_count(const char *counts, const char *ident, int fam)
+{
+	unsigned best = 0;
+	size_t il = strlen(ident);
+	for (const char *l = counts; l && *l;) {
+		const char *e = strchr(l, '\n');
+		int f;
+		unsigned n;
+		if (!strncmp(l, "count ", 6) && !strncmp(l + 6, ident, il) && l[6 + il] == ' ' &&
+		    sscanf(l + 7 + il, "%d %u", &f, &n) == 2 && f == fam && n > best)
+			best = n;
+		l = e ? e + 1 : l + strlen(l);
+	}
+	return best;
+}
+
+/* A word of cmd that names a file in the recorded directory that exists
+ * there now but not in what the runs see (the snapshot): the usual reason
+ * a check "cannot open" its script.  Appends a hint to out. */
+static void hint_unrecorded(const char *cmd, const struct store_rec *r, struct sb *out)
+{
+	char buf[4096], *w[RPL_SHELL_WORDS + 1];
+	size_t cl = strlen(r->cwd);
+	if (!cmd || !g_lower[0] || !strcmp(g_lower, r->cwd))
+		return;
+	snprintf(buf, sizeof buf, "%s", cmd);
+	int n = 0;
+	for (char *tok = strtok(buf, " \t'\";|&<>()"); tok && n < RPL_SHELL_WORDS;
+	     tok = strtok(NULL, " \t'\";|&<>()"))
+		w[n++] = tok;
+	for (int i = 0; i < n; i++) {
+		const char *rel = w[i];
+		if (rel[0] == '-')
+			continue;
+		if (rel[0] == '/') {
+			if (strncmp(rel, r->cwd, cl) || rel[cl] != '/')
+				continue;
+			rel += cl + 1;
+		}
+		char host[PATH_MAX * 2], snap[PATH_MAX * 2];
+		struct stat sb;
+		snprintf(host, sizeof host, "%s/%s", r->cwd, rel);
+		snprintf(snap, sizeof snap, "%s/%s", g_lower, rel);
+		if (stat(host, &sb) == 0 && S_ISREG(sb.st_mode) && lstat(snap, &sb) < 0) {
+			sb_printf(out, "; '%s' was created after `record`: runs see the directory '%s' "
+				  "as it was recorded (give the script's absolute path outside it, or "
+				  "record again)", rel, r->cwd);
+			return;
+		}
+	}
+}
+
+int rpl_baseline(const struct rpl_cfg *cfg, struct store *st, const struct store_rec *r,
+		 const struct rpl_spec *specs, size_t n, long sweep)
+{
+	if (cfg->no_baseline)
+		return 0;
+	struct rpl_spec base;
+	memset(&base, 0, sizeof base);
+	for (size_t i = 0; i < n; i++)
+		for (int k = 0; k < specs[i].n; k++)
+			base.fams |= 1ull << specs[i].p[k]->family;
+	struct rpl_cfg c = *cfg;
+	c.jobs = 1;
+	c.explore = 0;
+	c.persist = 0;
+	struct base_ctx b;
+	memset(&b, 0, sizeof b);
+	int rc = rpl_run_all(&c, st, r, &base, 1, NULL, base_done, &b);
+	if (rc < 0)
+		return rc;
+	if (!b.got)
+		return -EINTR;
+	struct rpl_done *d = &b.d;
+	struct store_run sr = {
+		.sweep = sweep, .rec = r->id, .point = 0, .fault = "none", .faults = "",
+		.outcome = rpl_outcome_name[d->oc], .repro = "",
+		.output = d->output.s ? d->output.s : "", .fired = 0,
+		.exit_code = d->res.exit_code, .signal = d->res.signal,
+		.dur_ms = (uint64_t)(d->secs * 1000), .seed = (uint64_t)cfg->seed,
+	};
+	if (store_begin(st) < 0 || store_run_add(st, &sr) < 0 || store_commit(st) < 0)
+		fl_error("cannot store the baseline run in '%s': %s", cfg->db, store_errmsg(st));
+	char tail[240];
+	last_line(d->output.s, tail, sizeof tail);
+	struct sb hint;
+	sb_init(&hint);
+	hint_unrecorded(d->setup_failed ? cfg->setup : cfg->check, r, &hint);
+	rc = -EAGAIN;
+	if (d->setup_failed) {
+		fl_error("baseline: --setup failed with nothing injected: %s%s", tail,
+			 hint.s ? hint.s : "");
+	} else if (d->oc == OUT_ERROR && d->res.check_ran &&
+		   (d->res.check_code == 126 || d->res.check_code == 127)) {
+		struct sb o;
+		sb_init(&o);
+		/* the check's own complaint: the line after "--- check:" */
+		const char *ck = d->output.s ? strstr(d->output.s, "--- check:") : NULL;
+		const char *nl = ck ? strchr(ck, '\n') : NULL;
+		if (nl && nl[1]) {
+			sb_puts(&o, nl + 1);
+			char *e = strchr(o.s, '\n');
+			if (e)
+				*e = 0;
+		}
+		fl_error("baseline: the check could not run (exit %d%s%s)%s", d->res.check_code,
+			 o.s ? ": " : "", o.s ? o.s : "", hint.s ? hint.s : "");
+		sb_free(&o);
+	} else if (d->oc == OUT_BROKEN) {
+		fl_error("baseline: the check fails with nothing injected (exit %d): %s%s",
+			 d->res.check_code, tail, hint.s ? hint.s : "");
+	} else if (d->oc == OUT_HANG) {
+		fl_error("baseline: the program outlived --timeout (%ld s) with nothing injected; "
+			 "give a longer --timeout", cfg->timeout_s);
+	} else if (d->oc == OUT_CRASH) {
+		fl_error("baseline: the program dies of SIG%s with nothing injected",
+			 sigabbrev_np(d->res.signal) ? sigabbrev_np(d->res.signal) : "?");
+	} else if (d->oc != OUT_CLEAN) {
+		fl_error("baseline: the run failed (%s): %s", rpl_outcome_name[d->oc], tail);
+	} else {
+		/* every planned point must be reached again */
+		size_t planned = 0, missing = 0;
+		const struct ana_point *first = NULL;
+		unsigned first_got = 0;
+		for (size_t i = 0; i < n; i++)
+			for (int k = 0; k < specs[i].n; k++) {
+				const struct ana_point *p = specs[i].p[k];
+				if (p->id <= 0 || (k > 0 && p == specs[i].p[0]))
+					continue;
+				planned++;
+				unsigned got = base_count(d->counts.s, p->ident, p->family);
+				if (got < p->nth) {
+					if (!missing++) {
+						first = p;
+						first_got = got;
+					}
+				}
+			}
+		if (!missing) {
+			rc = 0;
+		} else {
+			fl_error("baseline: with nothing injected the program did not reach %zu of %zu "
+				 "planned fault points (e.g. point %ld: thread %s made %u %s calls, the "
+				 "recording %u): the program does not repeat its recorded calls, so those "
+				 "runs would be not_reached; --no-baseline sweeps anyway", missing,
+				 planned, first->id, first->ident, first_got,
+				 rec_families[first->family].name, first->nth);
+		}
+	}
+	if (rc == 0 && d->res.exit_code != r->exit_code && !cfg->quiet)
+		fl_warn("baseline: the program exited %d, the recording %d", d->res.exit_code,
+			r->exit_code);
+	sb_free(&hint);
+	sb_free(&d->output);
+	sb_free(&d->counts);
+	sb_free(&d->explore);
+	return rc;
 }

@@ -14,6 +14,8 @@ struct rpl_cfg {
 	const char *db, *setup, *check;
 	long jobs, timeout_s, seed;
 	int persist, quiet, keep;
+	int any_errno;            /* --any-errno: plan errnos the table calls unrealistic */
+	int no_baseline;          /* --no-baseline */
 	int no_pin;               /* --no-pin: leave CPU placement to the kernel */
 	int explore;              /* log the calls after the first fault (1, replay
 				     --depth 2) or all of them (2, bisect) */
@@ -21,7 +23,8 @@ struct rpl_cfg {
 
 /* One run: the faults it arms (p[0] is the run's point in the runs view). */
 struct rpl_spec {
-	int n;
+	int n;                    /* 0: the baseline run, nothing armed */
+	uint64_t fams;            /* the baseline: families traced and counted */
 	struct ana_point *p[RPL_MAX_ARMS];
 	struct rpl_fault f[RPL_MAX_ARMS];
 };
@@ -37,6 +40,7 @@ struct rpl_done {
 	struct sb output;         /* tail of the program's and check's output */
 	uint64_t post_hash;       /* explore: the calls after the first fault */
 	struct sb explore;        /* explore: "family ident nth site syscall" lines */
+	struct sb counts;         /* baseline: "count ident family n" lines */
 };
 
 /* Run specs[0..n) with cfg->jobs workers.  skip(arg, i) may say a run is
@@ -47,6 +51,16 @@ int rpl_run_all(const struct rpl_cfg *cfg, struct store *st, const struct store_
 		const struct rpl_spec *specs, size_t n,
 		int (*skip)(void *, size_t), void (*done)(void *, size_t, struct rpl_done *),
 		void *arg);
+/* Does a sweep's stored options string hold this option word (--persist)? */
+int rpl_options_have(const char *options, const char *word);
+/* The baseline run of a sweep (unless cfg->no_baseline): --setup, the
+ * program with the families of specs[0..n) traced and nothing injected,
+ * --check.  It is stored as a run of `sweep` with fault "none".  Returns 0
+ * when the check held and the program reached every planned point; else
+ * prints one line that says what failed and returns -EAGAIN (-EINTR when
+ * interrupted, another -errno when it could not run). */
+int rpl_baseline(const struct rpl_cfg *cfg, struct store *st, const struct store_rec *r,
+		 const struct rpl_spec *specs, size_t n, long sweep);
 /* One line of an explore log; stores the site's frames if new. */
 struct rpl_logline {
 	int family;

@@ -141,13 +141,50 @@ int rpl_shell_words(const char *cmd, char *buf, size_t buflen, char **argv)
 	return n;
 }
 
+/* cmd's first word as an executable file: a path, or found on the PATH of
+ * env (the program's environment) as sh would.  0 and the path in out, or
+ * -ENOENT: let sh decide what the word is (a builtin, a function...). */
+static int resolve_word(const char *w, char *const *env, char *out, size_t outlen)
+{
+	struct stat sb;
+	if (strchr(w, '/')) {
+		snprintf(out, outlen, "%s", w);
+		return stat(out, &sb) == 0 && S_ISREG(sb.st_mode) && access(out, X_OK) == 0 ?
+			       0 : -ENOENT;
+	}
+	const char *path = "/usr/local/bin:/usr/bin:/bin";
+	for (char *const *e = env; e && *e; e++)
+		if (!strncmp(*e, "PATH=", 5))
+			path = *e + 5;
+	while (*path) {
+		const char *c = strchr(path, ':');
+		size_t n = c ? (size_t)(c - path) : strlen(path);
+		if (n == 0)
+			snprintf(out, outlen, "%s", w);   /* an empty entry is "." */
+		else
+			snprintf(out, outlen, "%.*s/%s", (int)n, path, w);
+		if (stat(out, &sb) == 0 && S_ISREG(sb.st_mode) && access(out, X_OK) == 0)
+			return 0;
+		path += n + (c ? 1 : 0);
+	}
+	return -ENOENT;
+}
+
 int rpl_shell(const char *cmd, char *const *env, int out_fd, unsigned timeout_ms)
 {
 	/* `sh check.sh` and the like run without a /bin/sh in front: one
-	 * process fewer per run (dash does not exec a -c command's last word) */
-	char buf[4096], *words[RPL_SHELL_WORDS + 1];
-	if (rpl_shell_words(cmd, buf, sizeof buf, words))
-		return run_argv(words, env, out_fd, timeout_ms);
+	 * process fewer per run (dash does not exec a -c command's last word).
+	 * Only when the first word is an executable file: `:`, `exit 1` or a
+	 * name that is not installed go to sh, which says what it says. */
+	char buf[4096], exe[PATH_MAX], *words[RPL_SHELL_WORDS + 1];
+	if (rpl_shell_words(cmd, buf, sizeof buf, words) &&
+	    resolve_word(words[0], env, exe, sizeof exe) == 0) {
+		char *argv0 = words[0];
+		words[0] = exe;
+		int rc = run_argv(words, env, out_fd, timeout_ms);
+		words[0] = argv0;
+		return rc;
+	}
 	char *argv[] = { "/bin/sh", "-c", (char *)cmd, NULL };
 	return run_argv(argv, env, out_fd, timeout_ms);
 }

@@ -39,6 +39,9 @@ struct sweep_ctx {
 	uint64_t *post_hash;
 	enum rpl_outcome *oc;
 	int phase2;
+	/* runs not planned because the fault cannot happen at the call */
+	size_t skipped[SKIP__COUNT];
+	const char *skip_example[SKIP__COUNT];
 };
 
 /* The runner's callback for a sweep's runs: store, print, count. */

@@ -263,7 +263,7 @@ int store_run_get(struct store *st, long run, struct store_runinfo *ri)
 	memset(ri, 0, sizeof *ri);
 	if (sqlite3_prepare_v2(st->db,
 		"SELECT r.id, r.rec, r.sweep, r.faults, r.outcome, r.signal, w.seed, w.setup,"
-		" w.chk, w.timeout_ms FROM run r LEFT JOIN sweep w ON w.id = r.sweep"
+		" w.chk, w.timeout_ms, w.options FROM run r LEFT JOIN sweep w ON w.id = r.sweep"
 		" WHERE r.id = ?", -1, &s, NULL) != SQLITE_OK)
 		return sqlerr(st);
 	sqlite3_bind_int64(s, 1, run);
@@ -279,6 +279,7 @@ int store_run_get(struct store *st, long run, struct store_runinfo *ri)
 		ri->setup = dup_col(s, 7);
 		ri->check = dup_col(s, 8);
 		ri->timeout_ms = (long)sqlite3_column_int64(s, 9);
+		ri->options = dup_col(s, 10);
 		rc = 0;
 	} else {
 		snprintf(st->err, sizeof st->err, "no run %ld in '%s' (see the runs view)", run,
@@ -294,6 +295,7 @@ void store_runinfo_free(struct store_runinfo *ri)
 	free(ri->outcome);
 	free(ri->setup);
 	free(ri->check);
+	free(ri->options);
 	memset(ri, 0, sizeof *ri);
 }
 

@@ -182,6 +182,7 @@ struct store_runinfo {
 	long run, rec, sweep, timeout_ms;
 	uint64_t seed;
 	char *faults, *outcome, *setup, *check;
+	char *options;            /* the sweep's options ("--persist" ...) */
 	int signal;
 };
 int store_run_get(struct store *st, long run, struct store_runinfo *ri);

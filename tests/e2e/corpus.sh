@@ -75,6 +75,15 @@ while IFS='|' read -r name prog fams faults expect more; do
 	fi
 done <<< "$targets"
 
+# A retry that completes is the right behaviour: shortwrite's twin loops
+# over short writes, and every short run of it is `retried`, none `silent`.
+sweep shortwrite shortwrite_fixed write short
+if [ "$rc" = 0 ] && [ "$(count retried)" -ge 1 ] && [ "$(count silent)" = 0 ]; then
+	ok "shortwrite twin: $(count retried) retried, 0 silent of $(count runs) short runs"
+else
+	bad "shortwrite twin: expected retried runs, got exit $rc: $(printf '%s' "$out" | tail -c 400)"
+fi
+
 # The two-fault bug is out of reach of any single fault: doubleclose
 # survives every single write/close fault (it needs #4's fuzz/depth-2).
 sweep doubleclose doubleclose write,close EIO

@@ -29,8 +29,8 @@ f1=$(run_bounded "$FL" fuzz -d t.db --runs 24 --seed 9 --faults 3 --fault EIO,de
 	--no-std --check "$chk" -q); rc1=$?
 f2=$(run_bounded "$FL" fuzz -d t.db --runs 24 --seed 9 --faults 3 --fault EIO,delay:1 \
 	--no-std --check "$chk" -q); rc2=$?
-s1=$(flq t.db "SELECT seed, faults, outcome FROM runs WHERE sweep = (SELECT max(id) - 1 FROM sweep) ORDER BY seed")
-s2=$(flq t.db "SELECT seed, faults, outcome FROM runs WHERE sweep = (SELECT max(id) FROM sweep) ORDER BY seed")
+s1=$(flq t.db "SELECT seed, faults, outcome FROM runs WHERE sweep = (SELECT max(id) - 1 FROM sweep) AND fault != 'none' ORDER BY seed")
+s2=$(flq t.db "SELECT seed, faults, outcome FROM runs WHERE sweep = (SELECT max(id) FROM sweep) AND fault != 'none' ORDER BY seed")
 check "fuzz --seed 9 twice: identical fault sets and outcomes (24 runs each)" \
 	sh -c "[ -n '$s1' ] && [ '$s1' = '$s2' ] && [ \$(printf '%s\n' '$s1' | wc -l) = 24 ]"
 n3=$(flq t.db "SELECT count(*) FROM runs WHERE sweep = (SELECT max(id) FROM sweep) AND outcome = 'crash'")
@@ -77,17 +77,41 @@ check "bisect --first finds write point $want: $(printf '%s' "$first" | head -1)
 # through sh -c; both must judge runs the same way
 cd "$D" || exit 2
 last() { flq t.db "SELECT group_concat(outcome) FROM (SELECT DISTINCT outcome FROM runs WHERE sweep = (SELECT max(id) FROM sweep))"; }
-run_bounded "$FL" replay -d t.db --family write --no-std --check "exit 3" -q >/dev/null 2>&1
-check "--check 'exit 3' (a builtin, through sh): every run broken" [ "$(last)" = broken ]
+run_bounded "$FL" replay -d t.db --family write --no-std --check "exit 3" -q >"$TMP/o" 2>&1; rc=$?
+check "--check 'exit 3' fails the baseline: exit $rc, one line saying so" \
+	sh -c "[ $rc = 2 ] && grep -q 'baseline: the check fails with nothing injected (exit 3)' '$TMP/o'"
+run_bounded "$FL" replay -d t.db --family write --no-std --check "exit 3" --no-baseline -q \
+	>/dev/null 2>&1
+check "--check 'exit 3' --no-baseline (a builtin, through sh): every run broken" [ "$(last)" = broken ]
 run_bounded "$FL" replay -d t.db --family write --no-std --check "no-such-check-prog --flag" -q \
-	>/dev/null 2>&1
+	>"$TMP/o" 2>&1; rc=$?
+check "--check with a missing program: exit $rc, the baseline says it could not run" \
+	sh -c "[ $rc = 2 ] && grep -q 'the check could not run (exit 127.*no-such-check-prog' '$TMP/o'"
+run_bounded "$FL" replay -d t.db --family write --no-std --check "no-such-check-prog --flag" \
+	--no-baseline -q >/dev/null 2>&1
 out=$(flq t.db "SELECT output FROM runs WHERE sweep = (SELECT max(id) FROM sweep) LIMIT 1")
-check "--check with a missing program: broken, and the output names it" \
-	sh -c "[ '$(last)' = broken ] && printf '%s' \"\$1\" | grep -q 'no-such-check-prog'" _ "$out"
-run_bounded "$FL" replay -d t.db --family write --no-std --check "test -n \$FAULTLINE_POINT" -q \
-	>/dev/null 2>&1
-check "--check with a variable (through sh): FAULTLINE_POINT set, no run broken" \
-	sh -c "! printf '%s' '$(last)' | grep -q broken"
+check "--check with a missing program (--no-baseline): error, never broken, output names it" \
+	sh -c "[ '$(last)' = error ] && printf '%s' \"\$1\" | grep -q 'no-such-check-prog'" _ "$out"
+run_bounded "$FL" replay -d t.db --family write --no-std --setup ':' --check ':' -q >/dev/null 2>&1
+rc=$?
+check "--setup ':' --check ':' (builtins not on PATH go to sh): exit $rc, no error run" \
+	sh -c "[ $rc = 0 ] && ! printf '%s' '$(last)' | grep -q error"
+# the check sees FAULTLINE_POINT and FAULTLINE_FAULT (the baseline: 0 and none)
+run_bounded "$FL" replay -d t.db --family write --no-std \
+	--check 'test "$FAULTLINE_FAULT" = none || test "$FAULTLINE_POINT" -ge 1' -q >/dev/null 2>&1
+rc=$?
+check "--check with variables (through sh): FAULTLINE_POINT/FAULT set, exit $rc, no run broken" \
+	sh -c "[ $rc = 0 ] && ! printf '%s' '$(last)' | grep -q broken"
+# a check script written into the recorded directory after `record` is not
+# in the runs' world: the baseline says so instead of 100% broken runs
+echo 'exit 0' > late-check.sh
+run_bounded "$FL" replay -d t.db --family write --no-std --check 'sh late-check.sh' -q \
+	>"$TMP/o" 2>&1; rc=$?
+rm -f late-check.sh
+check "a check created after record: exit $rc, names it and the recorded directory" \
+	sh -c "[ $rc = 2 ] && [ \$(wc -l < '$TMP/o') = 1 ] && grep -q \"'late-check.sh' was created after\" '$TMP/o'"
+n=$(flq t.db "SELECT count(*) FROM runs WHERE sweep = (SELECT max(id) FROM sweep) AND fault = 'none' AND point = 0")
+check "the failed baseline is stored as a run with fault none ($n)" [ "$n" = 1 ]
 cp "$C/doubleclose/check.sh" "$TMP/chk.sh"
 run_bounded "$FL" replay -d t.db --no-std --check "sh $TMP/chk.sh" -q >/dev/null 2>&1; rc=$?
 check "--check 'sh FILE' (run directly, no sh -c): exit $rc, nothing broken" [ "$rc" = 0 ]

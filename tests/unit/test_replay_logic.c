@@ -68,6 +68,35 @@ static void test_outcomes(void **state)
 	assert_int_equal(classify(1, 0, 0, 0, 1, 0), OUT_SILENT);
 	assert_int_equal(classify(1, 0, 0, 0, 0, 0), OUT_SILENT);
 	assert_int_equal(classify(1, 0, 1, 0, 1, 0), OUT_HANDLED);
+	/* a check that cannot run says nothing about the program */
+	assert_int_equal(classify(1, 0, 0, 0, 1, 127), OUT_ERROR);
+	assert_int_equal(classify(1, 0, 0, 0, 1, 126), OUT_ERROR);
+	/* retried: exit 0 after a retryable fault whose call was issued again */
+	struct rpl_result r = { .fired = 1, .check_ran = 1, .retryable = 1, .reissued = 1 };
+	assert_int_equal(rpl_classify(&r), OUT_RETRIED);
+	r.reissued = 0;
+	assert_int_equal(rpl_classify(&r), OUT_SILENT);
+	r.reissued = 1;
+	r.retryable = 0;
+	assert_int_equal(rpl_classify(&r), OUT_SILENT);
+	r.retryable = 1;
+	r.check_code = 1;
+	assert_int_equal(rpl_classify(&r), OUT_BROKEN);
+	r.check_code = 0;
+	r.exit_code = 1;
+	assert_int_equal(rpl_classify(&r), OUT_HANDLED);
+	/* the baseline: nothing fired, and that is the point */
+	struct rpl_result b = { .baseline = 1, .check_ran = 1 };
+	assert_int_equal(rpl_classify(&b), OUT_CLEAN);
+	b.check_code = 1;
+	assert_int_equal(rpl_classify(&b), OUT_BROKEN);
+	b.check_code = 0;
+	b.timed_out = 1;
+	assert_int_equal(rpl_classify(&b), OUT_HANG);
+	assert_false(rpl_outcome_is_bug(OUT_RETRIED));
+	assert_false(rpl_outcome_is_bug(OUT_CLEAN));
+	assert_string_equal(rpl_outcome_name[OUT_RETRIED], "retried");
+	assert_string_equal(rpl_outcome_name[OUT_CLEAN], "clean");
 	assert_true(rpl_outcome_is_bug(OUT_CRASH));
 	assert_true(rpl_outcome_is_bug(OUT_HANG));
 	assert_true(rpl_outcome_is_bug(OUT_BROKEN));
@@ -102,12 +131,42 @@ static void test_fault_specs(void **state)
 	assert_int_equal(rpl_fault_parse("delay:x", &f), -EINVAL);
 	assert_int_equal(rpl_fault_parse("delay:-1", &f), -EINVAL);
 	assert_int_equal(rpl_fault_parse("", &f), -EINVAL);
+	/* which faults can happen at a recorded call (the syscall table) */
 	rpl_fault_parse("short", &f);
-	assert_true(rpl_fault_applies(&f, FAM_WRITE, "write"));
-	assert_false(rpl_fault_applies(&f, FAM_WRITE, "writev"));
-	assert_false(rpl_fault_applies(&f, FAM_FSYNC, "fsync"));
+	assert_int_equal(rpl_fault_skip(&f, "write", "file", 100, 0), SKIP_NONE);
+	assert_int_equal(rpl_fault_skip(&f, "write", "file", 1, 0), SKIP_SHORT_SIZE);
+	assert_int_equal(rpl_fault_skip(&f, "read", "pipe", 0, 0), SKIP_SHORT_SIZE);
+	assert_int_equal(rpl_fault_skip(&f, "read", "file", -5, 0), SKIP_SHORT_SIZE);
+	assert_int_equal(rpl_fault_skip(&f, "writev", "file", 100, 0), SKIP_SHORT_CALL);
+	assert_int_equal(rpl_fault_skip(&f, "fsync", "file", 0, 0), SKIP_SHORT_CALL);
 	rpl_fault_parse("EIO", &f);
-	assert_true(rpl_fault_applies(&f, FAM_FSYNC, "fsync"));
+	assert_int_equal(rpl_fault_skip(&f, "fsync", "file", 0, 0), SKIP_NONE);
+	rpl_fault_parse("eintr", &f);
+	assert_int_equal(rpl_fault_skip(&f, "read", "pipe", 10, 0), SKIP_NONE);
+	assert_int_equal(rpl_fault_skip(&f, "connect", "socket", 0, 0), SKIP_NONE);
+	assert_int_equal(rpl_fault_skip(&f, "read", "file", 10, 0), SKIP_REGULAR);
+	assert_int_equal(rpl_fault_skip(&f, "newfstatat", "file", 0, 0), SKIP_EINTR);
+	assert_int_equal(rpl_fault_skip(&f, "mmap", NULL, 0, 0), SKIP_EINTR);
+	assert_int_equal(rpl_fault_skip(&f, "lseek", "file", 0, 0), SKIP_EINTR);
+	assert_int_equal(rpl_fault_skip(&f, "lseek", "file", 0, 1), SKIP_NONE);
+	rpl_fault_parse("EMFILE", &f);
+	assert_int_equal(rpl_fault_skip(&f, "newfstatat", "file", 0, 0), SKIP_ERRNO);
+	assert_int_equal(rpl_fault_skip(&f, "openat", "file", 3, 0), SKIP_NONE);
+	assert_int_equal(rpl_fault_skip(&f, "newfstatat", "file", 0, 1), SKIP_NONE);
+	rpl_fault_parse("EAGAIN", &f);
+	assert_int_equal(rpl_fault_skip(&f, "write", "pipe", 10, 0), SKIP_NONE);
+	assert_int_equal(rpl_fault_skip(&f, "write", "file", 10, 0), SKIP_REGULAR);
+	/* which faults a correct program answers by issuing the call again */
+	rpl_fault_parse("short", &f);
+	assert_true(rpl_fault_retryable(&f));
+	rpl_fault_parse("eintr", &f);
+	assert_true(rpl_fault_retryable(&f));
+	rpl_fault_parse("EAGAIN", &f);
+	assert_true(rpl_fault_retryable(&f));
+	rpl_fault_parse("EIO", &f);
+	assert_false(rpl_fault_retryable(&f));
+	rpl_fault_parse("kill", &f);
+	assert_false(rpl_fault_retryable(&f));
 }
 
 static void test_fd_kinds(void **state)

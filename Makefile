@@ -22,7 +22,8 @@ HDRS     = $(wildcard *.h */*.h)
 UNIT_TESTS = $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_PURE  = $(filter-out test_stack_live,$(UNIT_TESTS))
 DEB_PKGS   = build-essential pkg-config libsqlite3-dev libzstd-dev libseccomp-dev \
-	libcmocka-dev libdw-dev libelf-dev sqlite3 strace python3 file
+	libcmocka-dev libdw-dev libelf-dev sqlite3 strace python3 file \
+	git gzip tar sed coreutils golang-go
 
 all: faultline faultline_ext.so
 

@@ -60,6 +60,9 @@ uint64_t fl_wall_ns(void);     /* CLOCK_REALTIME */
 
 /* errno number <-> "EIO".  Names come from the C library's list. */
 const char *fl_errno_name(int err);
+/* FNV-1a 64 over n bytes, continuing from h (start with FL_FNV_INIT). */
+#define FL_FNV_INIT 0xcbf29ce484222325ull
+uint64_t fl_fnv1a(uint64_t h, const void *p, size_t n);
 int fl_errno_from_name(const char *name);   /* -1 if unknown */
 
 /* Parse "123" fully; returns 0 or -EINVAL. */

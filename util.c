@@ -218,3 +218,11 @@ int fl_parse_long(const char *s, long *out)
 	*out = v;
 	return 0;
 }
+
+uint64_t fl_fnv1a(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 1099511628211ull;
+	return h;
+}

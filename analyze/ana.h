@@ -25,8 +25,13 @@ struct ana_point {
 	char *name, *path, *fdkind, *args;
 	int64_t ret;              /* what the call returned when recorded */
 	const char *errnos;       /* the family's realistic errnos, default first */
-	int std_stream;           /* a write/read on a tty or on fd 0/1/2 */
+	int std_stream;           /* a write/read on an inherited std stream or a tty */
 	int loader;               /* made by the dynamic loader before main */
+	/* failure ID: points of one family, with the same call stack and the
+	 * same target class, fail the same way (FATE's idea); fid numbers them
+	 * 1, 2, ... in recording order, fid_hash is the key */
+	long fid;
+	uint64_t fid_hash;
 };
 
 struct ana_filter {
@@ -43,6 +48,15 @@ struct ana_points {
 	struct ana_point *v;
 	size_t n;
 };
+
+/* The class of a call's target: its fd kind and its path with what changes
+ * from object to object folded (digit runs to '#', random-looking names
+ * such as mkstemp's XXXXXX or a hash to '*'): "file:/x/.git/objects/x/x". */
+void ana_target_class(const char *fdkind, const char *path, struct sb *out);
+/* Keep, of the points that pass f, the first and the last of each failure
+ * ID: keep[i] for pts->v[i] (0 for points that do not pass).  Returns how
+ * many are kept. */
+size_t ana_fid_select(const struct ana_points *pts, const struct ana_filter *f, char *keep);
 
 /* Enumerate every point of recording rec (and persist them in the point
  * table, so SQL can join runs to points).  Returns 0 or -errno. */

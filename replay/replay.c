@@ -48,7 +48,11 @@ static void usage(FILE *f)
 "  -f, --family LIST    only these families, e.g. write,fsync\n"
 "  -p, --path GLOB      only points whose target path matches GLOB\n"
 "      --fdkind LIST    only these fd kinds: file,tty,pipe,socket,dev,other\n"
-"      --no-std         skip reads/writes on a terminal or fd 0/1/2\n"
+"      --no-std         skip reads/writes on the inherited stdin/stdout/stderr\n"
+"                       or a terminal (the [std] points of analyze)\n"
+"      --every-point    run every matching point; by default only the first and\n"
+"                       the last point of each failure ID (points of a family\n"
+"                       with the same call stack and target class; see analyze)\n"
 "      --loader         also fault the dynamic loader's calls before main\n"
 "                       (skipped by default; --point always runs what it names)\n"
 "      --fault SPEC,... faults to inject at each point (default: `default`,\n"
@@ -156,6 +160,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		{ "budget", required_argument, 0, 'B' }, { "prune", no_argument, 0, 'P' + 256 },
 		{ "no-pin", no_argument, 0, 'N' + 256 },
 		{ "any-errno", no_argument, 0, 'A' + 256 },
+		{ "every-point", no_argument, 0, 'E' + 256 },
 		{ "no-baseline", no_argument, 0, 'B' + 256 },
 		{ 0, 0, 0, 0 }
 	};
@@ -210,6 +215,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		case 'P' + 256: o->prune = 1; break;
 		case 'N' + 256: o->cfg.no_pin = 1; break;
 		case 'A' + 256: o->cfg.any_errno = 1; break;
+		case 'E' + 256: o->every_point = 1; break;
 		case 'B' + 256: o->cfg.no_baseline = 1; break;
 		case 'H':
 			if (sscanf(optarg, "%ld/%ld", &o->shard_k, &o->shard_n) != 2 || o->shard_n < 1 ||
@@ -456,10 +462,18 @@ int cmd_replay(int argc, char **argv)
 		goto out;
 	x.plan = xcalloc(pts.n * (size_t)o.nfaults + 1, sizeof *x.plan);
 	size_t nth_run = 0, nmatch = 0, planned_by[MAX_FAULTS] = { 0 };
+	/* one failure ID fails one way: its first and last point stand for it
+	 * (--point names points itself) */
+	char *keep = xcalloc(pts.n + 1, 1);
+	ana_fid_select(&pts, &o.flt, keep);
 	for (size_t i = 0; i < pts.n; i++) {
 		if (!ana_match(&o.flt, &pts.v[i]))
 			continue;
 		nmatch++;
+		if (!keep[i] && !o.every_point && !o.flt.nids) {
+			x.folded++;
+			continue;
+		}
 		for (int k = 0; k < o.nfaults; k++) {
 			enum rpl_skip why = rpl_fault_skip(&o.faults[k], pts.v[i].name, pts.v[i].fdkind,
 							   pts.v[i].ret,
@@ -486,6 +500,13 @@ int cmd_replay(int argc, char **argv)
 			}
 		}
 	}
+	free(keep);
+	x.npoints_match = nmatch;
+	char *seen_fid = xcalloc(pts.n + 2, 1);
+	for (size_t i = 0; i < pts.n; i++)
+		if (ana_match(&o.flt, &pts.v[i]) && !seen_fid[pts.v[i].fid]++)
+			x.nfids++;
+	free(seen_fid);
 	/* an errno that none of the chosen calls can return is a mistake */
 	for (int k = 0; k < o.nfaults && nmatch; k++) {
 		const struct rpl_fault *f = &o.faults[k];
@@ -604,6 +625,9 @@ int cmd_replay(int argc, char **argv)
 			if (x.skipped[i])
 				printf("%zu run%s not planned (%s; e.g. %s)\n", x.skipped[i],
 				       x.skipped[i] == 1 ? "" : "s", rpl_skip_why[i], x.skip_example[i]);
+		if (x.folded)
+			printf("%zu of %zu points share a failure ID with a point that ran "
+			       "(--every-point runs them too)\n", x.folded, x.npoints_match);
 		if (already)
 			printf("%zu runs were already done (--resume)\n", already);
 	}

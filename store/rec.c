@@ -333,7 +333,8 @@ int store_call_add(struct store *st, const struct store_call *c)
 	if (!rc)
 		rc = store_prep(st, &st->stmt[S_CALL],
 				"INSERT OR REPLACE INTO call(rec, seq, tid, pid, nr, args, ret, err, path,"
-				" fdkind, ts, dur, site, fam_n, data) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+				" fdkind, ts, dur, site, fam_n, data, std)"
+				" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (rc)
 		return rc;
 	sqlite3_stmt *s = st->stmt[S_CALL];
@@ -362,6 +363,8 @@ int store_call_add(struct store *st, const struct store_call *c)
 		sqlite3_bind_int64(s, 14, c->fam_n);
 	if (data_id)
 		sqlite3_bind_int64(s, 15, data_id);
+	if (c->std >= 0)
+		sqlite3_bind_int(s, 16, c->std);
 	rc = store_step_done(st, s);
 	return rc ? rc : store_tick(st);
 }

@@ -68,8 +68,33 @@ int ana_match(const struct ana_filter *f, const struct ana_point *p);
 int ana_parse_families(const char *list, uint64_t *bits, const char **bad);
 void ana_points_free(struct ana_points *p);
 
-#endif
-
 /* A person's name for a call site: the innermost frame outside the C
  * library, symbolised ("save_file (saver.c:31)").  Cached per site. */
 void ana_site_label(struct store *st, long rec, uint64_t site, struct sb *out);
+
+/* Distinct failures (analyze/failures.c): bug runs grouped by signature. */
+struct ana_failure {
+	char *sig;                /* "broken EIO at save (app.c:12): check said ..." */
+	char *outcome;
+	size_t runs;              /* how many runs have it */
+	long example;             /* the first run's id */
+	char *repro;              /* its repro line */
+};
+struct ana_failures {
+	struct ana_failure *v;
+	size_t n;
+};
+/* The signature of a bug run: outcome, fault class, for errno and short
+ * faults the site's label (ana_site_label), and the check's output with
+ * paths, numbers and hex strings folded. */
+void ana_failure_sig(const char *outcome, const char *fault, const char *site_label,
+		     const char *output, struct sb *sig);
+/* The check's part of a run's output, at most 3 lines, paths -> <path>,
+ * numbers -> #. */
+void ana_normalize_output(const char *output, struct sb *out);
+/* Count a run under its signature; returns the failure's index. */
+size_t ana_failures_add(struct ana_failures *fs, const char *sig, long run, const char *outcome,
+			const char *repro);
+void ana_failures_free(struct ana_failures *fs);
+
+#endif

@@ -165,8 +165,15 @@ int cmd_analyze(int argc, char **argv)
 		printf("recording %ld: %s", r.id, r.exe);
 		for (int i = 1; r.argv[0] && r.argv[i]; i++)
 			printf(" %s", r.argv[i]);
-		printf("\n%zu fault points%s\n", total,
-		       total < pts.n ? " (after filters)" : "");
+		size_t nfid = 0;
+		char *seen = xcalloc(pts.n + 2, 1);
+		for (size_t i = 0; i < pts.n; i++)
+			if (ana_match(&flt, &pts.v[i]) && !seen[pts.v[i].fid]++)
+				nfid++;
+		free(seen);
+		printf("\n%zu fault points%s, %zu failure IDs (points of a family with the same call "
+		       "stack and target class share one; replay runs the first and last of each)\n",
+		       total, total < pts.n ? " (after filters)" : "", nfid);
 		for (int f = 1; f < FAM__COUNT; f++) {
 			if (!count[f])
 				continue;
@@ -174,8 +181,8 @@ int cmd_analyze(int argc, char **argv)
 			       count[f] == 1 ? "" : "s", rec_families[f].errnos);
 			if (summary)
 				continue;
-			printf("  %6s %-8s %5s %-12s %-40s %s\n", "POINT", "THREAD", "NTH", "SYSCALL",
-			       "TARGET", "CALL SITE");
+			printf("  %6s %5s %-8s %5s %-12s %-40s %s\n", "POINT", "FID", "THREAD", "NTH",
+			       "SYSCALL", "TARGET", "CALL SITE");
 			for (size_t i = 0; i < pts.n; i++) {
 				struct ana_point *p = &pts.v[i];
 				if (p->family != f || !ana_match(&flt, p))
@@ -192,8 +199,8 @@ int cmd_analyze(int argc, char **argv)
 				struct sb lab;
 				sb_init(&lab);
 				ana_site_label(st, r.id, p->site, &lab);
-				printf("  %6ld %-8s %5u %-12s %-40s %s\n", p->id, p->ident, p->nth, p->name,
-				       b.s ? b.s : "", lab.s);
+				printf("  %6ld %5ld %-8s %5u %-12s %-40s %s\n", p->id, p->fid, p->ident,
+				       p->nth, p->name, b.s ? b.s : "", lab.s);
 				sb_free(&lab);
 			}
 		}

@@ -338,6 +338,12 @@ const struct rec_family_info rec_families[FAM__COUNT] = {
 	    "sync, syncfs: flushing whole file systems"),
 };
 
+const uint64_t rec_fs_families =
+	(1ull << FAM_WRITE) | (1ull << FAM_OPEN) | (1ull << FAM_FSYNC) | (1ull << FAM_SYNC) |
+	(1ull << FAM_RENAME) | (1ull << FAM_UNLINK) | (1ull << FAM_MKDIR) | (1ull << FAM_RMDIR) |
+	(1ull << FAM_FTRUNCATE) | (1ull << FAM_FALLOCATE) | (1ull << FAM_LINK) |
+	(1ull << FAM_CHMOD) | (1ull << FAM_CHOWN);
+
 static int init_state;          /* 0: not yet, 1: done, <0: failed */
 static long sys_nr[sizeof rec_systab / sizeof rec_systab[0]];
 static uint16_t nr_row[NR_MAX]; /* row + 1, 0 = no row */

@@ -79,6 +79,8 @@ static void choose(struct rpl_spec *s, uint64_t seed, size_t i, struct ana_point
 			/* a fault that cannot happen at that call: its family's own */
 			if (rpl_fault_skip(&s->f[a], s->p[a]->name, s->p[a]->fdkind, s->p[a]->ret,
 					   any_errno) != SKIP_NONE ||
+			    rpl_crash_same(&s->f[a], s->p[a]->family, s->p[a]->fdkind, s->p[a]->args,
+					   s->p[a]->ret) ||
 			    (s->f[a].kind == FAULT_ERRNO && !s->f[a].err))
 				rpl_default_fault(s->p[a], &s->f[a]);
 		} else {

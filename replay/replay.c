@@ -83,6 +83,7 @@ static void usage(FILE *f)
 "      --seed N         seed for every random choice (default 1)\n"
 "      --resume         continue the last interrupted sweep with the same options\n"
 "      --all            list every run, not only the bugs\n"
+"      --dry-run        plan the sweep and say what it would run; run nothing\n"
 "      --json           one JSON object {\"runs\": [...], \"summary\": {...}}\n"
 "      --keep           keep each run's directory (printed) for inspection\n"
 "      --no-pin         leave CPU placement to the kernel (by default a run whose\n"
@@ -161,6 +162,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		{ "no-pin", no_argument, 0, 'N' + 256 },
 		{ "any-errno", no_argument, 0, 'A' + 256 },
 		{ "every-point", no_argument, 0, 'E' + 256 },
+		{ "dry-run", no_argument, 0, 'D' + 256 },
 		{ "no-baseline", no_argument, 0, 'B' + 256 },
 		{ 0, 0, 0, 0 }
 	};
@@ -216,6 +218,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		case 'N' + 256: o->cfg.no_pin = 1; break;
 		case 'A' + 256: o->cfg.any_errno = 1; break;
 		case 'E' + 256: o->every_point = 1; break;
+		case 'D' + 256: o->dry_run = 1; break;
 		case 'B' + 256: o->cfg.no_baseline = 1; break;
 		case 'H':
 			if (sscanf(optarg, "%ld/%ld", &o->shard_k, &o->shard_n) != 2 || o->shard_n < 1 ||
@@ -348,6 +351,14 @@ void rpl_sweep_done(void *arg, size_t i, struct rpl_done *d)
 	/* symbolising is costly the first time: only when something shows it */
 	if (o->junit || o->json || o->all || rpl_outcome_is_bug(d->oc))
 		ana_site_label(x->st, x->r->id, p->site, &lab);
+	if (rpl_outcome_is_bug(d->oc)) {
+		struct sb sig;
+		sb_init(&sig);
+		ana_failure_sig(rpl_outcome_name[d->oc], s->n > 1 ? faults.s : s->f[0].spec, lab.s,
+				d->output.s, &sig);
+		ana_failures_add(&x->failures, sig.s, x->last_run, rpl_outcome_name[d->oc], repro.s);
+		sb_free(&sig);
+	}
 	if (o->junit) {
 		struct sb name;
 		sb_init(&name);
@@ -478,6 +489,10 @@ int cmd_replay(int argc, char **argv)
 			enum rpl_skip why = rpl_fault_skip(&o.faults[k], pts.v[i].name, pts.v[i].fdkind,
 							   pts.v[i].ret,
 							   o.cfg.any_errno);
+			if (why == SKIP_NONE && rpl_crash_same(&o.faults[k], pts.v[i].family,
+							       pts.v[i].fdkind, pts.v[i].args,
+							       pts.v[i].ret))
+				why = SKIP_CRASH_SAME;
 			if (why != SKIP_NONE) {
 				x.skipped[why]++;
 				if (!x.skip_example[why])
@@ -529,6 +544,22 @@ int cmd_replay(int argc, char **argv)
 		else
 			fl_error("no fault point matches (recording %ld has %zu points; see faultline "
 				 "analyze)", r.id, pts.n);
+		goto out;
+	}
+	if (o.dry_run) {
+		size_t np = 0;
+		for (size_t i = 0; i < x.nplan; i++)
+			np += i == 0 || x.plan[i].p[0] != x.plan[i - 1].p[0];
+		printf("would run %zu runs over %zu points (%zu matching points, %ld failure IDs), "
+		       "plus the baseline run\n", x.nplan, np, nmatch, x.nfids);
+		if (x.folded)
+			printf("%zu points share a failure ID with a point that would run "
+			       "(--every-point runs them too)\n", x.folded);
+		for (int i = 1; i < SKIP__COUNT; i++)
+			if (x.skipped[i])
+				printf("%zu run%s not planned (%s; e.g. %s)\n", x.skipped[i],
+				       x.skipped[i] == 1 ? "" : "s", rpl_skip_why[i], x.skip_example[i]);
+		ret = FL_EXIT_OK;
 		goto out;
 	}
 	options_key(&o, argc, argv, &key);
@@ -625,6 +656,13 @@ int cmd_replay(int argc, char **argv)
 			if (x.skipped[i])
 				printf("%zu run%s not planned (%s; e.g. %s)\n", x.skipped[i],
 				       x.skipped[i] == 1 ? "" : "s", rpl_skip_why[i], x.skip_example[i]);
+		if (x.failures.n) {
+			printf("%zu distinct failure%s (%zu runs):\n", x.failures.n,
+			       x.failures.n == 1 ? "" : "s", x.nbug);
+			for (size_t i = 0; i < x.failures.n; i++)
+				printf("  %zux %s\n    repro: %s\n", x.failures.v[i].runs,
+				       x.failures.v[i].sig, x.failures.v[i].repro);
+		}
 		if (x.folded)
 			printf("%zu of %zu points share a failure ID with a point that ran "
 			       "(--every-point runs them too)\n", x.folded, x.npoints_match);
@@ -653,6 +691,7 @@ out:
 	free(x.post_hash);
 	free(x.oc);
 	free(x.plan);
+	ana_failures_free(&x.failures);
 	sb_free(&key);
 	sb_free(&x.json);
 	sb_free(&x.junit);

@@ -18,6 +18,7 @@ struct opts {
 	long shard_k, shard_n;          /* run only plan entries i with i % n == k - 1 */
 	int json, all, resume;
 	int every_point;                /* --every-point: no failure-ID folding */
+	int dry_run;                    /* --dry-run: plan, print, run nothing */
 	struct ana_filter flt;
 	struct rpl_fault faults[MAX_FAULTS];
 	int nfaults;
@@ -42,6 +43,8 @@ struct sweep_ctx {
 	int phase2;
 	/* runs not planned because the fault cannot happen at the call */
 	size_t skipped[SKIP__COUNT];
+	struct ana_failures failures;   /* the bug runs, grouped */
+	long last_run;                  /* id of the run stored last */
 	size_t folded, npoints_match;   /* points left out: their failure ID ran */
 	long nfids;
 	const char *skip_example[SKIP__COUNT];

@@ -427,6 +427,40 @@ void rpl_sweep_done(void *arg, size_t i, struct rpl_done *d)
 	sb_free(&lab);
 }
 
+/* --dry-run --json: the plan's numbers as one JSON object. */
+static void dry_run_json(struct sweep_ctx *x, size_t nmatch)
+{
+	struct sb b;
+	struct json j;
+	size_t np = 0;
+	for (size_t i = 0; i < x->nplan; i++)
+		np += i == 0 || x->plan[i].p[0] != x->plan[i - 1].p[0];
+	sb_init(&b);
+	json_init(&j, &b);
+	json_obj(&j);
+	json_kbool(&j, "dry_run", 1);
+	json_kint(&j, "runs", (long long)x->nplan);
+	json_kint(&j, "points", (long long)np);
+	json_kint(&j, "matching_points", (long long)nmatch);
+	json_kint(&j, "failure_ids", x->nfids);
+	json_kint(&j, "folded", (long long)x->folded);
+	json_key(&j, "not_planned");
+	json_arr(&j);
+	for (int i = 1; i < SKIP__COUNT; i++) {
+		if (!x->skipped[i])
+			continue;
+		json_obj(&j);
+		json_kint(&j, "runs", (long long)x->skipped[i]);
+		json_kstr(&j, "why", rpl_skip_why[i]);
+		json_kstr(&j, "example", x->skip_example[i]);
+		json_end(&j);
+	}
+	json_end(&j);
+	json_end(&j);
+	printf("%s\n", b.s);
+	sb_free(&b);
+}
+
 int cmd_replay(int argc, char **argv)
 {
 	struct opts o;
@@ -544,6 +578,11 @@ int cmd_replay(int argc, char **argv)
 		else
 			fl_error("no fault point matches (recording %ld has %zu points; see faultline "
 				 "analyze)", r.id, pts.n);
+		goto out;
+	}
+	if (o.dry_run && o.json) {
+		dry_run_json(&x, nmatch);
+		ret = FL_EXIT_OK;
 		goto out;
 	}
 	if (o.dry_run) {

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # tests/e2e/json.sh - every --json output is strict JSON in valid UTF-8, even
 # for a path holding byte 0xff, a double quote and a newline
-# (progs/oddname.c): replay, fuzz, analyze, report and query.  Run objects
-# carry the run id of their row in the runs view, and a repro line with
-# --with and a --check full of quotes and spaces, given to `sh -c`, reruns
-# its run with the same outcome.
+# (progs/oddname.c): replay (and its --dry-run), fuzz, analyze, report and
+# query.  Run objects carry the run id of their row in the runs view, and a
+# repro line with --with and a --check full of quotes and spaces, given to
+# `sh -c`, reruns its run with the same outcome.
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -43,6 +43,9 @@ run_bounded "$FL" replay -d "$DB" --family write --no-std --fault EIO --check "$
 rc=$?
 check "replay --json: exit 1 (a broken run), strict UTF-8 JSON" \
 	eval '[ $rc = 1 ] && strict "$TMP/replay.json"'
+run_bounded "$FL" replay -d "$DB" --fault EIO,short,eintr,crash --dry-run --json \
+	>"$TMP/dry.json" 2>"$TMP/err"
+check "replay --dry-run --json: strict UTF-8 JSON" strict "$TMP/dry.json"
 run_bounded "$FL" fuzz -d "$DB" --runs 3 --faults 2 --family write --no-std --fault EIO \
 	--check "$CHK" -q --json >"$TMP/fuzz.json" 2>"$TMP/err"
 rc=$?

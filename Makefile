@@ -11,7 +11,7 @@ CFLAGS  += -std=gnu11 -Wall -Wextra -Werror=implicit-function-declaration
 LDLIBS  = -lsqlite3 -lzstd -lseccomp -ldw -lelf
 PREFIX  ?= /usr/local
 
-CORE_SRC = util.c \
+CORE_SRC = util.c json.c \
 	record/tracer.c record/systab.c record/xlat.c record/decode.c record/stack.c record/snapshot.c record/fdcache.c \
 	store/store.c store/schema.c store/rec.c store/read.c store/sqlfn.c store/points.c store/results.c \
 	analyze/points.c analyze/failures.c analyze/select.c replay/inject.c replay/sandbox.c replay/outcome.c replay/junit.c replay/runner.c

@@ -42,8 +42,6 @@ void sb_printf(struct sb *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Append bytes as a C string literal body (escaped, no quotes). */
 void sb_escape(struct sb *b, const unsigned char *p, size_t n);
-/* Append s as a JSON string with quotes. */
-void sb_json_str(struct sb *b, const char *s);
 /* Append s quoted for a POSIX shell. */
 void sb_shell_quote(struct sb *b, const char *s);
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../faultline.h"
+#include "../json.h"
 #include "../record/syscalls.h"
 #include "ana.h"
 
@@ -141,33 +142,40 @@ int cmd_analyze(int argc, char **argv)
 	struct sb b;
 	sb_init(&b);
 	if (json) {
-		sb_printf(&b, "{\"rec\": %ld, \"points\": [", r.id);
-		int first = 1;
+		struct json j;
+		json_init(&j, &b);
+		json_obj(&j);
+		json_kint(&j, "rec", r.id);
+		json_key(&j, "points");
+		json_arr(&j);
 		for (size_t i = 0; i < pts.n; i++) {
 			struct ana_point *p = &pts.v[i];
 			if (!ana_match(&flt, p))
 				continue;
-			sb_printf(&b, "%s\n {\"point\": %ld, \"family\": \"%s\", \"syscall\": \"%s\", "
-				  "\"thread\": \"%s\", \"nth\": %u, \"seq\": %llu, \"path\": ",
-				  first ? "" : ",", p->id, rec_families[p->family].name, p->name,
-				  p->ident, p->nth, (unsigned long long)p->seq);
-			first = 0;
-			if (p->path)
-				sb_json_str(&b, p->path);
-			else
-				sb_puts(&b, "null");
- 			sb_printf(&b, ", \"fdkind\": %s%s%s, \"loader\": %s, \"std\": %s, \"errnos\": \"%s\", \"site\": ",
-				  p->fdkind ? "\"" : "", p->fdkind ? p->fdkind : "null",
-				  p->fdkind ? "\"" : "", p->loader ? "true" : "false",
-				  p->std_stream ? "true" : "false", p->errnos);
+			json_obj(&j);
+			json_kint(&j, "point", p->id);
+			json_kstr(&j, "family", rec_families[p->family].name);
+			json_kstr(&j, "syscall", p->name);
+			json_kstr(&j, "thread", p->ident);
+			json_kint(&j, "nth", p->nth);
+			json_key(&j, "seq");
+			json_uint(&j, p->seq);
+			json_kstr(&j, "path", p->path);
+			json_kstr(&j, "fdkind", p->fdkind);
+			json_kbool(&j, "loader", p->loader);
+			json_kbool(&j, "std", p->std_stream);
+			json_kstr(&j, "errnos", p->errnos);
 			struct sb lab;
 			sb_init(&lab);
 			ana_site_label(st, r.id, p->site, &lab);
-			sb_json_str(&b, lab.s);
+			json_kstr(&j, "site", lab.s);
 			sb_free(&lab);
-			sb_putc(&b, '}');
+			json_end(&j);
 		}
-		sb_printf(&b, "\n], \"total\": %zu}\n", total);
+		json_end(&j);
+		json_kint(&j, "total", (long long)total);
+		json_end(&j);
+		sb_putc(&b, '\n');
 		fputs(b.s, stdout);
 	} else {
 		printf("recording %ld: %s", r.id, r.exe);

@@ -287,7 +287,7 @@ static int parse_with(const char *s, struct ana_points *pts, struct rpl_spec *wi
 	char buf[1024];
 	snprintf(buf, sizeof buf, "%s", s);
 	for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
-		char *colon = strrchr(tok, ':');
+		char *colon = strchr(tok, ':');   /* "delay:MS" holds one too */
 		long id;
 		struct ana_point *p;
 		if (colon)
@@ -355,7 +355,8 @@ void rpl_sweep_done(void *arg, size_t i, struct rpl_done *d)
 		.exit_code = d->res.exit_code, .signal = d->res.signal,
 		.dur_ms = (uint64_t)(d->secs * 1000), .seed = (uint64_t)o->cfg.seed,
 	};
-	if (store_begin(x->st) < 0 || store_run_add(x->st, &sr) < 0 || store_commit(x->st) < 0)
+	long run = store_begin(x->st) < 0 ? -EIO : store_run_add(x->st, &sr);
+	if (run < 0 || store_commit(x->st) < 0)
 		fl_error("cannot store a run in '%s': %s", o->cfg.db, store_errmsg(x->st));
 	/* symbolising is costly the first time: only when something shows it */
 	if (o->junit || o->json || o->all || rpl_outcome_is_bug(d->oc))
@@ -377,21 +378,26 @@ void rpl_sweep_done(void *arg, size_t i, struct rpl_done *d)
 		sb_free(&name);
 	}
 	if (o->json) {
-		sb_printf(&x->json, "%s\n  {\"point\": %ld, \"syscall\": \"%s\", \"family\": \"%s\", "
-			  "\"fault\": \"%s\", \"faults\": \"%s\", \"outcome\": \"%s\", \"exit\": %d, "
-			  "\"signal\": %d, \"fired\": %s, \"site\": ", x->njson++ ? "," : "", p->id,
-			  p->name, rec_families[p->family].name, s->f[0].spec, faults.s,
-			  rpl_outcome_name[d->oc], d->res.exit_code, d->res.signal,
-			  d->nfired ? "true" : "false");
-		sb_json_str(&x->json, lab.s);
-		sb_puts(&x->json, ", \"path\": ");
-		if (p->path)
-			sb_json_str(&x->json, p->path);
+		struct json *j = &x->jw;
+		json_obj(j);
+		json_key(j, "run");
+		if (run > 0)
+			json_int(j, run);
 		else
-			sb_puts(&x->json, "null");
-		sb_puts(&x->json, ", \"repro\": ");
-		sb_json_str(&x->json, repro.s);
-		sb_putc(&x->json, '}');
+			json_null(j);
+		json_kint(j, "point", p->id);
+		json_kstr(j, "syscall", p->name);
+		json_kstr(j, "family", rec_families[p->family].name);
+		json_kstr(j, "fault", s->f[0].spec);
+		json_kstr(j, "faults", faults.s);
+		json_kstr(j, "outcome", rpl_outcome_name[d->oc]);
+		json_kint(j, "exit", d->res.exit_code);
+		json_kint(j, "signal", d->res.signal);
+		json_kbool(j, "fired", d->nfired);
+		json_kstr(j, "site", lab.s);
+		json_kstr(j, "path", p->path);
+		json_kstr(j, "repro", repro.s);
+		json_end(j);
 	} else if (o->all || rpl_outcome_is_bug(d->oc) || d->oc == OUT_ERROR) {
 		printf("%-11s point %-5ld %-10s %-8s %s", rpl_outcome_name[d->oc], p->id, p->name,
 		       s->n > 1 ? faults.s : s->f[0].spec, lab.s);
@@ -429,6 +435,40 @@ void rpl_sweep_done(void *arg, size_t i, struct rpl_done *d)
 	sb_free(&repro);
 	sb_free(&faults);
 	sb_free(&lab);
+}
+
+/* --dry-run --json: the plan's numbers as one JSON object. */
+static void dry_run_json(struct sweep_ctx *x, size_t nmatch)
+{
+	struct sb b;
+	struct json j;
+	size_t np = 0;
+	for (size_t i = 0; i < x->nplan; i++)
+		np += i == 0 || x->plan[i].p[0] != x->plan[i - 1].p[0];
+	sb_init(&b);
+	json_init(&j, &b);
+	json_obj(&j);
+	json_kbool(&j, "dry_run", 1);
+	json_kint(&j, "runs", (long long)x->nplan);
+	json_kint(&j, "points", (long long)np);
+	json_kint(&j, "matching_points", (long long)nmatch);
+	json_kint(&j, "failure_ids", x->nfids);
+	json_kint(&j, "folded", (long long)x->folded);
+	json_key(&j, "not_planned");
+	json_arr(&j);
+	for (int i = 1; i < SKIP__COUNT; i++) {
+		if (!x->skipped[i])
+			continue;
+		json_obj(&j);
+		json_kint(&j, "runs", (long long)x->skipped[i]);
+		json_kstr(&j, "why", rpl_skip_why[i]);
+		json_kstr(&j, "example", x->skip_example[i]);
+		json_end(&j);
+	}
+	json_end(&j);
+	json_end(&j);
+	printf("%s\n", b.s);
+	sb_free(&b);
 }
 
 int cmd_replay(int argc, char **argv)
@@ -554,6 +594,11 @@ int cmd_replay(int argc, char **argv)
 				 "analyze)", r.id, pts.n);
 		goto out;
 	}
+	if (o.dry_run && o.json) {
+		dry_run_json(&x, nmatch);
+		ret = FL_EXIT_OK;
+		goto out;
+	}
 	if (o.dry_run) {
 		size_t np = 0;
 		for (size_t i = 0; i < x.nplan; i++)
@@ -595,6 +640,14 @@ int cmd_replay(int argc, char **argv)
 	x.tty = isatty(2) && !o.cfg.quiet && !o.json;
 	x.t0 = fl_now_ns();
 	total = x.nplan;
+	if (o.json) {
+		json_init(&x.jw, &x.json);
+		json_obj(&x.jw);
+		json_kint(&x.jw, "sweep", x.sweep);
+		json_kint(&x.jw, "rec", r.id);
+		json_key(&x.jw, "runs");
+		json_arr(&x.jw);
+	}
 	if (o.depth == 2 && already) {
 		fl_error("--depth 2 cannot --resume a sweep; run it again");
 		goto out;
@@ -628,12 +681,20 @@ int cmd_replay(int argc, char **argv)
 	store_commit(st);
 	double secs = (double)(fl_now_ns() - x.t0) / 1e9;
 	if (o.json) {
-		printf("{\"sweep\": %ld, \"rec\": %ld, \"runs\": [%s\n], \"summary\": {", x.sweep, r.id,
-		       x.json.s ? x.json.s : "");
+		struct json *j = &x.jw;
+		json_end(j);   /* runs */
+		json_key(j, "summary");
+		json_obj(j);
 		for (int i = 0; i < OUT__COUNT; i++)
-			printf("\"%s\": %zu, ", rpl_outcome_name[i], x.count[i]);
-		printf("\"runs\": %zu, \"bugs\": %zu, \"seconds\": %.2f, \"complete\": %s}}\n", x.done,
-		       x.nbug, secs, complete ? "true" : "false");
+			json_kint(j, rpl_outcome_name[i], (long long)x.count[i]);
+		json_kint(j, "runs", (long long)x.done);
+		json_kint(j, "bugs", (long long)x.nbug);
+		json_key(j, "seconds");
+		json_double(j, (double)(long long)(secs * 100 + 0.5) / 100);
+		json_kbool(j, "complete", complete);
+		json_end(j);
+		json_end(j);
+		printf("%s\n", x.json.s);
 	} else {
 		size_t npoints = 0;
 		for (size_t i = 0; i < total; i++)

@@ -5,6 +5,7 @@
 #ifndef RPL_SWEEP_H
 #define RPL_SWEEP_H
 
+#include "../json.h"
 #include "runner.h"
 
 #define MAX_FAULTS 16
@@ -31,9 +32,10 @@ struct sweep_ctx {
 	long sweep;
 	struct rpl_spec *plan;
 	size_t nplan, done, nbug, count[OUT__COUNT];
-	int njson, tty;
+	int tty;
 	uint64_t t0;
 	struct sb json, junit;
+	struct json jw;                 /* --json: writes the runs to json */
 	/* depth 2: what phase 1 saw after each fault */
 	char **explore;
 	uint64_t *post_hash;

@@ -223,8 +223,7 @@ static const char runs_copy_sql[] =
 	"  exit_code, signal, dur_ms, seed, repro, output)"
 	" SELECT w.dst, n.rec, r.point, r.fault, r.faults, r.fired, r.outcome, r.exit_code,"
 	"  r.signal, r.dur_ms, r.seed,"
-	"  CASE WHEN r.repro LIKE 'faultline replay -d % --rec % --point %'"
-	"   THEN ?1 || n.rec || substr(r.repro, instr(r.repro, ' --point ')) ELSE r.repro END,"
+	"  fl_repro_retarget(r.repro, ?1, n.rec),"
 	"  r.output FROM temp.fl_newrun n JOIN src.run r ON r.id = n.src"
 	"  LEFT JOIN temp.fl_sweepmap w ON w.src = r.sweep ORDER BY r.id";
 
@@ -236,6 +235,45 @@ static const char drop_sweeps_sql[] =
 	" AND NOT EXISTS (SELECT 1 FROM main.run r WHERE r.sweep = sweep.id)"
 	" AND EXISTS (SELECT 1 FROM src.run r JOIN temp.fl_sweepmap w ON w.src = r.sweep"
 	"  WHERE w.dst = sweep.id)";
+
+/* fl_repro_retarget(repro, prefix, rec): "faultline replay -d DB --rec N
+ * --point ..." becomes prefix || rec || " --point ...".  DB is one shell
+ * word, perhaps quoted: a quoted path may itself hold " --point ".  Any
+ * other text comes back as it is. */
+static void fn_retarget(sqlite3_context *cx, int argc, sqlite3_value **v)
+{
+	static const char head[] = "faultline replay -d ";
+	const char *r = (const char *)sqlite3_value_text(v[0]);
+	const char *prefix = (const char *)sqlite3_value_text(v[1]);
+	(void)argc;
+	if (!r || !prefix || strncmp(r, head, sizeof head - 1)) {
+		sqlite3_result_value(cx, v[0]);
+		return;
+	}
+	const char *p = r + sizeof head - 1;
+	while (p && *p && *p != ' ') {
+		if (*p == '\'')
+			p = strchr(p + 1, '\'') ? strchr(p + 1, '\'') + 1 : NULL;
+		else
+			p += *p == '\\' && p[1] ? 2 : 1;
+	}
+	if (p && !strncmp(p, " --rec ", 7)) {
+		p += 7;
+		const char *digits = p;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		if (p > digits && !strncmp(p, " --point ", 9)) {
+			char *out = sqlite3_mprintf("%s%lld%s", prefix,
+						    (long long)sqlite3_value_int64(v[2]), p);
+			if (out)
+				sqlite3_result_text(cx, out, -1, sqlite3_free);
+			else
+				sqlite3_result_error_nomem(cx);
+			return;
+		}
+	}
+	sqlite3_result_value(cx, v[0]);
+}
 
 static long count_of(struct store *st, const char *sql)
 {
@@ -287,7 +325,12 @@ int store_merge(struct store *st, const char *path, const char *out_name,
 	sb_puts(&prefix, "faultline replay -d ");
 	sb_shell_quote(&prefix, out_name);
 	sb_puts(&prefix, " --rec ");
-	rc = store_exec(st, "BEGIN IMMEDIATE");
+	if (sqlite3_create_function(st->db, "fl_repro_retarget", 3,
+				    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, fn_retarget, NULL,
+				    NULL) != SQLITE_OK)
+		rc = sqlfail(st, "merging runs");
+	else
+		rc = store_exec(st, "BEGIN IMMEDIATE");
 	if (!rc)
 		rc = store_exec(st, merge_setup_sql);
 	if (!rc && count_of(st, "SELECT count(*) FROM temp.sqlite_master"

@@ -177,7 +177,7 @@ int store_run_done(struct store *st, long sweep, long point, const char *fault)
 	return done;
 }
 
-int store_run_add(struct store *st, const struct store_run *r)
+long store_run_add(struct store *st, const struct store_run *r)
 {
 	int rc = store_prep(st, &st->stmt[S_RUN],
 			    "INSERT OR REPLACE INTO run(sweep, rec, point, fault, faults, fired, outcome,"
@@ -200,7 +200,8 @@ int store_run_add(struct store *st, const struct store_run *r)
 	sqlite3_bind_int64(s, 11, (sqlite3_int64)r->seed);
 	sqlite3_bind_text(s, 12, r->repro, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 13, r->output, -1, SQLITE_STATIC);
-	return store_step_done(st, s);
+	rc = store_step_done(st, s);
+	return rc ? rc : (long)sqlite3_last_insert_rowid(st->db);
 }
 
 int store_snap_add(struct store *st, long rec, const char *path, unsigned mode,

@@ -12,13 +12,26 @@
 
 #include "store_int.h"
 
+/* The stored arrays keep every byte as it is: SQLite's json_each() gives
+ * back a byte that is not UTF-8 unchanged, and replay must run the program
+ * with the very argv and env it was recorded with.  Only '"', '\\' and
+ * control characters are escaped.  This is storage, not output: --json
+ * output goes through json.h, which escapes such bytes. */
 static void json_array(struct sb *b, char **v)
 {
 	sb_putc(b, '[');
 	for (int i = 0; v && v[i]; i++) {
-		if (i)
-			sb_putc(b, ',');
-		sb_json_str(b, v[i]);
+		sb_puts(b, i ? ",\"" : "\"");
+		for (const char *s = v[i]; *s; s++) {
+			unsigned char c = (unsigned char)*s;
+			if (c == '"' || c == '\\')
+				sb_printf(b, "\\%c", c);
+			else if (c < 0x20)
+				sb_printf(b, "\\u%04x", c);
+			else
+				sb_putc(b, (char)c);
+		}
+		sb_putc(b, '"');
 	}
 	sb_putc(b, ']');
 }

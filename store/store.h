@@ -170,7 +170,8 @@ struct store_run {
 	int fired, exit_code, signal;
 	uint64_t dur_ms, seed;
 };
-int store_run_add(struct store *st, const struct store_run *r);
+/* Returns the new run's id (the runs view's run, > 0) or a negative errno. */
+long store_run_add(struct store *st, const struct store_run *r);
 
 /* ---- snapshot of the recorded working directory ---- */
 /* path is relative to the directory ("" is the directory itself); data is

@@ -94,6 +94,12 @@ int rpl_fault_parse(const char *s, struct rpl_fault *f)
 	return 0;
 }
 
+const char *const rpl_skip_name[SKIP__COUNT] = {
+	[SKIP_SHORT_CALL] = "short_no_count", [SKIP_SHORT_SIZE] = "short_tiny",
+	[SKIP_EINTR] = "eintr_never_waits", [SKIP_ERRNO] = "errno_not_returned",
+	[SKIP_REGULAR] = "regular_file", [SKIP_CRASH_SAME] = "crash_same_state",
+};
+
 const char *const rpl_skip_why[SKIP__COUNT] = {
 	[SKIP_SHORT_CALL] = "short: the call has no byte count to shorten",
 	[SKIP_SHORT_SIZE] = "short: the recorded call moved 0 or 1 byte, nothing shorter exists",

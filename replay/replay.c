@@ -366,7 +366,7 @@ void rpl_sweep_done(void *arg, size_t i, struct rpl_done *d)
 		sb_init(&sig);
 		ana_failure_sig(rpl_outcome_name[d->oc], s->n > 1 ? faults.s : s->f[0].spec, lab.s,
 				d->output.s, &sig);
-		ana_failures_add(&x->failures, sig.s, x->last_run, rpl_outcome_name[d->oc], repro.s);
+		ana_failures_add(&x->failures, sig.s, run, rpl_outcome_name[d->oc], repro.s);
 		sb_free(&sig);
 	}
 	if (o->junit) {
@@ -461,6 +461,7 @@ static void dry_run_json(struct sweep_ctx *x, size_t nmatch)
 			continue;
 		json_obj(&j);
 		json_kint(&j, "runs", (long long)x->skipped[i]);
+		json_kstr(&j, "reason", rpl_skip_name[i]);
 		json_kstr(&j, "why", rpl_skip_why[i]);
 		json_kstr(&j, "example", x->skip_example[i]);
 		json_end(&j);
@@ -692,6 +693,37 @@ int cmd_replay(int argc, char **argv)
 		json_key(j, "seconds");
 		json_double(j, (double)(long long)(secs * 100 + 0.5) / 100);
 		json_kbool(j, "complete", complete);
+		json_kbool(j, "baseline", !o.cfg.no_baseline);
+		json_kint(j, "points", (long long)x.npoints_match);
+		json_kint(j, "failure_ids", x.nfids);
+		json_kint(j, "planned", (long long)total);
+		json_kint(j, "folded", (long long)x.folded);
+		json_key(j, "not_planned");
+		json_arr(j);
+		for (int i = 1; i < SKIP__COUNT; i++) {
+			if (!x.skipped[i])
+				continue;
+			json_obj(j);
+			json_kint(j, "runs", (long long)x.skipped[i]);
+			json_kstr(j, "reason", rpl_skip_name[i]);
+			json_kstr(j, "why", rpl_skip_why[i]);
+			json_kstr(j, "example", x.skip_example[i]);
+			json_end(j);
+		}
+		json_end(j);
+		json_end(j);   /* summary */
+		json_key(j, "failures");
+		json_arr(j);
+		for (size_t i = 0; i < x.failures.n; i++) {
+			const struct ana_failure *f = &x.failures.v[i];
+			json_obj(j);
+			json_kstr(j, "outcome", f->outcome);
+			json_kstr(j, "signature", f->sig);
+			json_kint(j, "runs", (long long)f->runs);
+			json_kint(j, "example", f->example);
+			json_kstr(j, "repro", f->repro);
+			json_end(j);
+		}
 		json_end(j);
 		json_end(j);
 		printf("%s\n", x.json.s);

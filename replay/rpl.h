@@ -42,7 +42,8 @@ enum rpl_skip {
 	SKIP_NONE, SKIP_SHORT_CALL, SKIP_SHORT_SIZE, SKIP_EINTR, SKIP_ERRNO, SKIP_REGULAR,
 	SKIP_CRASH_SAME, SKIP__COUNT
 };
-extern const char *const rpl_skip_why[SKIP__COUNT];
+extern const char *const rpl_skip_why[SKIP__COUNT];   /* a sentence */
+extern const char *const rpl_skip_name[SKIP__COUNT];  /* a JSON key */
 enum rpl_skip rpl_fault_skip(const struct rpl_fault *f, const char *syscall, const char *fdkind,
 			     int64_t rec_ret, int any_errno);
 /* A crash just after this recorded call (family, target kind, decoded

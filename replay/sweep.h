@@ -44,7 +44,6 @@ struct sweep_ctx {
 	/* runs not planned because the fault cannot happen at the call */
 	size_t skipped[SKIP__COUNT];
 	struct ana_failures failures;   /* the bug runs, grouped */
-	long last_run;                  /* id of the run stored last */
 	size_t folded, npoints_match;   /* points left out: their failure ID ran */
 	long nfids;
 	const char *skip_example[SKIP__COUNT];

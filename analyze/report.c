@@ -211,11 +211,23 @@ static int gather(struct report *r)
 		r->points[i].label = xstrdup(lab.s ? lab.s : "?");
 		sb_free(&lab);
 	}
+	for (size_t i = 0; !rc && i < r->nruns; i++) {
+		struct rp_run *u = &r->runs[i];
+		if (!rp_outcomes[u->oc].bug)
+			continue;
+		struct sb sig;
+		sb_init(&sig);
+		ana_failure_sig(rp_outcomes[u->oc].name, u->fault, u->p ? u->p->label : NULL,
+				u->output, &sig);
+		ana_failures_add(&r->failures, sig.s, u->run, rp_outcomes[u->oc].name, u->repro);
+		sb_free(&sig);
+	}
 	return rc;
 }
 
 static void report_free(struct report *r)
 {
+	ana_failures_free(&r->failures);
 	for (size_t i = 0; i < r->nprocs; i++) {
 		free(r->procs[i].ident);
 		free(r->procs[i].exe);
@@ -313,6 +325,19 @@ static void print_json(struct report *r, const char *html)
 		json_end(&j);
 	}
 	json_end(&j);
+	json_key(&j, "failures");
+	json_arr(&j);
+	for (size_t i = 0; i < r->failures.n; i++) {
+		const struct ana_failure *f = &r->failures.v[i];
+		json_obj(&j);
+		json_kstr(&j, "outcome", f->outcome);
+		json_kstr(&j, "signature", f->sig);
+		json_kint(&j, "runs", (long long)f->runs);
+		json_kint(&j, "example", f->example);
+		json_kstr(&j, "repro", f->repro);
+		json_end(&j);
+	}
+	json_end(&j);
 	json_kstr(&j, "html", html);
 	json_end(&j);
 	sb_putc(&b, '\n');
@@ -344,20 +369,13 @@ static void print_text(struct report *r)
 	if (r->nbaselines)
 		printf("%ld baseline run%s (nothing injected): %ld failed\n", r->nbaselines,
 		       r->nbaselines == 1 ? "" : "s", r->baselines_failed);
-	for (size_t i = 0; i < r->nruns; i++) {
-		struct rp_run *u = &r->runs[i];
-		if (!rp_outcomes[u->oc].bug)
-			continue;
-		printf("%-11s point %-5ld %-10s %-8s %s", rp_outcomes[u->oc].name, u->point,
-		       u->p ? u->p->syscall : "?", u->fault, u->p ? u->p->label : "?");
-		if (u->signal)
-			printf("  [SIG%s]", sigabbrev_np(u->signal) ? sigabbrev_np(u->signal) : "?");
-		else
-			printf("  [exit %d]", u->exit_code);
-		if (u->p && u->p->path)
-			printf("  %s", u->p->path);
-		printf("\n    repro: %s\n", u->repro ? u->repro : "");
-	}
+	/* the distinct failures, not every bug run: --json and --html list those */
+	if (r->failures.n)
+		printf("%zu distinct failure%s (%ld runs):\n", r->failures.n,
+		       r->failures.n == 1 ? "" : "s", r->nbugs);
+	for (size_t i = 0; i < r->failures.n; i++)
+		printf("  %zux %s\n    example: run %ld\n    repro: %s\n", r->failures.v[i].runs,
+		       r->failures.v[i].sig, r->failures.v[i].example, r->failures.v[i].repro);
 	sb_free(&d);
 }
 

@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include "../store/results.h"
+#include "ana.h"
 
 /* Outcomes, worst first: the worst outcome of a point's runs colours it. */
 enum {
@@ -72,6 +73,7 @@ struct report {
 	struct rp_sweep *sweeps;
 	size_t nsweeps;
 	long count[RP__COUNT], nbugs;
+	struct ana_failures failures;     /* the bug runs grouped (analyze/failures.c) */
 	/* baseline runs (fault "none", no point): kept out of the runs above */
 	long nbaselines, baselines_failed;
 	/* calls per family per time bin; fam[i] NULL-free, "other" last */

@@ -1,7 +1,8 @@
 /*
- * replay/junit.c - JUnit XML for CI systems: one <testcase> per run, a
- * <failure> for the bug outcomes (crash, hang, broken), <skipped> for
- * not_reached, and the run's output as <system-out>.
+ * replay/junit.c - JUnit XML for CI systems: one <testcase> per run that
+ * found no bug (<skipped> for not_reached and error) and one per distinct
+ * failure (replay.c groups the bug runs), with a <failure> whose message
+ * is the failure's signature and repro line.
  */
 #define _GNU_SOURCE
 #include <errno.h>

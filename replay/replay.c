@@ -92,7 +92,8 @@ static void usage(FILE *f)
 "      --keep           keep each run's directory (printed) for inspection\n"
 "      --no-pin         leave CPU placement to the kernel (by default a run whose\n"
 "                       program has one live thread shares one CPU with its tracer)\n"
-"      --junit FILE     also write the runs as JUnit XML (bugs are failures)\n"
+"      --junit FILE     also write the runs as JUnit XML: one failing test case\n"
+"                       per distinct failure, one passing case per other run\n"
 "      --shard K/N      run only the K-th of N deterministic slices of the runs\n"
 "                       (for CI matrices and array jobs; see docs/SCALE.md);\n"
 "                       combine the databases with `faultline merge`\n"
@@ -369,7 +370,8 @@ void rpl_sweep_done(void *arg, size_t i, struct rpl_done *d)
 		ana_failures_add(&x->failures, sig.s, run, rpl_outcome_name[d->oc], repro.s);
 		sb_free(&sig);
 	}
-	if (o->junit) {
+	if (o->junit && !rpl_outcome_is_bug(d->oc)) {
+		/* a bug run is counted in its distinct failure's test case */
 		struct sb name;
 		sb_init(&name);
 		sb_printf(&name, "point %ld %s %s at %s", p->id, p->name, faults.s, lab.s);
@@ -759,8 +761,25 @@ int cmd_replay(int argc, char **argv)
 		sb_init(&suite);
 		sb_printf(&suite, "faultline replay of %s (recording %ld, sweep %ld)", r.exe, r.id,
 			  x.sweep);
-		if (rpl_junit_write(o.junit, suite.s, &x.junit, x.done, x.nbug,
-				    x.count[OUT_NOT_REACHED] + x.count[OUT_ERROR], secs) < 0)
+		/* one test case per distinct failure, not per bug run */
+		for (size_t i = 0; i < x.failures.n; i++) {
+			const struct ana_failure *f = &x.failures.v[i];
+			enum rpl_outcome oc = OUT_BROKEN;
+			for (int k = 0; k < OUT__COUNT; k++)
+				if (!strcmp(rpl_outcome_name[k], f->outcome))
+					oc = (enum rpl_outcome)k;
+			struct sb name, out;
+			sb_init(&name);
+			sb_init(&out);
+			sb_printf(&name, "failure %zu: %s", i + 1, f->sig);
+			sb_printf(&out, "%zu runs fail this way; example: run %ld\n", f->runs, f->example);
+			rpl_junit_case(&x.junit, "failure", name.s, oc, 0, f->repro, out.s);
+			sb_free(&name);
+			sb_free(&out);
+		}
+		if (rpl_junit_write(o.junit, suite.s, &x.junit, x.done - x.nbug + x.failures.n,
+				    x.failures.n, x.count[OUT_NOT_REACHED] + x.count[OUT_ERROR],
+				    secs) < 0)
 			fl_error("cannot write '%s': %s", o.junit, strerror(errno));
 		sb_free(&suite);
 	}

@@ -371,8 +371,8 @@ static void print_text(struct report *r)
 		       r->nbaselines == 1 ? "" : "s", r->baselines_failed);
 	/* the distinct failures, not every bug run: --json and --html list those */
 	if (r->failures.n)
-		printf("%zu distinct failure%s (%ld runs):\n", r->failures.n,
-		       r->failures.n == 1 ? "" : "s", r->nbugs);
+		printf("%zu distinct failure%s (%ld run%s):\n", r->failures.n,
+		       r->failures.n == 1 ? "" : "s", r->nbugs, r->nbugs == 1 ? "" : "s");
 	for (size_t i = 0; i < r->failures.n; i++)
 		printf("  %zux %s\n    example: run %ld\n    repro: %s\n", r->failures.v[i].runs,
 		       r->failures.v[i].sig, r->failures.v[i].example, r->failures.v[i].repro);

@@ -744,8 +744,8 @@ int cmd_replay(int argc, char **argv)
 				printf("%zu run%s not planned (%s; e.g. %s)\n", x.skipped[i],
 				       x.skipped[i] == 1 ? "" : "s", rpl_skip_why[i], x.skip_example[i]);
 		if (x.failures.n) {
-			printf("%zu distinct failure%s (%zu runs):\n", x.failures.n,
-			       x.failures.n == 1 ? "" : "s", x.nbug);
+			printf("%zu distinct failure%s (%zu run%s):\n", x.failures.n,
+			       x.failures.n == 1 ? "" : "s", x.nbug, x.nbug == 1 ? "" : "s");
 			for (size_t i = 0; i < x.failures.n; i++)
 				printf("  %zux %s\n    repro: %s\n", x.failures.v[i].runs,
 				       x.failures.v[i].sig, x.failures.v[i].repro);

@@ -1,7 +1,7 @@
 /*
  * analyze/report.h - what `faultline report` gathers from the database
  * (report.c) and renders as one self-contained HTML page (report_html.c).
- * Internal to the two files; not an API.
+ * Internal to report.c, report_html.c and report_svg.c; not an API.
  */
 #ifndef REPORT_H
 #define REPORT_H

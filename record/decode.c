@@ -1,6 +1,7 @@
 /*
  * record/decode.c - argument decoders, one case per enum rec_arg (see
- * decode.h for the entry/exit protocol), and the per-process fd/cwd cache.
+ * decode.h for the entry/exit protocol).  The fd and cwd cache they name
+ * targets with is record/fdcache.c.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>

@@ -276,7 +276,7 @@ static void decode_arg(struct rec_decoder *d, pid_t tid, pid_t pid, const struct
 	int kind = s->arg[i];
 	uint64_t v = c->args[i], next = i < 5 ? c->args[i + 1] : 0;
 	struct sb *b = &o->arg[i];
-	int target = i == ((s->flags & SF_TARGET_1) ? 1 : 0);
+	int target = i == ((s->flags & SF_TARGET_1) ? 1 : (s->flags & SF_TARGET_2) ? 2 : 0);
 	int failed = c->finished && c->ret < 0 && c->ret > -4096;
 
 	if (is_output(kind) != at_exit)

@@ -90,12 +90,13 @@ enum {
 	SF_EXEC      = 1 << 5,  /* execve/execveat */
 	SF_CLOSE     = 1 << 6,  /* closes arg 0 */
 	SF_DUP2      = 1 << 7,  /* makes arg 1 a copy of arg 0 (dup2/dup3) */
+	SF_TARGET_2  = 1 << 8,  /* the call's target is arg 2 (copy_file_range, splice) */
 };
 
 struct rec_sys {
 	const char *name;
 	uint8_t family;          /* enum rec_family */
-	uint8_t flags;           /* SF_* */
+	uint16_t flags;          /* SF_* */
 	uint8_t nargs;
 	uint8_t arg[6];          /* enum rec_arg */
 };

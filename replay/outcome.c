@@ -53,9 +53,21 @@ int rpl_fault_parse(const char *s, struct rpl_fault *f)
 	} else if (!strcasecmp(s, "kill")) {
 		f->kind = FAULT_KILL;
 		snprintf(f->spec, sizeof f->spec, "kill");
-	} else if (!strcasecmp(s, "crash")) {
+	} else if (!strcasecmp(s, "crash") || !strcasecmp(s, "crash:posix") ||
+		   !strcasecmp(s, "crash:torn")) {
 		f->kind = FAULT_CRASH;
-		snprintf(f->spec, sizeof f->spec, "crash");
+		f->crash_mode = !strcasecmp(s, "crash") ? CRASH_ORDERED
+				: !strcasecmp(s, "crash:posix") ? CRASH_POSIX : CRASH_TORN;
+		snprintf(f->spec, sizeof f->spec, "%s", f->crash_mode == CRASH_ORDERED ? "crash"
+				: f->crash_mode == CRASH_POSIX ? "crash:posix" : "crash:torn");
+	} else if (!strncasecmp(s, "crash:torn/", 11)) {
+		long k;
+		if (fl_parse_long(s + 11, &k) || k < 1 || k > RPL_TORN_MAX)
+			return -EINVAL;
+		f->kind = FAULT_CRASH;
+		f->crash_mode = CRASH_TORN;
+		f->torn_k = (unsigned)k;
+		snprintf(f->spec, sizeof f->spec, "crash:torn/%ld", k);
 	} else if (!strncasecmp(s, "delay:", 6)) {
 		long ms;
 		if (fl_parse_long(s + 6, &ms) || ms < 0 || ms > 3600000)
@@ -75,6 +87,20 @@ int rpl_fault_parse(const char *s, struct rpl_fault *f)
 		snprintf(f->spec, sizeof f->spec, "%s", fl_errno_name(e));
 	}
 	return 0;
+}
+
+int rpl_fault_expand(const struct rpl_fault *f, long torn_max, struct rpl_fault *out)
+{
+	if (f->kind != FAULT_CRASH || f->crash_mode != CRASH_TORN || f->torn_k)
+		torn_max = 1;
+	for (long k = 0; out && k < torn_max; k++) {
+		out[k] = *f;
+		if (torn_max > 1 || (f->crash_mode == CRASH_TORN && !f->torn_k)) {
+			out[k].torn_k = (unsigned)k + 1;
+			snprintf(out[k].spec, sizeof out[k].spec, "crash:torn/%ld", k + 1);
+		}
+	}
+	return (int)torn_max;
 }
 
 int rpl_fault_applies(const struct rpl_fault *f, int family, const char *syscall)

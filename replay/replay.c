@@ -56,7 +56,14 @@ static void usage(FILE *f)
 "                       ENOSPC...), default, eintr, short (a true short\n"
 "                       read/write), delay:MS, kill (SIGKILL at the call),\n"
 "                       crash (power loss just after the call: SIGKILL, then\n"
-"                       every write not yet made durable by fsync is undone)\n"
+"                       file data no fsync made durable is lost; names kept),\n"
+"                       crash:posix (also every create, rename, link, unlink,\n"
+"                       mkdir, rmdir and size change no fsync of its directory\n"
+"                       or file made durable is rolled back), crash:torn (as\n"
+"                       crash, plus a 512-byte-aligned prefix of each file's\n"
+"                       last un-durable write: one run per prefix, crash:torn/K;\n"
+"                       see docs/CRASH.md)\n"
+"      --torn-max N     crash:torn: at most N prefixes per point (default 4)\n"
 "      --with P:SPEC,...  also arm these faults in every run (e.g. 25:EIO):\n"
 "                       explores a second fault on top of each point\n"
 "      --persist        once fired, every later call of the family fails too\n"
@@ -110,7 +117,7 @@ static int parse_faults(struct opts *o, const char *s)
 	for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
 		if (o->nfaults == MAX_FAULTS || rpl_fault_parse(tok, &o->faults[o->nfaults]) < 0) {
 			fl_error("unknown fault '%s' (an errno name like EIO, default, eintr, short, "
-				 "delay:MS or kill)", tok);
+				 "delay:MS, kill, crash, crash:posix or crash:torn)", tok);
 			return -EINVAL;
 		}
 		o->nfaults++;
@@ -136,6 +143,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		{ "with", required_argument, 0, 'W' }, { "depth", required_argument, 0, 'D' },
 		{ "budget", required_argument, 0, 'B' }, { "prune", no_argument, 0, 'P' + 256 },
 		{ "no-pin", no_argument, 0, 'N' + 256 },
+		{ "torn-max", required_argument, 0, 'T' + 256 },
 		{ 0, 0, 0, 0 }
 	};
 	const char *bad;
@@ -188,6 +196,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		case 'B': num = &o->budget; what = "--budget"; break;
 		case 'P' + 256: o->prune = 1; break;
 		case 'N' + 256: o->cfg.no_pin = 1; break;
+		case 'T' + 256: num = &o->torn_max; what = "--torn-max"; break;
 		case 'H':
 			if (sscanf(optarg, "%ld/%ld", &o->shard_k, &o->shard_n) != 2 || o->shard_n < 1 ||
 			    o->shard_k < 1 || o->shard_k > o->shard_n) {
@@ -210,6 +219,12 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 	}
 	if (o->depth > 2) {
 		fl_error("--depth goes up to 2");
+		return -EINVAL;
+	}
+	if (!o->torn_max)
+		o->torn_max = RPL_TORN_MAX_DEFAULT;
+	if (o->torn_max > RPL_TORN_MAX) {
+		fl_error("--torn-max goes up to %d", RPL_TORN_MAX);
 		return -EINVAL;
 	}
 	if (!o->nfaults)
@@ -245,7 +260,7 @@ static int parse_with(const char *s, struct ana_points *pts, struct rpl_spec *wi
 	char buf[1024];
 	snprintf(buf, sizeof buf, "%s", s);
 	for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
-		char *colon = strrchr(tok, ':');
+		char *colon = strchr(tok, ':');
 		long id;
 		struct ana_point *p;
 		if (colon)
@@ -381,6 +396,7 @@ int cmd_replay(int argc, char **argv)
 	struct store *st;
 	struct store_rec r;
 	struct ana_points pts;
+	struct rpl_fault *fx = NULL;   /* the faults, crash:torn expanded */
 	char err[8192];
 	int ret = FL_EXIT_USAGE;
 	if (store_open(o.cfg.db, STORE_WRITE, &st, err, sizeof err) < 0) {
@@ -414,15 +430,22 @@ int cmd_replay(int argc, char **argv)
 	memset(&with, 0, sizeof with);
 	if (o.with && parse_with(o.with, &pts, &with) < 0)
 		goto out;
-	x.plan = xcalloc(pts.n * (size_t)o.nfaults + 1, sizeof *x.plan);
+	/* crash:torn is one run per prefix: crash:torn/1 .. /torn_max */
+	int nfx = 0;
+	for (int k = 0; k < o.nfaults; k++)
+		nfx += rpl_fault_expand(&o.faults[k], o.torn_max, NULL);
+	fx = xcalloc((size_t)nfx, sizeof *fx);
+	for (int k = 0, n = 0; k < o.nfaults; k++)
+		n += rpl_fault_expand(&o.faults[k], o.torn_max, fx + n);
+	x.plan = xcalloc(pts.n * (size_t)nfx + 1, sizeof *x.plan);
 	size_t nth_run = 0;
 	for (size_t i = 0; i < pts.n; i++) {
 		if (!ana_match(&o.flt, &pts.v[i]))
 			continue;
-		for (int k = 0; k < o.nfaults; k++) {
-			if (!rpl_fault_applies(&o.faults[k], pts.v[i].family, pts.v[i].name))
+		for (int k = 0; k < nfx; k++) {
+			if (!rpl_fault_applies(&fx[k], pts.v[i].family, pts.v[i].name))
 				continue;
-			struct rpl_fault f = o.faults[k];
+			struct rpl_fault f = fx[k];
 			if (f.kind == FAULT_ERRNO && !f.err)
 				rpl_default_fault(&pts.v[i], &f);   /* named in the repro */
 			if (o.shard_n && (long)(nth_run++ % (size_t)o.shard_n) != o.shard_k - 1)
@@ -530,6 +553,7 @@ out:
 	free(x.post_hash);
 	free(x.oc);
 	free(x.plan);
+	free(fx);
 	sb_free(&key);
 	sb_free(&x.json);
 	sb_free(&x.junit);

@@ -331,7 +331,7 @@ static int parent_of(struct rpl_crash *cs, const char *path, int *dfd, char *nam
 	const char *base = slash ? slash + 1 : buf;
 	if (!*base || !strcmp(base, ".") || !strcmp(base, "..") || strlen(base) > NAME_MAX)
 		return -EINVAL;
-	snprintf(name, NAME_MAX + 1, "%s", base);
+	memcpy(name, base, strlen(base) + 1);   /* fits: checked above */
 	if (slash == buf)
 		snprintf(buf, sizeof buf, "/");
 	else if (slash)

@@ -104,9 +104,10 @@ struct dir_held {
 };
 
 /* Saved at a call's entry, finished at its exit. */
+#define UNSAVED -2
 struct pending {
 	pid_t tid;
-	int kind;                /* enum ent_kind, or -1: none */
+	int kind;                /* enum ent_kind, -1: none, UNSAVED: could not save */
 	int dfd[2];
 	char name[2][NAME_MAX + 1];
 	struct victim vic;
@@ -503,12 +504,9 @@ static void entry_open(struct rpl_crash *cs, struct rec_thread *t, struct rec_ca
 	int exists = stat(p, &sb) == 0;
 	struct pending *pd = pending_get(cs, t->tid, 1);
 	pd->kind = -1;
-	if (!exists && (flags & O_CREAT)) {
-		if (parent_of(cs, p, &pd->dfd[0], pd->name[0]) == 0)
-			pd->kind = E_CREATE;
-		else
-			cs->incomplete = 1;
-	} else if (exists && (flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY &&
+	if (!exists && (flags & O_CREAT))
+		pd->kind = parent_of(cs, p, &pd->dfd[0], pd->name[0]) == 0 ? E_CREATE : UNSAVED;
+	else if (exists && (flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY &&
 		   S_ISREG(sb.st_mode) && sb.st_size > 0) {
 		pd->size = save_size(cs, p, 0, -1);
 		if (pd->size) {   /* pushed at exit, if the open succeeds */
@@ -568,18 +566,19 @@ static void entry_names(struct rpl_crash *cs, struct rec_thread *t, struct rec_c
 	if (ok == 0)
 		ok = parent_of(cs, p, &pd->dfd[0], pd->name[0]);
 	if (ok < 0) {
-		pd->kind = -1;
-		cs->incomplete = 1;
+		pd->kind = UNSAVED;
 		return;
 	}
 	if (pd->kind == E_UNLINK || pd->kind == E_RMDIR) {
 		keep_victim(cs, pd->dfd[0], pd->name[0], &pd->vic);
 	} else if (pd->kind == E_RENAME) {
 		struct stat s1, s2;
-		/* rename onto another name of the same inode does nothing */
-		if (fstatat(pd->dfd[1], pd->name[1], &s2, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    !(fstatat(pd->dfd[0], pd->name[0], &s1, AT_SYMLINK_NOFOLLOW) == 0 &&
-		      s1.st_dev == s2.st_dev && s1.st_ino == s2.st_ino))
+		if (fstatat(pd->dfd[1], pd->name[1], &s2, AT_SYMLINK_NOFOLLOW) < 0)
+			return;   /* nothing replaced */
+		if (fstatat(pd->dfd[0], pd->name[0], &s1, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    s1.st_dev == s2.st_dev && s1.st_ino == s2.st_ino)
+			pd->kind = -1;   /* onto another name of the same inode: does nothing */
+		else
 			keep_victim(cs, pd->dfd[1], pd->name[1], &pd->vic);
 	}
 }
@@ -707,6 +706,8 @@ static void exit_names(struct rpl_crash *cs, struct rec_thread *t, struct rec_ca
 		}
 		pd->size = NULL;
 	}
+	if (pd->kind == UNSAVED && c->ret >= 0)
+		cs->incomplete = 1;   /* it happened, and cannot be undone */
 	if (pd->kind < 0 || c->ret < 0) {
 		drop_victim(cs, &pd->vic);
 		pd->kind = -1;

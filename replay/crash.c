@@ -125,6 +125,7 @@ struct rpl_crash {
 	struct dir_held *dirs;
 	int ndirs;
 	struct pending *pend;
+	struct dir_held last;    /* the inode inode_fd() found last (fd -1: none) */
 };
 
 struct rpl_crash *rpl_crash_new(int mode, unsigned torn_k)
@@ -132,6 +133,7 @@ struct rpl_crash *rpl_crash_new(int mode, unsigned torn_k)
 	struct rpl_crash *cs = xcalloc(1, sizeof *cs);
 	cs->mode = mode;
 	cs->torn_k = torn_k ? torn_k : 1;
+	cs->last.fd = -1;
 	return cs;
 }
 
@@ -217,9 +219,14 @@ static int inode_fd(struct rpl_crash *cs, const char *path, struct stat *sb)
 {
 	if (stat(path, sb) < 0 || !S_ISREG(sb->st_mode))
 		return -1;
+	/* a program mostly writes to the file it wrote last */
+	if (cs->last.fd >= 0 && cs->last.dev == sb->st_dev && cs->last.ino == sb->st_ino)
+		return cs->last.fd;
 	for (struct ent *e = cs->log; e; e = e->next)
-		if (e->kind <= E_SIZE && e->dev == sb->st_dev && e->ino == sb->st_ino)
+		if (e->kind <= E_SIZE && e->dev == sb->st_dev && e->ino == sb->st_ino) {
+			cs->last = (struct dir_held){ e->fd, sb->st_dev, sb->st_ino };
 			return e->fd;
+		}
 	if (cs->nheld >= HELD_MAX) {
 		cs->incomplete = 1;
 		return -1;
@@ -230,6 +237,7 @@ static int inode_fd(struct rpl_crash *cs, const char *path, struct stat *sb)
 		return -1;
 	}
 	cs->nheld++;
+	cs->last = (struct dir_held){ fd, sb->st_dev, sb->st_ino };
 	return fd;
 }
 
@@ -838,16 +846,19 @@ struct torn {
 
 static int torn_collect(struct rpl_crash *cs, struct torn *tv, int max)
 {
-	int nt = 0;
+	int nt = 0, nseen = 0;
+	struct ent *seen[1024];
+	/* newest first: the first E_DATA of an inode is its last write */
 	for (struct ent *e = cs->log; e; e = e->next) {
-		if (e->kind != E_DATA || e->durable)
+		if (e->kind != E_DATA)
 			continue;
-		int seen = 0;
-		for (int i = 0; i < nt && !seen; i++)
-			seen = tv[i].e->dev == e->dev && tv[i].e->ino == e->ino;
-		for (struct ent *f = cs->log; f != e && !seen; f = f->next)
-			seen = f->kind == E_DATA && f->dev == e->dev && f->ino == e->ino;
-		if (seen || nt == max)
+		int old = 0;
+		for (int i = 0; i < nseen && !old; i++)
+			old = seen[i]->dev == e->dev && seen[i]->ino == e->ino;
+		if (old || nseen == 1024)
+			continue;
+		seen[nseen++] = e;
+		if (e->durable || nt == max)
 			continue;
 		size_t n = rpl_torn_prefix((uint64_t)e->off, e->wlen, cs->torn_k);
 		if (!n)

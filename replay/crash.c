@@ -180,6 +180,13 @@ unsigned rpl_torn_cut(unsigned ncuts, unsigned k)
 	return 0;
 }
 
+unsigned rpl_torn_max_cuts(uint64_t len)
+{
+	/* boundaries strictly inside (off, off + len): at most ceil((len - 1) / 512) */
+	uint64_t n = len < 2 ? 0 : (len + SECTOR - 2) / SECTOR;
+	return n > RPL_TORN_MAX ? RPL_TORN_MAX : (unsigned)n;
+}
+
 size_t rpl_torn_prefix(uint64_t off, size_t len, unsigned k)
 {
 	/* cuts: the sector boundaries strictly inside [off, off + len) */

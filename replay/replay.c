@@ -234,6 +234,23 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 	return 0;
 }
 
+/* For each point (in recording order), the most torn-write cuts any file
+ * write recorded up to it, the point included, can have: crash:torn/K
+ * leaves a state of its own only below that. */
+static unsigned *torn_bounds(const struct ana_points *pts)
+{
+	unsigned *b = xcalloc(pts->n + 1, sizeof *b), m = 0;
+	for (size_t i = 0; i < pts->n; i++) {
+		const struct ana_point *p = &pts->v[i];
+		if (p->family == FAM_WRITE && p->ret > 0 && p->fdkind && !strcmp(p->fdkind, "file")) {
+			unsigned c = rpl_torn_max_cuts((uint64_t)p->ret);
+			m = c > m ? c : m;
+		}
+		b[i] = m;
+	}
+	return b;
+}
+
 /* The key that makes a sweep resumable: everything that decides its runs. */
 static void options_key(const struct opts *o, int argc, char **argv, struct sb *b)
 {
@@ -397,6 +414,8 @@ int cmd_replay(int argc, char **argv)
 	struct store_rec r;
 	struct ana_points pts;
 	struct rpl_fault *fx = NULL;   /* the faults, crash:torn expanded */
+	char *expanded = NULL;          /* fx[k] came from expanding crash:torn */
+	unsigned *cuts = NULL;          /* torn_bounds() */
 	char err[8192];
 	int ret = FL_EXIT_USAGE;
 	if (store_open(o.cfg.db, STORE_WRITE, &st, err, sizeof err) < 0) {
@@ -430,20 +449,27 @@ int cmd_replay(int argc, char **argv)
 	memset(&with, 0, sizeof with);
 	if (o.with && parse_with(o.with, &pts, &with) < 0)
 		goto out;
-	/* crash:torn is one run per prefix: crash:torn/1 .. /torn_max */
+	/* crash:torn is one run per prefix: crash:torn/1 .. /torn_max, planned
+	 * only up to the cuts the writes recorded so far can have */
 	int nfx = 0;
 	for (int k = 0; k < o.nfaults; k++)
 		nfx += rpl_fault_expand(&o.faults[k], o.torn_max, NULL);
 	fx = xcalloc((size_t)nfx, sizeof *fx);
-	for (int k = 0, n = 0; k < o.nfaults; k++)
-		n += rpl_fault_expand(&o.faults[k], o.torn_max, fx + n);
+	expanded = xcalloc((size_t)nfx, 1);
+	for (int k = 0, n = 0; k < o.nfaults; k++) {
+		int e = rpl_fault_expand(&o.faults[k], o.torn_max, fx + n);
+		memset(expanded + n, e > 1 || fx[n].torn_k != o.faults[k].torn_k, (size_t)e);
+		n += e;
+	}
+	cuts = torn_bounds(&pts);
 	x.plan = xcalloc(pts.n * (size_t)nfx + 1, sizeof *x.plan);
 	size_t nth_run = 0;
 	for (size_t i = 0; i < pts.n; i++) {
 		if (!ana_match(&o.flt, &pts.v[i]))
 			continue;
 		for (int k = 0; k < nfx; k++) {
-			if (!rpl_fault_applies(&fx[k], pts.v[i].family, pts.v[i].name))
+			if (!rpl_fault_applies(&fx[k], pts.v[i].family, pts.v[i].name) ||
+			    (expanded[k] && fx[k].torn_k > cuts[i]))
 				continue;
 			struct rpl_fault f = fx[k];
 			if (f.kind == FAULT_ERRNO && !f.err)
@@ -461,8 +487,9 @@ int cmd_replay(int argc, char **argv)
 		}
 	}
 	if (!x.nplan) {
-		fl_error("no fault point matches (recording %ld has %zu points; see faultline analyze)",
-			 r.id, pts.n);
+		fl_error("no fault point matches (recording %ld has %zu points; see faultline analyze%s)",
+			 r.id, pts.n, memchr(expanded, 1, (size_t)nfx) ? "; crash:torn needs a recorded "
+			 "write to a file that crosses a 512-byte boundary" : "");
 		goto out;
 	}
 	options_key(&o, argc, argv, &key);
@@ -554,6 +581,8 @@ out:
 	free(x.oc);
 	free(x.plan);
 	free(fx);
+	free(expanded);
+	free(cuts);
 	sb_free(&key);
 	sb_free(&x.json);
 	sb_free(&x.junit);

@@ -88,6 +88,10 @@ unsigned rpl_torn_cut(unsigned ncuts, unsigned k);
 /* Bytes of a write of len at off that prefix choice k keeps: the cuts are
  * the 512-byte boundaries strictly inside it.  0: no such prefix. */
 size_t rpl_torn_prefix(uint64_t off, size_t len, unsigned k);
+/* The most cuts a write of len bytes can have, wherever it lands (at most
+ * RPL_TORN_MAX): replay plans crash:torn/K only where a recorded write
+ * could have K. */
+unsigned rpl_torn_max_cuts(uint64_t len);
 
 /* The injector: rec_ops callbacks plus their state, for one run. */
 struct rpl_injector {

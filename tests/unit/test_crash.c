@@ -78,6 +78,32 @@ static void test_torn_prefix(void **state)
 	assert_int_equal(rpl_torn_prefix(off, len, 2), len - 512);
 }
 
+/* Planning's bound: no write has more cuts than rpl_torn_max_cuts(len), and
+ * some offset reaches it. */
+static void test_torn_max_cuts(void **state)
+{
+	(void)state;
+	assert_int_equal(rpl_torn_max_cuts(0), 0);
+	assert_int_equal(rpl_torn_max_cuts(1), 0);
+	assert_int_equal(rpl_torn_max_cuts(2), 1);
+	assert_int_equal(rpl_torn_max_cuts(137), 1);
+	assert_int_equal(rpl_torn_max_cuts(513), 1);
+	assert_int_equal(rpl_torn_max_cuts(514), 2);
+	assert_int_equal(rpl_torn_max_cuts(1208), 3);
+	assert_int_equal(rpl_torn_max_cuts(1ull << 30), RPL_TORN_MAX);
+	for (size_t len = 1; len <= 2100; len += 7) {
+		unsigned most = 0;
+		for (uint64_t off = 0; off < 512; off += 3) {
+			unsigned n = 0;
+			while (n < RPL_TORN_MAX && rpl_torn_prefix(off, len, n + 1))
+				n++;
+			assert_true(n <= rpl_torn_max_cuts(len));
+			most = n > most ? n : most;
+		}
+		assert_int_equal(most, rpl_torn_max_cuts(len));
+	}
+}
+
 static void test_crash_specs(void **state)
 {
 	(void)state;
@@ -151,6 +177,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_torn_cut_order),
 		cmocka_unit_test(test_torn_prefix),
+		cmocka_unit_test(test_torn_max_cuts),
 		cmocka_unit_test(test_crash_specs),
 		cmocka_unit_test(test_crash_families),
 	};

@@ -675,7 +675,9 @@ static void exit_mmap(struct rpl_crash *cs, struct rec_thread *t, struct rec_cal
 {
 	/* mmap(addr, len, prot, flags, fd, off): shared writable file maps */
 	const uint64_t *a = c->args;
-	if (!(a[2] & PROT_WRITE) || (a[3] & 0xf) != MAP_SHARED || (int)a[4] < 0)
+	int type = (int)(a[3] & 0xf);   /* MAP_TYPE */
+	if (!(a[2] & PROT_WRITE) || (type != MAP_SHARED && type != MAP_SHARED_VALIDATE) ||
+	    (int)a[4] < 0)
 		return;
 	char p[64];
 	struct stat sb;

@@ -64,7 +64,14 @@ static void usage(FILE *f)
 "                       ENOSPC...), default, eintr, short (a true short\n"
 "                       read/write), delay:MS, kill (SIGKILL at the call),\n"
 "                       crash (power loss just after the call: SIGKILL, then\n"
-"                       every write not yet made durable by fsync is undone)\n"
+"                       file data no fsync made durable is lost; names kept),\n"
+"                       crash:posix (also every create, rename, link, unlink,\n"
+"                       mkdir, rmdir and size change no fsync of its directory\n"
+"                       or file made durable is rolled back), crash:torn (as\n"
+"                       crash, plus a 512-byte-aligned prefix of each file's\n"
+"                       last un-durable write: one run per prefix, crash:torn/K;\n"
+"                       see docs/CRASH.md)\n"
+"      --torn-max N     crash:torn: at most N prefixes per point (default 4)\n"
 "      --with P:SPEC,...  also arm these faults in every run (e.g. 25:EIO):\n"
 "                       explores a second fault on top of each point\n"
 "      --persist        once fired, every later call of the family fails too\n"
@@ -139,7 +146,7 @@ static int parse_faults(struct opts *o, const char *s)
 	for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
 		if (o->nfaults == MAX_FAULTS || rpl_fault_parse(tok, &o->faults[o->nfaults]) < 0) {
 			fl_error("unknown fault '%s' (an errno name like EIO, default, eintr, short, "
-				 "delay:MS, kill or crash)", tok);
+				 "delay:MS, kill, crash, crash:posix or crash:torn)", tok);
 			return -EINVAL;
 		}
 		o->nfaults++;
@@ -172,6 +179,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		{ "exe", required_argument, 0, 'X' + 256 },
 		{ "no-startup", no_argument, 0, 'U' + 256 },
 		{ "no-baseline", no_argument, 0, 'B' + 256 },
+		{ "torn-max", required_argument, 0, 'T' + 256 },
 		{ 0, 0, 0, 0 }
 	};
 	const char *bad;
@@ -231,6 +239,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		case 'X' + 256: o->flt.exe_glob = optarg; break;
 		case 'U' + 256: o->flt.no_startup = 1; break;
 		case 'B' + 256: o->cfg.no_baseline = 1; break;
+		case 'T' + 256: num = &o->torn_max; what = "--torn-max"; break;
 		case 'H':
 			if (sscanf(optarg, "%ld/%ld", &o->shard_k, &o->shard_n) != 2 || o->shard_n < 1 ||
 			    o->shard_k < 1 || o->shard_k > o->shard_n) {
@@ -255,11 +264,34 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		fl_error("--depth goes up to 2");
 		return -EINVAL;
 	}
+	if (!o->torn_max)
+		o->torn_max = RPL_TORN_MAX_DEFAULT;
+	if (o->torn_max > RPL_TORN_MAX) {
+		fl_error("--torn-max goes up to %d", RPL_TORN_MAX);
+		return -EINVAL;
+	}
 	if (!o->nfaults)
 		rpl_fault_parse("default", &o->faults[o->nfaults++]);
 	/* the dynamic loader's startup calls are not the program's error paths */
 	o->flt.no_loader = !loader && !o->flt.nids;
 	return 0;
+}
+
+/* For each point (in recording order), the most torn-write cuts any file
+ * write recorded up to it, the point included, can have: crash:torn/K
+ * leaves a state of its own only below that. */
+static unsigned *torn_bounds(const struct ana_points *pts)
+{
+	unsigned *b = xcalloc(pts->n + 1, sizeof *b), m = 0;
+	for (size_t i = 0; i < pts->n; i++) {
+		const struct ana_point *p = &pts->v[i];
+		if (p->family == FAM_WRITE && p->ret > 0 && p->fdkind && !strcmp(p->fdkind, "file")) {
+			unsigned c = rpl_torn_max_cuts((uint64_t)p->ret);
+			m = c > m ? c : m;
+		}
+		b[i] = m;
+	}
+	return b;
 }
 
 /* The key that makes a sweep resumable: everything that decides its runs. */
@@ -485,6 +517,10 @@ int cmd_replay(int argc, char **argv)
 	struct store *st;
 	struct store_rec r;
 	struct ana_points pts;
+	struct rpl_fault *fx = NULL;   /* the faults, crash:torn expanded */
+	char *expanded = NULL;          /* fx[k] came from expanding crash:torn */
+	unsigned *cuts = NULL;          /* torn_bounds() */
+	size_t *planned_by = NULL;      /* runs planned per fx[k] */
 	char err[8192];
 	int ret = FL_EXIT_USAGE;
 	if (store_open(o.cfg.db, STORE_WRITE, &st, err, sizeof err) < 0) {
@@ -522,8 +558,22 @@ int cmd_replay(int argc, char **argv)
 	memset(&with, 0, sizeof with);
 	if (o.with && parse_with(o.with, &pts, &with) < 0)
 		goto out;
-	x.plan = xcalloc(pts.n * (size_t)o.nfaults + 1, sizeof *x.plan);
-	size_t nth_run = 0, nmatch = 0, planned_by[MAX_FAULTS] = { 0 };
+	/* crash:torn is one run per prefix: crash:torn/1 .. /torn_max, planned
+	 * only up to the cuts the writes recorded so far can have */
+	int nfx = 0;
+	for (int k = 0; k < o.nfaults; k++)
+		nfx += rpl_fault_expand(&o.faults[k], o.torn_max, NULL);
+	fx = xcalloc((size_t)nfx, sizeof *fx);
+	expanded = xcalloc((size_t)nfx, 1);
+	for (int k = 0, n = 0; k < o.nfaults; k++) {
+		int e = rpl_fault_expand(&o.faults[k], o.torn_max, fx + n);
+		memset(expanded + n, e > 1 || fx[n].torn_k != o.faults[k].torn_k, (size_t)e);
+		n += e;
+	}
+	cuts = torn_bounds(&pts);
+	x.plan = xcalloc(pts.n * (size_t)nfx + 1, sizeof *x.plan);
+	size_t nth_run = 0, nmatch = 0;
+	planned_by = xcalloc((size_t)nfx + 1, sizeof *planned_by);
 	/* one failure ID fails one way: its first and last point stand for it
 	 * (--point names points itself) */
 	char *keep = xcalloc(pts.n + 1, 1);
@@ -536,14 +586,15 @@ int cmd_replay(int argc, char **argv)
 			x.folded++;
 			continue;
 		}
-		for (int k = 0; k < o.nfaults; k++) {
-			enum rpl_skip why = rpl_fault_skip(&o.faults[k], pts.v[i].name, pts.v[i].fdkind,
-							   pts.v[i].ret,
-							   o.cfg.any_errno);
-			if (why == SKIP_NONE && rpl_crash_same(&o.faults[k], pts.v[i].family,
+		for (int k = 0; k < nfx; k++) {
+			enum rpl_skip why = rpl_fault_skip(&fx[k], pts.v[i].name, pts.v[i].fdkind,
+							   pts.v[i].ret, o.cfg.any_errno);
+			if (why == SKIP_NONE && rpl_crash_same(&fx[k], pts.v[i].family,
 							       pts.v[i].fdkind, pts.v[i].args,
 							       pts.v[i].ret))
 				why = SKIP_CRASH_SAME;
+			if (why == SKIP_NONE && expanded[k] && fx[k].torn_k > cuts[i])
+				why = SKIP_TORN_CUTS;
 			if (why != SKIP_NONE) {
 				x.skipped[why]++;
 				if (!x.skip_example[why])
@@ -551,7 +602,7 @@ int cmd_replay(int argc, char **argv)
 				continue;
 			}
 			planned_by[k]++;
-			struct rpl_fault f = o.faults[k];
+			struct rpl_fault f = fx[k];
 			if (f.kind == FAULT_ERRNO && !f.err)
 				rpl_default_fault(&pts.v[i], &f);   /* named in the repro */
 			if (o.shard_n && (long)(nth_run++ % (size_t)o.shard_n) != o.shard_k - 1)
@@ -574,8 +625,8 @@ int cmd_replay(int argc, char **argv)
 			x.nfids++;
 	free(seen_fid);
 	/* an errno that none of the chosen calls can return is a mistake */
-	for (int k = 0; k < o.nfaults && nmatch; k++) {
-		const struct rpl_fault *f = &o.faults[k];
+	for (int k = 0; k < nfx && nmatch; k++) {
+		const struct rpl_fault *f = &fx[k];
 		if (planned_by[k] || f->kind != FAULT_ERRNO || !f->err)
 			continue;
 		int why = x.skipped[SKIP_REGULAR] ? SKIP_REGULAR :
@@ -588,10 +639,15 @@ int cmd_replay(int argc, char **argv)
 		goto out;
 	}
 	if (!x.nplan) {
-		if (nmatch)
+		int most = SKIP_SHORT_CALL;
+		for (int i = 1; i < SKIP__COUNT; i++)
+			if (x.skipped[i] > x.skipped[most])
+				most = i;
+		if (nmatch && x.folded == 0)
 			fl_error("no run to plan: %s (recording %ld, %zu matching points)",
-				 x.skipped[SKIP_SHORT_SIZE] ? rpl_skip_why[SKIP_SHORT_SIZE] :
-				 rpl_skip_why[SKIP_SHORT_CALL], r.id, nmatch);
+				 rpl_skip_why[most], r.id, nmatch);
+		else if (nmatch)
+			fl_error("no run to plan (recording %ld, %zu matching points)", r.id, nmatch);
 		else
 			fl_error("no fault point matches (recording %ld has %zu points; see faultline "
 				 "analyze)", r.id, pts.n);
@@ -796,6 +852,10 @@ out:
 	free(x.oc);
 	free(x.plan);
 	ana_failures_free(&x.failures);
+	free(fx);
+	free(expanded);
+	free(cuts);
+	free(planned_by);
 	sb_free(&key);
 	sb_free(&x.json);
 	sb_free(&x.junit);

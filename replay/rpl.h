@@ -21,26 +21,44 @@ enum rpl_kind {
 	FAULT_SHORT,     /* shrink the byte count: a true short read/write */
 	FAULT_DELAY,     /* sleep before the call */
 	FAULT_KILL,      /* SIGKILL the process at the call (crash testing) */
-	FAULT_CRASH,     /* power loss just after the call: SIGKILL, then every
-			    write not made durable by fsync/fdatasync is undone */
+	FAULT_CRASH,     /* power loss just after the call: SIGKILL, then what
+			    was not durable is undone (crash.c, docs/CRASH.md) */
 };
+
+/* Which crash state a FAULT_CRASH leaves (docs/CRASH.md). */
+enum rpl_crash_mode {
+	CRASH_ORDERED,   /* "crash": un-durable file data lost, names kept */
+	CRASH_POSIX,     /* "crash:posix": also names and sizes no fsync made durable */
+	CRASH_TORN,      /* "crash:torn/K": as crash, plus the K-th prefix of each
+			    file's last un-durable write */
+};
+#define RPL_TORN_MAX_DEFAULT 4
+#define RPL_TORN_MAX 64
 
 struct rpl_fault {
 	enum rpl_kind kind;
 	int err;             /* FAULT_ERRNO; 0 = the point family's default */
 	unsigned delay_ms;   /* FAULT_DELAY */
+	int crash_mode;      /* FAULT_CRASH: enum rpl_crash_mode */
+	unsigned torn_k;     /* CRASH_TORN: which prefix, 1..; 0: replay expands
+				"crash:torn" into 1..--torn-max */
 	char spec[32];       /* as the user wrote it, normalised: "EIO", "short" */
 };
 
 /* Parse one SPEC: an errno name (EIO), "default", "eintr", "short",
- * "delay:MS", "kill", "crash".  Returns 0 or -EINVAL. */
+ * "delay:MS", "kill", "crash", "crash:posix", "crash:torn" or
+ * "crash:torn/K" (1 <= K <= RPL_TORN_MAX).  Returns 0 or -EINVAL. */
 int rpl_fault_parse(const char *s, struct rpl_fault *f);
+/* The runs one fault spec stands for: "crash:torn" is crash:torn/1 ..
+ * /torn_max, any other spec itself.  Writes them to out (if not NULL) and
+ * returns their count. */
+int rpl_fault_expand(const struct rpl_fault *f, long torn_max, struct rpl_fault *out);
 /* Why fault f cannot happen at a recorded call of `syscall` on a target
  * of kind fdkind (file, pipe, ...; NULL unknown) that returned rec_ret
  * (SKIP_NONE: it can).  any_errno: accept every errno. */
 enum rpl_skip {
 	SKIP_NONE, SKIP_SHORT_CALL, SKIP_SHORT_SIZE, SKIP_EINTR, SKIP_ERRNO, SKIP_REGULAR,
-	SKIP_CRASH_SAME, SKIP__COUNT
+	SKIP_CRASH_SAME, SKIP_TORN_CUTS, SKIP__COUNT
 };
 extern const char *const rpl_skip_why[SKIP__COUNT];   /* a sentence */
 extern const char *const rpl_skip_name[SKIP__COUNT];  /* a JSON key */
@@ -68,8 +86,33 @@ struct rpl_arm {
 				a short transfer stays below it */
 };
 
+/* The crash model (replay/crash.c): a log of what a power loss could still
+ * take back, kept from the calls the injector hands it, and undone after
+ * the crash. */
+struct rpl_crash;
+struct rpl_crash *rpl_crash_new(int mode, unsigned torn_k);
+/* The families the model must see (bit per family). */
+uint64_t rpl_crash_families(int mode);
+/* Every traced call, before it runs (not if it is faulted) and after. */
+void rpl_crash_entry(struct rpl_crash *cs, struct rec_thread *t, struct rec_call *c);
+void rpl_crash_exit(struct rpl_crash *cs, struct rec_thread *t, struct rec_call *c);
+/* Undo what was not durable.  *distinct: 0 when a CRASH_TORN state equals
+ * the plain crash state (no such prefix).  0, or -errno when something
+ * could not be saved or put back. */
+int rpl_crash_rollback(struct rpl_crash *cs, int *distinct);
+void rpl_crash_free(struct rpl_crash *cs);
+/* Torn writes, pure: the cut (1..ncuts) that prefix choice k names, or 0
+ * when k > ncuts: 1, ncuts, then midpoints breadth first. */
+unsigned rpl_torn_cut(unsigned ncuts, unsigned k);
+/* Bytes of a write of len at off that prefix choice k keeps: the cuts are
+ * the 512-byte boundaries strictly inside it.  0: no such prefix. */
+size_t rpl_torn_prefix(uint64_t off, size_t len, unsigned k);
+/* The most cuts a write of len bytes can have, wherever it lands (at most
+ * RPL_TORN_MAX): replay plans crash:torn/K only where a recorded write
+ * could have K. */
+unsigned rpl_torn_max_cuts(uint64_t len);
+
 /* The injector: rec_ops callbacks plus their state, for one run. */
-struct rpl_undo;
 struct rpl_injector {
 	const struct rpl_arm *arms;
 	int narms;
@@ -78,10 +121,10 @@ struct rpl_injector {
 	int fired[RPL_MAX_ARMS];
 	int nfired, first;   /* how many fired; index of the first to fire (-1) */
 	pid_t first_tid;     /* the thread it fired in */
-	int track_writes;    /* a crash arm: keep the undo log */
+	int track_writes;    /* a crash arm: keep the crash model's log */
 	pid_t crash_pending; /* a crash fault fired in this thread: kill at the call's exit */
 	int crashed;
-	struct rpl_undo *undo;   /* un-fsynced writes (crash faults only) */
+	struct rpl_crash *crash; /* the crash model (crash faults only) */
 	/* explore (replay --depth 2): after the first fault fired, every call
 	 * of every family is logged as "family ident nth site syscall" lines
 	 * and folded into post_hash, the run's post-fault behaviour */
@@ -103,7 +146,8 @@ struct rpl_injector {
 extern const struct rec_ops rpl_inject_ops;
 /* Seccomp families the injector needs for these arms. */
 uint64_t rpl_inject_families(const struct rpl_arm *arms, int narms);
-/* After the run: undo the writes that were not durable when it crashed. */
+/* After the run: undo what was not durable when it crashed.  A crash:torn
+ * run whose prefix changes nothing counts as not fired (not_reached). */
 int rpl_inject_rollback(struct rpl_injector *in);
 void rpl_inject_free(struct rpl_injector *in);
 

@@ -14,6 +14,7 @@ struct opts {
 	struct rpl_cfg cfg;
 	const char *junit, *with;
 	long rec, depth, budget;
+	long torn_max;                  /* crash:torn expands to crash:torn/1..torn_max */
 	int prune;
 	long shard_k, shard_n;          /* run only plan entries i with i % n == k - 1 */
 	int json, all, resume;

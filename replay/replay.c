@@ -589,7 +589,9 @@ int cmd_replay(int argc, char **argv)
 		for (int k = 0; k < nfx; k++) {
 			enum rpl_skip why = rpl_fault_skip(&fx[k], pts.v[i].name, pts.v[i].fdkind,
 							   pts.v[i].ret, o.cfg.any_errno);
-			if (why == SKIP_NONE && rpl_crash_same(&fx[k], pts.v[i].family,
+			/* a crash at a call that changed nothing: the state is a crash at
+			 * the last one that did (--point still runs what it names) */
+			if (why == SKIP_NONE && !o.flt.nids && rpl_crash_same(&fx[k], pts.v[i].family,
 							       pts.v[i].fdkind, pts.v[i].args,
 							       pts.v[i].ret))
 				why = SKIP_CRASH_SAME;

@@ -158,6 +158,16 @@ int cmd_analyze(int argc, char **argv)
 			printf(" %s", r.argv[i]);
 		printf("\n%zu fault points%s\n", total,
 		       total < pts.n ? " (after filters)" : "");
+		struct sb ow;
+		sb_init(&ow);
+		size_t now = ana_outside_writes(&pts, r.cwd, &ow);
+		if (now) {
+			printf("written outside the working directory (each replay run gets its own "
+			       "copy of them):\n");
+			for (char *l = strtok(ow.s, "\n"); l; l = strtok(NULL, "\n"))
+				printf("  %s\n", l);
+		}
+		sb_free(&ow);
 		for (int f = 1; f < FAM__COUNT; f++) {
 			if (!count[f])
 				continue;

@@ -5,7 +5,10 @@
  * The filter traces exactly the syscalls of the armed families (rows of the
  * syscall table); the entry callback counts them per thread (the tracer
  * keeps rec_thread.fam_count) and injects when a thread's creation path
- * and count match an arm.  With persist, once an arm fired, every later
+ * and count match an arm (or, with --key path/site, when the count of the
+ * family's calls on the arm's target or from its call site does:
+ * identity.c).  The call is first compared with the recorded one
+ * (identity.c): a mismatch is not injected and makes the run `diverged`.  With persist, once an arm fired, every later
  * call of its family, in any thread, fails the same way.
  *
  * Crash faults (power loss just after the call) also trace the write, fsync
@@ -264,6 +267,7 @@ static int on_call_entry(void *ctx, struct rec_thread *t, struct rec_call *c)
 		return REC_ACT_NONE;   /* (no family: sched_setaffinity, for tracer.c) */
 	int fam = c->sys->family;
 	int act = REC_ACT_NONE, hit = 0;
+	uint64_t tk = 0, site = 0;   /* this call's target key and site, once */
 	if (in->nfired && !in->reissued && t->tid == in->first_tid && fam == in->fired_fam)
 		in->reissued = same_target(in, t, c);
 	for (int i = 0; i < in->narms && !hit; i++) {
@@ -277,8 +281,14 @@ static int on_call_entry(void *ctx, struct rec_thread *t, struct rec_call *c)
 			}
 			continue;
 		}
-		if (t->fam_count[fam] != a->nth || strcmp(t->ident, a->ident))
+		if (!rpl_key_match(in, i, t, c, &tk, &site))
 			continue;
+		/* after a first fault the program's path is ours, not the
+		 * recording's: later arms (fuzz, bisect, --with) count as is */
+		if (in->check && !in->nfired && rpl_arm_diverged(in, a, t, c, &in->why)) {
+			in->diverged++;
+			continue;   /* another call than the recorded one: not injected */
+		}
 		act = arm(in, a, t, c);
 		if (act == REC_ACT_NONE && a->fault.kind == FAULT_SHORT)
 			continue;   /* not applicable to this call: leave it unfired */
@@ -306,6 +316,8 @@ static int on_call_entry(void *ctx, struct rec_thread *t, struct rec_call *c)
 			in->post_hash = (in->post_hash ^ (uint64_t)c->nr ^ (site << 7)) *
 					1099511628211ull;
 	}
+	if (in->nprobes && (in->count_fams & (1ull << fam)))
+		rpl_probe_call(in, t, c);
 	/* crash bookkeeping sees every write, including a faulted one */
 	if (fam == FAM_WRITE && act == REC_ACT_NONE && in->track_writes)
 		save_write(in, t, c);

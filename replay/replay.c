@@ -39,8 +39,10 @@ static void usage(FILE *f)
 "invariant, each with a command that reproduces it.  Each run sees the\n"
 "recorded working directory, at its path, through a private overlay whose\n"
 "lower layer is the snapshot `record` took (or the directory as it is now\n"
-"if it took none): runs never see each other's writes and the directory is\n"
-"never modified.  Exit status: 1 if a run found a bug, 0 if none, 2 on errors.\n"
+"if it took none), and the rest of the filesystem through overlays of its\n"
+"own: runs never see each other's writes and the host is never modified\n"
+"(replay warns about any mount it could not isolate).  Exit status: 1 if a\n"
+"run found a bug, 0 if none, 2 on errors.\n"
 "\n"
 "  -d, --db FILE        database (default %s)\n"
 "      --rec N          recording N (default: the latest)\n"
@@ -63,6 +65,17 @@ static void usage(FILE *f)
 "      --any-errno      also inject errnos the syscall table calls unrealistic for\n"
 "                       a call (EINTR on stat, EMFILE on write); refused otherwise\n"
 "      --no-baseline    skip the baseline run (see below)\n"
+"      --isolate all|cwd  what each run gets to itself: all (default), every\n"
+"                       writable mount (/, /tmp, $HOME ...) as a private overlay;\n"
+"                       cwd, only the recorded working directory\n"
+"      --key thread|path|site  how a run finds a point again: the nth call of\n"
+"                       the family in the same thread (thread), on the same\n"
+"                       file (path; pipes and sockets by kind), or from the same\n"
+"                       call stack (site: one unwind per call of the family).\n"
+"                       Default: thread, or path when the baseline shows the\n"
+"                       threads do not repeat their calls (replay says so)\n"
+"      --fire-anyway    inject at the armed count even when the call there is not\n"
+"                       the recorded one (no `diverged` outcome; for experiments)\n"
 "      --depth 2        then fault each call site that a first fault's recovery\n"
 "                       path reached and the recording never did, together with\n"
 "                       that first fault\n"
@@ -101,7 +114,9 @@ static void usage(FILE *f)
 "broken (the check failed), silent (exit 0 although the fault fired: was the\n"
 "error swallowed?), retried (a short/eintr/EAGAIN fault the program answered\n"
 "by issuing the call again, exit 0, check held: correct), handled (failed\n"
-"cleanly, check held), not_reached (the fault never fired), error (faultline\n"
+"cleanly, check held), not_reached (the fault never fired), diverged (the\n"
+"armed call was another syscall, target or call site than the recorded one:\n"
+"not injected; its output says what differed), error (faultline\n"
 "or the check could not run: exit 126/127).  crash, hang and broken are bugs.\n"
 "Commands in --setup/--check run directly when their first word is a program\n"
 "on PATH, else through /bin/sh -c.\n", FL_DEFAULT_DB);
@@ -157,6 +172,9 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		{ "no-pin", no_argument, 0, 'N' + 256 },
 		{ "any-errno", no_argument, 0, 'A' + 256 },
 		{ "no-baseline", no_argument, 0, 'B' + 256 },
+		{ "fire-anyway", no_argument, 0, 'F' + 256 },
+		{ "isolate", required_argument, 0, 'I' + 256 },
+		{ "key", required_argument, 0, 'K' + 256 },
 		{ 0, 0, 0, 0 }
 	};
 	const char *bad;
@@ -211,6 +229,24 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		case 'N' + 256: o->cfg.no_pin = 1; break;
 		case 'A' + 256: o->cfg.any_errno = 1; break;
 		case 'B' + 256: o->cfg.no_baseline = 1; break;
+		case 'F' + 256: o->cfg.fire_anyway = 1; break;
+		case 'K' + 256:
+			for (o->cfg.key = 0; o->cfg.key < RPL_KEY__COUNT; o->cfg.key++)
+				if (!strcmp(optarg, rpl_key_name[o->cfg.key]))
+					break;
+			if (o->cfg.key == RPL_KEY__COUNT) {
+				fl_error("--key wants thread, path or site, not '%s'", optarg);
+				return -EINVAL;
+			}
+			o->cfg.key_set = 1;
+			break;
+		case 'I' + 256:
+			if (strcmp(optarg, "all") && strcmp(optarg, "cwd")) {
+				fl_error("--isolate wants all or cwd, not '%s'", optarg);
+				return -EINVAL;
+			}
+			o->cfg.cwd_only = !strcmp(optarg, "cwd");
+			break;
 		case 'H':
 			if (sscanf(optarg, "%ld/%ld", &o->shard_k, &o->shard_n) != 2 || o->shard_n < 1 ||
 			    o->shard_k < 1 || o->shard_k > o->shard_n) {
@@ -375,7 +411,7 @@ void rpl_sweep_done(void *arg, size_t i, struct rpl_done *d)
 		if (p->path)
 			printf("  %s", p->path);
 		printf("\n    repro: %s\n", repro.s);
-		if (d->oc == OUT_ERROR) {
+		if (d->oc == OUT_ERROR || d->oc == OUT_DIVERGED) {
 			/* why: the output's last line (faultline's or the check's) */
 			const char *t = d->output.s ? d->output.s : "";
 			size_t n = strlen(t);
@@ -575,9 +611,13 @@ int cmd_replay(int argc, char **argv)
 		printf("%s%zu runs over %zu points in %.1fs (sweep %ld):", x.nbug || o.all ? "\n" : "",
 		       x.done, npoints, secs, x.sweep);
 		for (int i = 0; i < OUT__COUNT; i++)
-			if (x.count[i] || i < OUT_ERROR)
+			if (x.count[i] || i < OUT_DIVERGED)
 				printf("%s %zu %s", i ? "," : "", x.count[i], rpl_outcome_name[i]);
 		printf("\n");
+		if (x.done && (x.count[OUT_NOT_REACHED] || x.count[OUT_DIVERGED]))
+			printf("inconclusive: %.1f%% not_reached, %.1f%% diverged (of %zu runs)\n",
+			       100.0 * (double)x.count[OUT_NOT_REACHED] / (double)x.done,
+			       100.0 * (double)x.count[OUT_DIVERGED] / (double)x.done, x.done);
 		for (int i = 1; i < SKIP__COUNT; i++)
 			if (x.skipped[i])
 				printf("%zu run%s not planned (%s; e.g. %s)\n", x.skipped[i],

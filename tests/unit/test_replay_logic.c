@@ -103,6 +103,14 @@ static void test_outcomes(void **state)
 	assert_false(rpl_outcome_is_bug(OUT_SILENT));
 	assert_false(rpl_outcome_is_bug(OUT_NOT_REACHED));
 	assert_string_equal(rpl_outcome_name[OUT_NOT_REACHED], "not_reached");
+	/* a diverged armed call is never a pass nor the recorded label */
+	struct rpl_result dv = { .fired = 0, .diverged = 1, .exit_code = 0 };
+	assert_int_equal(rpl_classify(&dv), OUT_DIVERGED);
+	dv.check_ran = 1;
+	dv.check_code = 1;
+	assert_int_equal(rpl_classify(&dv), OUT_DIVERGED);
+	assert_false(rpl_outcome_is_bug(OUT_DIVERGED));
+	assert_string_equal(rpl_outcome_name[OUT_DIVERGED], "diverged");
 }
 
 static void test_fault_specs(void **state)

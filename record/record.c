@@ -37,6 +37,8 @@ struct recorder {
 	int stack_depth;
 	size_t capture;
 	int memo;                    /* reuse call sites (FAULTLINE_SITE_MEMO=0: unwind every call) */
+	long seed;                   /* getrandom() returns fl_seeded_random()'s bytes */
+	int real_random;             /* --real-random: it returns the kernel's */
 	int store_err;
 	struct sb frames;
 };
@@ -61,6 +63,7 @@ struct tstate {
 	struct site_memo *memo;      /* SITE_SLOTS, by ip and sp */
 	unsigned memo_next;
 	uint32_t fam_n;
+	uint32_t nrandom;            /* getrandom calls so far (--seed) */
 	struct rec_decoded d;
 	/* While the tracer holds a call parked (ERESTART*) and a signal handler
 	 * makes calls of its own, the parked call's state waits here. */
@@ -277,6 +280,11 @@ static void on_call_exit(void *ctx, struct rec_thread *t, struct rec_call *c)
 		s->parked = 0;
 		s = s->park;
 	}
+	/* the same bytes replay gives the program (--seed), decoded as such */
+	if (!r->real_random && c->finished && c->ret > 0 && c->sys && c->sys->arg[0] == A_BUF_OUT &&
+	    !strcmp(c->sys->name, "getrandom"))
+		fl_seeded_random(t->pid, c->args[0], (size_t)c->ret, (uint64_t)r->seed, t->ident,
+				 ++s->nrandom);
 	rec_decode_exit(r->dec, t->tid, t->pid, c, &s->d);
 	struct store_call sc = {
 		.rec = r->rec, .seq = s->seq, .tid = t->tid, .pid = t->pid, .nr = c->nr,
@@ -381,6 +389,10 @@ static void usage(FILE *f)
 "      --no-pin         leave CPU placement to the kernel (by default a program\n"
 "                       with one live thread shares faultline's CPU, which\n"
 "                       makes each ptrace stop cheaper)\n"
+"      --seed N         getrandom() returns bytes from a PRNG of (N, thread,\n"
+"                       call number), as in `replay --seed N` (default 1), so\n"
+"                       replays see the recorded temp names and hash seeds\n"
+"      --real-random    getrandom() returns the kernel's bytes\n"
 "  -q, --quiet          no summary line on stderr\n"
 "  -h, --help           this text\n"
 "\n"
@@ -397,6 +409,8 @@ int cmd_record(int argc, char **argv)
 		{ "snapshot", no_argument, 0, 'N' },
 		{ "no-snapshot", no_argument, 0, 'n' },
 		{ "no-pin", no_argument, 0, 'P' },
+		{ "seed", required_argument, 0, 'e' },
+		{ "real-random", no_argument, 0, 'R' },
 		{ "quiet", no_argument, 0, 'q' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
@@ -406,6 +420,7 @@ int cmd_record(int argc, char **argv)
 	int quiet = 0, c, ret = FL_EXIT_USAGE, snap = -1, pin = 1;
 	struct recorder r;
 	memset(&r, 0, sizeof r);
+	r.seed = 1;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+d:s:qh", lo, NULL)) != -1) {
@@ -427,6 +442,13 @@ int cmd_record(int argc, char **argv)
 		case 'N': snap = 1; break;
 		case 'n': snap = 0; break;
 		case 'P': pin = 0; break;
+		case 'R': r.real_random = 1; break;
+		case 'e':
+			if (fl_parse_long(optarg, &r.seed) || r.seed < 0) {
+				fl_error("--seed wants a number >= 0, not '%s'", optarg);
+				return FL_EXIT_USAGE;
+			}
+			break;
 		case 'h': usage(stdout); return 0;
 		default:
 			return FL_EXIT_USAGE;   /* getopt said what */

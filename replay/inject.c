@@ -329,6 +329,12 @@ static void on_call_exit(void *ctx, struct rec_thread *t, struct rec_call *c)
 	struct rpl_injector *in = ctx;
 	if (!c->sys || !c->finished)
 		return;
+	if (in->seed_random && c->ret > 0 && !c->sys->family && !strcmp(c->sys->name, "getrandom")) {
+		uintptr_t n = (uintptr_t)t->user + 1;
+		t->user = (void *)n;
+		fl_seeded_random(t->pid, c->args[0], (size_t)c->ret, in->seed, t->ident, n);
+		return;
+	}
 	if (in->crash_pending == t->tid && !in->crashed) {
 		/* power loss right after this call: nothing after it happens */
 		in->crashed = 1;
@@ -397,6 +403,8 @@ int rpl_seccomp_build(uint64_t fams, struct rpl_filter *out)
 			continue;
 		rc = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), (int)nr, 0);
 	}
+	if (rc == 0 && (fams & RPL_TRACE_RANDOM))
+		rc = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), SCMP_SYS(getrandom), 0);
 	/* the engine stops placing CPUs once the program places itself */
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), SCMP_SYS(sched_setaffinity), 0);

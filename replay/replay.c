@@ -89,7 +89,10 @@ static void usage(FILE *f)
 "  -j, --jobs N         runs in parallel (default: number of CPUs)\n"
 "  -t, --timeout SEC    a run that takes longer is a hang (default: 10, or 5x\n"
 "                       the recorded run's duration if that is longer)\n"
-"      --seed N         seed for every random choice (default 1)\n"
+"      --seed N         seed for every random choice (default 1); getrandom()\n"
+"                       in the program returns bytes from a PRNG of (N, thread,\n"
+"                       call number), as `record --seed N` gave it\n"
+"      --real-random    getrandom() returns the kernel's bytes\n"
 "      --resume         continue the last interrupted sweep with the same options\n"
 "      --all            list every run, not only the bugs\n"
 "      --json           one JSON object {\"runs\": [...], \"summary\": {...}}\n"
@@ -175,6 +178,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		{ "fire-anyway", no_argument, 0, 'F' + 256 },
 		{ "isolate", required_argument, 0, 'I' + 256 },
 		{ "key", required_argument, 0, 'K' + 256 },
+		{ "real-random", no_argument, 0, 'R' + 256 },
 		{ 0, 0, 0, 0 }
 	};
 	const char *bad;
@@ -230,6 +234,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		case 'A' + 256: o->cfg.any_errno = 1; break;
 		case 'B' + 256: o->cfg.no_baseline = 1; break;
 		case 'F' + 256: o->cfg.fire_anyway = 1; break;
+		case 'R' + 256: o->cfg.real_random = 1; break;
 		case 'K' + 256:
 			for (o->cfg.key = 0; o->cfg.key < RPL_KEY__COUNT; o->cfg.key++)
 				if (!strcmp(optarg, rpl_key_name[o->cfg.key]))

@@ -94,6 +94,8 @@ struct rpl_injector {
 	int narms;
 	int persist;         /* once an arm fired, every later call of its family fails too */
 	uint64_t seed;
+	int seed_random;     /* getrandom() returns fl_seeded_random()'s bytes; each
+				thread's count of its calls is kept in rec_thread.user */
 	int fired[RPL_MAX_ARMS];
 	int nfired, first;   /* how many fired; index of the first to fire (-1) */
 	pid_t first_tid;     /* the thread it fired in */
@@ -134,6 +136,8 @@ struct rpl_injector {
 	struct sb counts;
 };
 extern const struct rec_ops rpl_inject_ops;
+/* Bit 0 of a family set (FAM_NONE has no calls): trace getrandom too. */
+#define RPL_TRACE_RANDOM 1ull
 /* Seccomp families the injector needs for these arms. */
 uint64_t rpl_inject_families(const struct rpl_arm *arms, int narms);
 /* After the run: undo the writes that were not durable when it crashed. */

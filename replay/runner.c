@@ -47,6 +47,8 @@ void rpl_spec_repro(const struct rpl_cfg *cfg, long rec, const struct rpl_spec *
 		sb_puts(b, " --persist");
 	if (cfg->fire_anyway)
 		sb_puts(b, " --fire-anyway");
+	if (cfg->real_random)
+		sb_puts(b, " --real-random");
 	if (cfg->key != RPL_KEY_THREAD)
 		sb_printf(b, " --key %s", rpl_key_name[cfg->key]);
 	if (cfg->setup) {
@@ -245,6 +247,7 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 	in.narms = s->n;
 	in.persist = cfg->persist;
 	in.seed = (uint64_t)cfg->seed;
+	in.seed_random = !cfg->real_random;
 	in.first = -1;
 	in.check = !cfg->fire_anyway;
 	sb_init(&in.why);
@@ -280,6 +283,8 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 		sb_init(&in.log);
 		fams = rpl_inject_families(arms, -1);
 	}
+	if (in.seed_random)
+		fams |= RPL_TRACE_RANDOM;
 	if (rpl_seccomp_build(fams, &g_filter) < 0) {
 		dprintf(out, "faultline: cannot build the seccomp filter\n");
 		_exit(5);

@@ -2,8 +2,9 @@
 # e2e: a run sees exactly the recorded world.  Writes outside the working
 # directory (a Python module's __pycache__ elsewhere) stay in the run and
 # never reach the host; two sweeps give the same outcomes; an armed call
-# that is not the recorded one is `diverged`, not injected; a Go program
-# whose goroutines move between threads is found again by path.
+# that is not the recorded one is `diverged`, not injected; getrandom()
+# repeats under --seed; a Go program whose goroutines move between threads
+# is found again by path.
 . "$(dirname "$0")/lib.sh"
 
 q() { flq "$@"; }
@@ -73,6 +74,26 @@ run_bounded "$FL" replay -d t.db --family write --path '*/out' --setup 'touch al
 	--fire-anyway >/dev/null 2>&1
 oc=$(q t.db "SELECT outcome FROM runs WHERE sweep = $last_sweep AND point > 0")
 check "--fire-anyway injects anyway ($oc)" [ "$oc" = handled ]
+
+# --- --seed: getrandom() gives the recorded bytes again -------------------
+R=$TMP/rnd && mkdir -p "$R" && cd "$R" || exit 2
+cat > t.py <<'EOF'
+import os, tempfile
+for i in range(3):
+    f = tempfile.NamedTemporaryFile(dir=".", prefix="tmp", delete=False)
+    f.write(b"x" * 10)
+    f.close()
+    os.rename(f.name, "final%d" % i)
+EOF
+run_bounded "$FL" record -q -d t.db -- /usr/bin/python3 t.py >/dev/null 2>&1
+inconclusive() {
+	run_bounded "$FL" replay -d t.db --family write,rename --path '*/tmp*' -q "$@" >/dev/null 2>&1
+	q t.db "SELECT count(*) || ' ' || sum(outcome IN ('not_reached', 'diverged')) FROM runs WHERE sweep = $last_sweep AND point > 0"
+}
+a=$(inconclusive)
+b=$(inconclusive --real-random)
+check "tempfile names repeat under --seed: runs, inconclusive $a; with --real-random $b" \
+	sh -c "[ '${a#* }' = 0 ] && [ '${b#* }' -gt 0 ]"
 
 # --- Go: goroutines move between threads; points keyed by path -----------
 if ! command -v go >/dev/null 2>&1; then

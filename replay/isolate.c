@@ -8,8 +8,10 @@
  *   RUN/root/M           for every other mount M of the host, in path order:
  *                          a writable file system (ext4, tmpfs, ...): an
  *                          overlay with lower M, upper RUN/layers/K;
- *                          kernel file systems (proc, sysfs, devtmpfs,
- *                          devpts, cgroup ...) and read-only mounts: a bind
+ *                          kernel file systems (proc, sysfs, devtmpfs ...):
+ *                          a bind with their submounts, of which only a
+ *                          writable one in /dev (/dev/shm) gets an overlay;
+ *                          read-only mounts: a read-only bind
  *   RUN/root/CWD         overlay: lower the recorded snapshot (or CWD),
  *                          upper RUN/layers/c
  *   RUN/root/P           the same for each extra snapshot path P
@@ -121,7 +123,7 @@ static int kernel_fs(const char *t)
 
 static int mkdirs(const char *p, mode_t mode)
 {
-	char b[PATH_MAX];
+	char b[2 * PATH_MAX];
 	snprintf(b, sizeof b, "%s", p);
 	for (char *s = b + 1; *s; s++)
 		if (*s == '/') {
@@ -137,11 +139,20 @@ static int mkdirs(const char *p, mode_t mode)
 static int overlay(const char *lower, const char *target, const char *layers, int k)
 {
 	char up[PATH_MAX], work[PATH_MAX], opts[3 * PATH_MAX + 64];
+	snprintf(up, sizeof up, "%s/%d", layers, k);
+	if (mkdir(up, 0755) < 0 && errno != EEXIST)
+		return -errno;
 	snprintf(up, sizeof up, "%s/%d/u", layers, k);
 	snprintf(work, sizeof work, "%s/%d/w", layers, k);
-	if (mkdirs(up, 0755) < 0 || mkdirs(work, 0755) < 0)
+	if ((mkdir(up, 0755) < 0 && errno != EEXIST) || (mkdir(work, 0755) < 0 && errno != EEXIST))
 		return -errno;
-	snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s", lower, up, work);
+	/* volatile (Linux 5.10+): the layers are thrown away, so neither the
+	 * program's fsyncs nor the unmount at the namespace's end sync them
+	 * to disk (that sync is most of an overlay's cost) */
+	snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s,volatile", lower, up, work);
+	if (mount("overlay", target, "overlay", 0, opts) == 0)
+		return 0;
+	opts[strlen(opts) - 9] = 0;
 	return mount("overlay", target, "overlay", 0, opts) < 0 ? -errno : 0;
 }
 
@@ -202,18 +213,31 @@ int rpl_isolate_root(const char *rundir, const struct rpl_lower *lowers, int nlo
 		return rc;
 	int k = 1;
 	size_t rl = strlen(rundir);
+	const char *kern = NULL;   /* the kernel mount last bound with its submounts */
+	size_t kl = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		const char *p = m[i].path;
 		if (!strcmp(p, "/") || (!strncmp(p, rundir, rl) && (p[rl] == '/' || !p[rl])))
+			continue;
+		if (i + 1 < n && !strcmp(p, m[i + 1].path))
+			continue;   /* stacked: the path shows the last one */
+		int kfs = kernel_fs(m[i].fstype);
+		/* under /proc, /sys or /dev, bound with all their submounts:
+		 * only a writable file system in /dev (/dev/shm) gets an overlay */
+		int under = kern && !strncmp(p, kern, kl) && p[kl] == '/';
+		if (under && (kfs || m[i].ro || strcmp(kern, "/dev")))
 			continue;
 		snprintf(t, sizeof t, "%s%s", root, p);
 		struct stat sb;
 		if (stat(p, &sb) < 0)
 			continue;   /* hidden by a later mount */
-		if (!kernel_fs(m[i].fstype) && !m[i].ro && S_ISDIR(sb.st_mode) &&
-		    overlay(p, t, layers, k++) == 0)
+		if (!kfs && !m[i].ro && S_ISDIR(sb.st_mode) && overlay(p, t, layers, k++) == 0)
 			continue;
-		if (mount(p, t, NULL, MS_BIND, NULL) < 0) {
+		if (kfs && !under) {
+			kern = p;
+			kl = strlen(p);
+		}
+		if (mount(p, t, NULL, MS_BIND | (kfs ? MS_REC : 0), NULL) < 0) {
 			if (leaks && !m[i].ro && !kernel_fs(m[i].fstype))
 				sb_printf(leaks, "%s%s", leaks->len ? " " : "", p);
 			continue;   /* unreachable in the run, not written either */

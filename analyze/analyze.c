@@ -163,7 +163,7 @@ int cmd_analyze(int argc, char **argv)
 		size_t now = ana_outside_writes(&pts, r.cwd, &ow);
 		if (now) {
 			printf("written outside the working directory (each replay run gets its own "
-			       "copy of them):\n");
+			       "copy; `record --snapshot-path` keeps their initial state):\n");
 			for (char *l = strtok(ow.s, "\n"); l; l = strtok(NULL, "\n"))
 				printf("  %s\n", l);
 		}

@@ -386,6 +386,8 @@ static void usage(FILE *f)
 "                       its size (by default only up to 64 MiB / 10000 entries);\n"
 "                       replay starts every run from it\n"
 "      --no-snapshot    do not; replays then see the directory as it is then\n"
+"      --snapshot-path DIR  also store DIR's initial state (any size; up to 8):\n"
+"                       replay runs see it there as it was recorded\n"
 "      --no-pin         leave CPU placement to the kernel (by default a program\n"
 "                       with one live thread shares faultline's CPU, which\n"
 "                       makes each ptrace stop cheaper)\n"
@@ -408,6 +410,7 @@ int cmd_record(int argc, char **argv)
 		{ "stack-depth", required_argument, 0, 'S' },
 		{ "snapshot", no_argument, 0, 'N' },
 		{ "no-snapshot", no_argument, 0, 'n' },
+		{ "snapshot-path", required_argument, 0, 'X' },
 		{ "no-pin", no_argument, 0, 'P' },
 		{ "seed", required_argument, 0, 'e' },
 		{ "real-random", no_argument, 0, 'R' },
@@ -417,7 +420,8 @@ int cmd_record(int argc, char **argv)
 	};
 	const char *db = FL_DEFAULT_DB;
 	long capture = 4096, depth = 8;
-	int quiet = 0, c, ret = FL_EXIT_USAGE, snap = -1, pin = 1;
+	int quiet = 0, c, ret = FL_EXIT_USAGE, snap = -1, pin = 1, nextra = 0;
+	static char extra[8][PATH_MAX + 1];   /* --snapshot-path, as "//ABS" */
 	struct recorder r;
 	memset(&r, 0, sizeof r);
 	r.seed = 1;
@@ -441,6 +445,15 @@ int cmd_record(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'N': snap = 1; break;
 		case 'n': snap = 0; break;
+		case 'X':
+			if (nextra == 8 || !realpath(optarg, extra[nextra] + 1) ||
+			    !strcmp(extra[nextra] + 1, "/")) {
+				fl_error("--snapshot-path: cannot use '%s' (a directory other than /, "
+					 "at most 8)", optarg);
+				return FL_EXIT_USAGE;
+			}
+			extra[nextra++][0] = '/';
+			break;
 		case 'P': pin = 0; break;
 		case 'R': r.real_random = 1; break;
 		case 'e':
@@ -501,6 +514,13 @@ int cmd_record(int argc, char **argv)
 			 store_errmsg(r.st));
 		goto out;
 	}
+	for (int i = 0; i < nextra; i++)
+		if (rec_snapshot_take(r.st, r.rec, extra[i], db) < 0 || store_commit(r.st) < 0 ||
+		    store_begin(r.st) < 0) {
+			fl_error("cannot store the snapshot of '%s' in '%s': %s", extra[i] + 1, db,
+				 store_errmsg(r.st));
+			goto out;
+		}
 	r.dec = rec_decoder_new((size_t)capture, 32);
 	r.stack_depth = (int)depth;
 	r.capture = (size_t)capture;

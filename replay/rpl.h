@@ -212,9 +212,12 @@ int rpl_shell(const char *cmd, char *const *env, int out_fd, unsigned timeout_ms
  * builtin.  Returns the word count, or 0: cmd needs the shell. */
 #define RPL_SHELL_WORDS 32
 int rpl_shell_words(const char *cmd, char *buf, size_t buflen, char **argv);
-/* Write recording rec's snapshot into dest (created).  0 or -errno. */
+/* Write recording rec's snapshot into dest (created), and its extra
+ * snapshot paths (record --snapshot-path) under extra at their absolute
+ * paths, named one per line in roots.  0 or -errno. */
 struct store;
-int rpl_snapshot_restore(struct store *st, long rec, const char *dest);
+int rpl_snapshot_restore(struct store *st, long rec, const char *dest, const char *extra,
+			 struct sb *roots);
 /* rm -rf */
 int rpl_rmtree(const char *dir);
 

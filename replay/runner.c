@@ -29,6 +29,11 @@
 static char g_base[PATH_MAX];          /* this process's run directories */
 static char g_lower[PATH_MAX + 16];    /* the overlay's lower layer */
 static long g_lower_rec = -1;
+/* extra snapshot paths (record --snapshot-path): lowers under g_extra */
+#define MAX_EXTRA 8
+static char g_extra[PATH_MAX + 16];
+static struct rpl_lower g_lowers[1 + MAX_EXTRA];
+static int g_nlowers;
 
 static void point_name(const struct ana_point *p, struct sb *b);
 
@@ -192,8 +197,7 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 
 	struct sb leaks;
 	sb_init(&leaks);
-	struct rpl_lower lw[] = { { g_lower, r->cwd } };
-	if (rpl_sandbox_enter(lw, 1, dir, !cfg->cwd_only, &moved, &leaks) < 0)
+	if (rpl_sandbox_enter(g_lowers, g_nlowers, dir, !cfg->cwd_only, &moved, &leaks) < 0)
 		_exit(3);
 	snprintf(path, sizeof path, "%s/output", dir);
 	int out = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -396,19 +400,31 @@ static int prepare_lower(struct store *st, const struct store_rec *r, int quiet)
 	}
 	if (g_lower_rec == r->id)
 		return 0;
-	if (r->has_snapshot) {
-		snprintf(g_lower, sizeof g_lower, "%s/snapshot-%ld", g_base, r->id);
-		if (rpl_snapshot_restore(st, r->id, g_lower) < 0) {
-			fl_error("cannot restore the snapshot of recording %ld into '%s': %s", r->id,
-				 g_lower, store_errmsg(st));
-			return -EIO;
-		}
-	} else {
+	struct sb roots;
+	sb_init(&roots);
+	snprintf(g_lower, sizeof g_lower, "%s/snapshot-%ld", g_base, r->id);
+	snprintf(g_extra, sizeof g_extra, "%s/extra-%ld", g_base, r->id);
+	if (rpl_snapshot_restore(st, r->id, g_lower, g_extra, &roots) < 0) {
+		fl_error("cannot restore the snapshot of recording %ld into '%s': %s", r->id,
+			 g_lower, store_errmsg(st));
+		sb_free(&roots);
+		return -EIO;
+	}
+	if (!r->has_snapshot) {
 		snprintf(g_lower, sizeof g_lower, "%s", r->cwd);
 		if (!quiet)
 			fl_warn("recording %ld has no snapshot: runs start from '%s' as it is now",
 				r->id, r->cwd);
 	}
+	g_lowers[0] = (struct rpl_lower){ g_lower, r->cwd };
+	g_nlowers = 1;
+	for (char *l = roots.s ? strtok(roots.s, "\n") : NULL; l && g_nlowers <= MAX_EXTRA;
+	     l = strtok(NULL, "\n")) {
+		char *lower = xmalloc(strlen(g_extra) + strlen(l) + 1);
+		sprintf(lower, "%s%s", g_extra, l);
+		g_lowers[g_nlowers++] = (struct rpl_lower){ lower, xstrdup(l) };
+	}
+	sb_free(&roots);
 	g_lower_rec = r->id;
 	return 0;
 }

@@ -245,12 +245,38 @@ int rpl_sandbox_enter(const struct rpl_lower *lowers, int nlowers, const char *r
 	return chdir(copy) < 0 ? -errno : 0;
 }
 
+struct restore {
+	const char *dest, *extra;
+	struct sb *roots;
+	char last_root[PATH_MAX];
+};
+
 static int restore_one(void *arg, const char *path, unsigned mode, const void *data,
 		       size_t len, const char *link)
 {
-	const char *dest = arg;
+	struct restore *rs = arg;
+	const char *dest = rs->dest;
 	char p[PATH_MAX * 2];
-	snprintf(p, sizeof p, "%s/%s", dest, path);
+	if (path[0] == '/') {
+		/* an extra snapshot path: under extra, at its absolute path; the
+		 * first entry that is not inside the last root is a root */
+		size_t rl = strlen(rs->last_root);
+		if (!rl || strncmp(path, rs->last_root, rl) || path[rl] != '/') {
+			snprintf(rs->last_root, sizeof rs->last_root, "%s", path);
+			sb_printf(rs->roots, "%s\n", path);
+			snprintf(p, sizeof p, "%s%s", rs->extra, path);
+			/* its parents, as plain directories */
+			for (char *c = p + strlen(rs->extra) + 1; (c = strchr(c, '/')); c++) {
+				*c = 0;
+				if (mkdir(p, 0755) < 0 && errno != EEXIST)
+					return -errno;
+				*c = '/';
+			}
+		}
+		snprintf(p, sizeof p, "%s%s", rs->extra, path);
+	} else {
+		snprintf(p, sizeof p, "%s/%s", dest, path);
+	}
 	if (!*path)
 		return chmod(dest, mode & 07777) < 0 ? -errno : 0;
 	if (S_ISDIR(mode))
@@ -273,10 +299,14 @@ static int restore_one(void *arg, const char *path, unsigned mode, const void *d
 	return close(fd) < 0 ? -errno : 0;
 }
 
-int rpl_snapshot_restore(struct store *st, long rec, const char *dest)
+int rpl_snapshot_restore(struct store *st, long rec, const char *dest, const char *extra,
+			 struct sb *roots)
 {
+	struct restore rs = { .dest = dest, .extra = extra, .roots = roots };
 	if (mkdir(dest, 0755) < 0 && errno != EEXIST)
 		return -errno;
+	if (mkdir(extra, 0755) < 0 && errno != EEXIST)
+		return -errno;
 	/* rows come in path order, so a directory precedes its entries */
-	return store_snap_each(st, rec, restore_one, (void *)dest);
+	return store_snap_each(st, rec, restore_one, &rs);
 }

@@ -58,6 +58,17 @@ check "--isolate cwd: the cache reaches the host, and replay warns" \
 	sh -c "[ -d '$P/lib/__pycache__' ] && grep -q 'working directory only' '$TMP/cwd.out'"
 rm -rf "$P/lib/__pycache__"
 
+# --- record --snapshot-path: more than cwd starts from the recorded state --
+S=$TMP/state && mkdir -p "$S/sub" "$TMP/sp" && cd "$TMP/sp" || exit 2
+echo original > "$S/sub/in"
+run_bounded "$FL" record -q -d t.db --snapshot-path "$S" -- \
+	/bin/sh -c "cat $S/sub/in > out; echo more >> $S/sub/in" >/dev/null 2>&1
+echo changed > "$S/sub/in"
+run_bounded "$FL" replay -d t.db --family write --check 'grep -q original out' -q >/dev/null 2>&1
+rc=$?
+check "--snapshot-path: runs see the recorded state of $S, not the host's (exit $rc)" \
+	sh -c "[ $rc = 0 ] && [ \"\$(cat '$S/sub/in')\" = changed ]"
+
 # --- divergence at the armed call -----------------------------------------
 D=$TMP/dv && mkdir -p "$D" && cd "$D" || exit 2
 run_bounded "$FL" record -q -d t.db -- /bin/sh -c 'if [ -e alt ]; then echo x > other; else echo x > out; fi' \

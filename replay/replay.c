@@ -636,7 +636,8 @@ int cmd_replay(int argc, char **argv)
 		sb_printf(&suite, "faultline replay of %s (recording %ld, sweep %ld)", r.exe, r.id,
 			  x.sweep);
 		if (rpl_junit_write(o.junit, suite.s, &x.junit, x.done, x.nbug,
-				    x.count[OUT_NOT_REACHED] + x.count[OUT_ERROR], secs) < 0)
+				    x.count[OUT_NOT_REACHED] + x.count[OUT_DIVERGED] + x.count[OUT_ERROR],
+				    secs) < 0)
 			fl_error("cannot write '%s': %s", o.junit, strerror(errno));
 		sb_free(&suite);
 	}

@@ -26,9 +26,9 @@
  * What cannot be isolated is said, never hidden: a mount that no overlay
  * accepts (a file bind-mounted over a file, a file system overlayfs refuses
  * as a lower layer) is bound as it is and named in *leaks.  Without
- * CAP_SYS_ADMIN, a user namespace gives the worker its own mounts where the
- * kernel allows it (Linux 5.11+ mounts overlays in one); if not, the
- * caller falls back to the working directory alone.
+ * CAP_SYS_ADMIN there is no private mount namespace: the caller falls back
+ * to a copy of the working directory, and the baseline says that writes
+ * elsewhere reach the host.
  *
  * Invariant: nothing is mounted on the host; every mount is made after
  * unshare(CLONE_NEWNS) and propagation is private.
@@ -136,56 +136,40 @@ static int mkdirs(const char *p, mode_t mode)
 }
 
 /* An overlay of lower at target, its writes in layers/K. */
-static int overlay(const char *lower, const char *target, const char *layers, int k)
+int rpl_overlay(const char *lower, const char *target, const char *layers, int k)
 {
 	char up[PATH_MAX], work[PATH_MAX], opts[3 * PATH_MAX + 64];
 	snprintf(up, sizeof up, "%s/%d", layers, k);
 	if (mkdir(up, 0755) < 0 && errno != EEXIST)
 		return -errno;
 	snprintf(up, sizeof up, "%s/%d/u", layers, k);
-	snprintf(work, sizeof work, "%s/%d/w", layers, k);
-	if ((mkdir(up, 0755) < 0 && errno != EEXIST) || (mkdir(work, 0755) < 0 && errno != EEXIST))
+	if (mkdir(up, 0755) < 0 && errno != EEXIST)
 		return -errno;
 	/* volatile (Linux 5.10+): the layers are thrown away, so neither the
 	 * program's fsyncs nor the unmount at the namespace's end sync them
-	 * to disk (that sync is most of an overlay's cost) */
-	snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s,volatile", lower, up, work);
-	if (mount("overlay", target, "overlay", 0, opts) == 0)
-		return 0;
-	opts[strlen(opts) - 9] = 0;
-	return mount("overlay", target, "overlay", 0, opts) < 0 ? -errno : 0;
-}
-
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = write(fd, s, strlen(s));
-	int e = errno;
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : -e;
+	 * to disk (that sync is most of an overlay's cost).  A work directory
+	 * that saw volatile cannot serve a plain mount: one each. */
+	for (int v = 1; v >= 0; v--) {
+		snprintf(work, sizeof work, "%s/%d/w%d", layers, k, v);
+		if (mkdir(work, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s%s", lower, up, work,
+			 v ? ",volatile" : "");
+		if (mount("overlay", target, "overlay", 0, opts) == 0)
+			return 0;
+	}
+	return -errno;
 }
 
 int rpl_isolate_ns(void)
 {
-	if (unshare(CLONE_NEWNS) < 0) {
-		if (errno != EPERM)
-			return -errno;
-		/* not root: a user namespace in which we are ourselves */
-		uid_t u = geteuid();
-		gid_t g = getegid();
-		char map[64];
-		if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
-			return -errno;
-		write_file("/proc/self/setgroups", "deny");
-		snprintf(map, sizeof map, "%u %u 1", (unsigned)u, (unsigned)u);
-		if (write_file("/proc/self/uid_map", map) < 0)
-			return -EPERM;
-		snprintf(map, sizeof map, "%u %u 1", (unsigned)g, (unsigned)g);
-		if (write_file("/proc/self/gid_map", map) < 0)
-			return -EPERM;
-	}
+	/* A user namespace would give an unprivileged worker mounts of its
+	 * own, but not this design: overlayfs refuses a lower layer with
+	 * locked submounts (/ in a user namespace), and the worker could not
+	 * ptrace the program it starts there.  Without CAP_SYS_ADMIN the
+	 * caller falls back to a copy of the working directory. */
+	if (unshare(CLONE_NEWNS) < 0)
+		return -errno;
 	return mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ? -errno : 0;
 }
 
@@ -197,13 +181,13 @@ int rpl_isolate_root(const char *rundir, const struct rpl_lower *lowers, int nlo
 	snprintf(layers, sizeof layers, "%s/layers", rundir);
 	if (mkdir(root, 0755) < 0 || mkdir(layers, 0755) < 0)
 		return -errno;
-	int rc = overlay("/", root, layers, 0);
+	int rc = rpl_overlay("/", root, layers, 0);
 	if (rc == -ELOOP || rc == -EINVAL) {
 		/* a kernel that refuses an upper layer inside its lower one:
 		 * keep the layers on a file system of their own */
 		if (mount("faultline-layers", layers, "tmpfs", 0, "mode=0755") < 0)
 			return -errno;
-		rc = overlay("/", root, layers, 0);
+		rc = rpl_overlay("/", root, layers, 0);
 	}
 	if (rc < 0)
 		return rc;
@@ -231,7 +215,7 @@ int rpl_isolate_root(const char *rundir, const struct rpl_lower *lowers, int nlo
 		struct stat sb;
 		if (stat(p, &sb) < 0)
 			continue;   /* hidden by a later mount */
-		if (!kfs && !m[i].ro && S_ISDIR(sb.st_mode) && overlay(p, t, layers, k++) == 0)
+		if (!kfs && !m[i].ro && S_ISDIR(sb.st_mode) && rpl_overlay(p, t, layers, k++) == 0)
 			continue;
 		if (kfs && !under) {
 			kern = p;
@@ -256,7 +240,7 @@ int rpl_isolate_root(const char *rundir, const struct rpl_lower *lowers, int nlo
 	for (int i = 0; i < nlowers && rc == 0; i++) {
 		snprintf(t, sizeof t, "%s%s", root, lowers[i].at);
 		if ((rc = mkdirs(t, 0755)) == 0)
-			rc = overlay(lowers[i].lower, t, layers, 1000 + i);
+			rc = rpl_overlay(lowers[i].lower, t, layers, 1000 + i);
 	}
 	/* the run directory stays the host's: result and output get out */
 	snprintf(t, sizeof t, "%s%s", root, rundir);

@@ -195,9 +195,11 @@ struct rpl_lower {
 };
 int rpl_sandbox_enter(const struct rpl_lower *lowers, int nlowers, const char *rundir,
 		      int whole, int *moved, struct sb *leaks);
-/* isolate.c: enter a private mount namespace (a user namespace too when
- * not root), propagation private.  0 or -errno. */
+/* isolate.c: enter a private mount namespace, propagation private.  0 or
+ * -errno (EPERM without CAP_SYS_ADMIN). */
 int rpl_isolate_ns(void);
+/* isolate.c: an overlay of lower at target, its layers in layers/k. */
+int rpl_overlay(const char *lower, const char *target, const char *layers, int k);
 /* isolate.c: build the run's root under rundir and pivot_root into it. */
 int rpl_isolate_root(const char *rundir, const struct rpl_lower *lowers, int nlowers,
 		     struct sb *leaks);

@@ -789,7 +789,9 @@ int rpl_baseline(struct rpl_cfg *cfg, struct store *st, const struct store_rec *
 		if (!strcmp(d->leaks.s, "/"))
 			fl_warn("runs are isolated in the working directory only: writes elsewhere "
 				"(/tmp, $HOME ...) reach the host and later runs%s",
-				cfg->cwd_only ? " (--isolate cwd)" : " (no overlay of / here)");
+				cfg->cwd_only ? " (--isolate cwd)" : geteuid() ? " (not root: no mount "
+				"namespace, each run works in a copy of the directory)" :
+				" (no overlay of / here)");
 		else
 			fl_warn("not isolated (writes reach the host): %s", d->leaks.s);
 	}

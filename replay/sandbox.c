@@ -207,7 +207,7 @@ int rpl_rmtree(const char *dir)
 int rpl_sandbox_enter(const struct rpl_lower *lowers, int nlowers, const char *rundir,
 		      int whole, int *moved, struct sb *leaks)
 {
-	char up[PATH_MAX], work[PATH_MAX], opts[3 * PATH_MAX + 64];
+	char up[PATH_MAX];
 	const char *cwd = lowers[0].at;
 	*moved = 0;
 	if (rpl_isolate_ns() == 0) {
@@ -218,15 +218,11 @@ int rpl_sandbox_enter(const struct rpl_lower *lowers, int nlowers, const char *r
 		sb_reset(leaks);
 		sb_puts(leaks, "/");
 		int ok = 1;
-		for (int i = 0; i < nlowers && ok; i++) {
-			snprintf(up, sizeof up, "%s/upper%d", rundir, i);
-			snprintf(work, sizeof work, "%s/work%d", rundir, i);
-			if (mkdir(up, 0755) < 0 || mkdir(work, 0755) < 0)
-				return -errno;
-			snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s",
-				 lowers[i].lower, up, work);
-			ok = mount("overlay", lowers[i].at, "overlay", 0, opts) == 0;
-		}
+		snprintf(up, sizeof up, "%s/cwd-layers", rundir);
+		if (mkdir(up, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		for (int i = 0; i < nlowers && ok; i++)
+			ok = rpl_overlay(lowers[i].lower, lowers[i].at, up, i) == 0;
 		if (ok)
 			return chdir(cwd) < 0 ? -errno : 0;
 	}

@@ -266,3 +266,8 @@ int fl_seeded_random(pid_t pid, uint64_t addr, size_t len, uint64_t seed, const 
 	}
 	return 0;
 }
+
+int fl_random_dev(const char *path)
+{
+	return path && (!strcmp(path, "/dev/urandom") || !strcmp(path, "/dev/random"));
+}

@@ -285,6 +285,10 @@ static void on_call_exit(void *ctx, struct rec_thread *t, struct rec_call *c)
 	    !strcmp(c->sys->name, "getrandom"))
 		fl_seeded_random(t->pid, c->args[0], (size_t)c->ret, (uint64_t)r->seed, t->ident,
 				 ++s->nrandom);
+	else if (!r->real_random && c->finished && c->ret > 0 && c->sys &&
+		 !strcmp(c->sys->name, "read") && fl_random_dev(s->d.path.s))
+		fl_seeded_random(t->pid, c->args[1], (size_t)c->ret, (uint64_t)r->seed, t->ident,
+				 ++s->nrandom);
 	rec_decode_exit(r->dec, t->tid, t->pid, c, &s->d);
 	struct store_call sc = {
 		.rec = r->rec, .seq = s->seq, .tid = t->tid, .pid = t->pid, .nr = c->nr,
@@ -391,10 +395,11 @@ static void usage(FILE *f)
 "      --no-pin         leave CPU placement to the kernel (by default a program\n"
 "                       with one live thread shares faultline's CPU, which\n"
 "                       makes each ptrace stop cheaper)\n"
-"      --seed N         getrandom() returns bytes from a PRNG of (N, thread,\n"
-"                       call number), as in `replay --seed N` (default 1), so\n"
-"                       replays see the recorded temp names and hash seeds\n"
-"      --real-random    getrandom() returns the kernel's bytes\n"
+"      --seed N         getrandom() and reads of /dev/urandom return bytes from a\n"
+"                       PRNG of (N, thread, call number), as in `replay --seed N`\n"
+"                       (default 1), so replays see the recorded temp names and\n"
+"                       hash seeds\n"
+"      --real-random    they return the kernel's bytes\n"
 "  -q, --quiet          no summary line on stderr\n"
 "  -h, --help           this text\n"
 "\n"

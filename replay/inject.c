@@ -335,6 +335,21 @@ static void on_call_exit(void *ctx, struct rec_thread *t, struct rec_call *c)
 		fl_seeded_random(t->pid, c->args[0], (size_t)c->ret, in->seed, t->ident, n);
 		return;
 	}
+	if (in->seed_urandom && c->ret > 0 && c->sys->family == FAM_READ &&
+	    !strcmp(c->sys->name, "read")) {
+		char l[64], dev[32];
+		snprintf(l, sizeof l, "/proc/%d/fd/%d", t->pid, (int)c->args[0]);
+		ssize_t k = readlink(l, dev, sizeof dev - 1);
+		if (k > 0) {
+			dev[k] = 0;
+			if (fl_random_dev(dev)) {
+				uintptr_t n = (uintptr_t)t->user + 1;
+				t->user = (void *)n;
+				fl_seeded_random(t->pid, c->args[1], (size_t)c->ret, in->seed, t->ident,
+						 n);
+			}
+		}
+	}
 	if (in->crash_pending == t->tid && !in->crashed) {
 		/* power loss right after this call: nothing after it happens */
 		in->crashed = 1;

@@ -90,8 +90,9 @@ static void usage(FILE *f)
 "  -t, --timeout SEC    a run that takes longer is a hang (default: 10, or 5x\n"
 "                       the recorded run's duration if that is longer)\n"
 "      --seed N         seed for every random choice (default 1); getrandom()\n"
-"                       in the program returns bytes from a PRNG of (N, thread,\n"
-"                       call number), as `record --seed N` gave it\n"
+"                       and reads of /dev/urandom in the program return bytes\n"
+"                       from a PRNG of (N, thread, call number), as\n"
+"                       `record --seed N` gave them\n"
 "      --real-random    getrandom() returns the kernel's bytes\n"
 "      --resume         continue the last interrupted sweep with the same options\n"
 "      --all            list every run, not only the bugs\n"
@@ -485,6 +486,9 @@ int cmd_replay(int argc, char **argv)
 		fl_error("cannot read recording %ld: %s", r.id, store_errmsg(st));
 		goto out;
 	}
+	/* the program reads /dev/urandom: seed those reads too (record did) */
+	for (size_t i = 0; i < pts.n && !o.cfg.seed_urandom; i++)
+		o.cfg.seed_urandom = pts.v[i].family == FAM_READ && fl_random_dev(pts.v[i].path);
 	struct rpl_spec with;
 	memset(&with, 0, sizeof with);
 	if (o.with && parse_with(o.with, &pts, &with) < 0)

@@ -96,6 +96,8 @@ struct rpl_injector {
 	uint64_t seed;
 	int seed_random;     /* getrandom() returns fl_seeded_random()'s bytes; each
 				thread's count of its calls is kept in rec_thread.user */
+	int seed_urandom;    /* ... and reads of /dev/urandom (the read family is
+				traced in every run) */
 	int fired[RPL_MAX_ARMS];
 	int nfired, first;   /* how many fired; index of the first to fire (-1) */
 	pid_t first_tid;     /* the thread it fired in */

@@ -289,6 +289,10 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 	}
 	if (in.seed_random)
 		fams |= RPL_TRACE_RANDOM;
+	if (in.seed_random && cfg->seed_urandom) {
+		in.seed_urandom = 1;
+		fams |= 1ull << FAM_READ;
+	}
 	if (rpl_seccomp_build(fams, &g_filter) < 0) {
 		dprintf(out, "faultline: cannot build the seccomp filter\n");
 		_exit(5);

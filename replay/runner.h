@@ -22,6 +22,7 @@ struct rpl_cfg {
 	int key;                  /* enum rpl_key: how runs find a point again */
 	int key_set;              /* --key given; else the baseline may switch to path */
 	int real_random;          /* --real-random: getrandom() is not seeded */
+	int seed_urandom;         /* the recording read /dev/urandom: seed its reads */
 	int fire_anyway;          /* --fire-anyway: inject at the count even when the
 				     call is not the recorded one (no `diverged`) */
 	int explore;              /* log the calls after the first fault (1, replay

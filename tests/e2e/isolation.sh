@@ -106,6 +106,23 @@ b=$(inconclusive --real-random)
 check "tempfile names repeat under --seed: runs, inconclusive $a; with --real-random $b" \
 	sh -c "[ '${a#* }' = 0 ] && [ '${b#* }' -gt 0 ]"
 
+# git names its temporary objects from /dev/urandom: seeded too (the dates
+# are fixed, or the commit's object names would differ)
+Gt=$TMP/git && mkdir -p "$Gt" && cd "$Gt" || exit 2
+git init -q && echo a > a && git add a
+GIT_AUTHOR_DATE='2001-01-01T00:00:00Z' GIT_COMMITTER_DATE='2001-01-01T00:00:00Z' \
+	run_bounded "$FL" record -q -d "$TMP/git.db" -- /usr/bin/git -c user.name=t -c user.email=t@t \
+	commit -q -m msg >/dev/null 2>&1
+gsweep() {
+	run_bounded "$FL" replay -d "$TMP/git.db" --family write,rename,mkdir --path '*/objects/*' \
+		--check 'git log --oneline' -q "$@" >/dev/null 2>&1
+	q "$TMP/git.db" "SELECT count(*) || ' ' || sum(outcome IN ('not_reached', 'diverged')) FROM runs WHERE sweep = $last_sweep AND point > 0"
+}
+a=$(gsweep)
+b=$(gsweep --real-random)
+check "git commit's temporary objects repeat under --seed: runs, inconclusive $a; with --real-random $b" \
+	sh -c "[ '${a#* }' = 0 ] && [ '${b#* }' -gt 0 ]"
+
 # --- Go: goroutines move between threads; points keyed by path -----------
 if ! command -v go >/dev/null 2>&1; then
 	note "go not installed: Go checks skipped"

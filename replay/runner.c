@@ -401,6 +401,10 @@ static int prepare_lower(struct store *st, const struct store_rec *r, int quiet)
 			g_base[0] = 0;
 			return -errno;
 		}
+		/* the run's root is built at its absolute path (a relative TMPDIR) */
+		char abs[PATH_MAX];
+		if (g_base[0] != '/' && realpath(g_base, abs))
+			snprintf(g_base, sizeof g_base, "%s", abs);
 	}
 	if (g_lower_rec == r->id)
 		return 0;

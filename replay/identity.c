@@ -85,6 +85,15 @@ int rpl_call_target(pid_t pid, pid_t tid, const struct rec_call *c, const char *
 	return 0;
 }
 
+/* The recorded path names the file the run's call is on, through a
+ * symlink (/var/run -> /run): the recording names an fd by the path it was
+ * opened with, the run by the resolved one. */
+static int same_file(const char *rec, const char *now)
+{
+	char r[PATH_MAX];
+	return realpath(rec, r) && !strcmp(r, now);
+}
+
 int rpl_arm_diverged(struct rpl_injector *in, const struct rpl_arm *a, struct rec_thread *t,
 		     struct rec_call *c, struct sb *why)
 {
@@ -105,7 +114,8 @@ int rpl_arm_diverged(struct rpl_injector *in, const struct rpl_arm *a, struct re
 			if (strcmp(kind, rk))
 				sb_printf(why, "%starget %s '%s', recorded %s '%s'", bad++ ? "; " : "",
 					  kind, now, rk, rec);
-			else if (!strcmp(kind, "file") && !ana_same_path(now, rec))
+			else if (!strcmp(kind, "file") && !ana_same_path(now, rec) &&
+				 !same_file(rec, now))
 				sb_printf(why, "%starget '%s', recorded '%s'", bad++ ? "; " : "", now,
 					  rec);
 		}

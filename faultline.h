@@ -56,6 +56,13 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 
 uint64_t fl_now_ns(void);      /* CLOCK_MONOTONIC */
+/* --seed: the bytes a recorded or replayed program gets from getrandom(),
+ * a PRNG of (seed, the thread's creation path, its nth getrandom call),
+ * written into the stopped tracee at addr.  0 or -errno. */
+int fl_seeded_random(pid_t pid, uint64_t addr, size_t len, uint64_t seed, const char *ident,
+		     uint64_t nth);
+/* /dev/urandom or /dev/random: its reads get fl_seeded_random()'s bytes too */
+int fl_random_dev(const char *path);
 uint64_t fl_wall_ns(void);     /* CLOCK_REALTIME */
 
 /* errno number <-> "EIO".  Names come from the C library's list. */

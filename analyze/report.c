@@ -26,6 +26,7 @@ const struct rp_outcome rp_outcomes[RP__COUNT] = {
 	{ "retried", "#3f8f7a", "#fff", 0, "the call was reissued and completed, check held" },
 	{ "handled", "#2e9e5b", "#fff", 0, "failed cleanly, check held" },
 	{ "not_reached", "#a0a7b0", "#1f2328", 0, "the fault never fired" },
+	{ "diverged", "#8a6fb0", "#fff", 0, "the armed call was not the recorded one: not injected" },
 	{ "error", "#5f6670", "#fff", 0, "faultline could not run it" },
 	{ "clean", "#8fb8a0", "#1f2328", 0, "the baseline: nothing injected, check held" },
 };
@@ -363,9 +364,13 @@ static void print_text(struct report *r)
 		       r->sweeps[i].check ? "'" : "");
 	printf("%zu runs:", r->nruns);
 	for (int i = 0; i < RP__COUNT; i++)
-		if (r->count[i] || i < RP_ERROR)
+		if (r->count[i] || i < RP_DIVERGED)
 			printf("%s %ld %s", i ? "," : "", r->count[i], rp_outcomes[i].name);
 	printf("\n");
+	if (r->nruns && (r->count[RP_NOT_REACHED] || r->count[RP_DIVERGED]))
+		printf("  inconclusive: %.1f%% not_reached, %.1f%% diverged\n",
+		       100.0 * (double)r->count[RP_NOT_REACHED] / (double)r->nruns,
+		       100.0 * (double)r->count[RP_DIVERGED] / (double)r->nruns);
 	if (r->nbaselines)
 		printf("%ld baseline run%s (nothing injected): %ld failed\n", r->nbaselines,
 		       r->nbaselines == 1 ? "" : "s", r->baselines_failed);

@@ -12,8 +12,8 @@
 
 /* Outcomes, worst first: the worst outcome of a point's runs colours it. */
 enum {
-	RP_CRASH, RP_HANG, RP_BROKEN, RP_SILENT, RP_RETRIED, RP_HANDLED, RP_NOT_REACHED, RP_ERROR,
-	RP_CLEAN,
+	RP_CRASH, RP_HANG, RP_BROKEN, RP_SILENT, RP_RETRIED, RP_HANDLED, RP_NOT_REACHED,
+	RP_DIVERGED, RP_ERROR, RP_CLEAN,
 	RP__COUNT
 };
 struct rp_outcome {

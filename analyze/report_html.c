@@ -189,7 +189,7 @@ static void outcome_chips(struct report *r, struct sb *b)
 {
 	sb_puts(b, "<div class=\"chips\">");
 	for (int i = 0; i < RP__COUNT; i++) {
-		if (i >= RP_ERROR && !r->count[i])
+		if (i >= RP_DIVERGED && !r->count[i])
 			continue;
 		sb_printf(b, "<span class=\"chip%s\" title=\"%s\">", r->count[i] ? "" : " zero",
 			  rp_outcomes[i].about);

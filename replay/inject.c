@@ -5,7 +5,10 @@
  * The filter traces exactly the syscalls of the armed families (rows of the
  * syscall table); the entry callback counts them per thread (the tracer
  * keeps rec_thread.fam_count) and injects when a thread's creation path
- * and count match an arm.  With persist, once an arm fired, every later
+ * and count match an arm (or, with --key path/site, when the count of the
+ * family's calls on the arm's target or from its call site does:
+ * identity.c).  The call is first compared with the recorded one
+ * (identity.c): a mismatch is not injected and makes the run `diverged`.  With persist, once an arm fired, every later
  * call of its family, in any thread, fails the same way.
  *
  * Crash faults (power loss just after the call) also trace the families the
@@ -147,6 +150,7 @@ static int on_call_entry(void *ctx, struct rec_thread *t, struct rec_call *c)
 		return REC_ACT_NONE;   /* (no family: sched_setaffinity, for tracer.c) */
 	int fam = c->sys->family;
 	int act = REC_ACT_NONE, hit = 0;
+	uint64_t tk = 0, site = 0;   /* this call's target key and site, once */
 	if (in->nfired && !in->reissued && t->tid == in->first_tid && fam == in->fired_fam)
 		in->reissued = same_target(in, t, c);
 	for (int i = 0; i < in->narms && !hit; i++) {
@@ -160,8 +164,14 @@ static int on_call_entry(void *ctx, struct rec_thread *t, struct rec_call *c)
 			}
 			continue;
 		}
-		if (t->fam_count[fam] != a->nth || strcmp(t->ident, a->ident))
+		if (!rpl_key_match(in, i, t, c, &tk, &site))
 			continue;
+		/* after a first fault the program's path is ours, not the
+		 * recording's: later arms (fuzz, bisect, --with) count as is */
+		if (in->check && !in->nfired && rpl_arm_diverged(in, a, t, c, &in->why)) {
+			in->diverged++;
+			continue;   /* another call than the recorded one: not injected */
+		}
 		act = arm(in, a, t, c);
 		if (act == REC_ACT_NONE && a->fault.kind == FAULT_SHORT)
 			continue;   /* not applicable to this call: leave it unfired */
@@ -189,6 +199,8 @@ static int on_call_entry(void *ctx, struct rec_thread *t, struct rec_call *c)
 			in->post_hash = (in->post_hash ^ (uint64_t)c->nr ^ (site << 7)) *
 					1099511628211ull;
 	}
+	if (in->nprobes && (in->count_fams & (1ull << fam)))
+		rpl_probe_call(in, t, c);
 	/* the crash model sees every call that runs */
 	if (in->track_writes && act == REC_ACT_NONE) {
 		const struct rpl_fault *f = crash_fault(in);
@@ -205,6 +217,27 @@ static void on_call_exit(void *ctx, struct rec_thread *t, struct rec_call *c)
 	struct rpl_injector *in = ctx;
 	if (!c->sys || !c->finished)
 		return;
+	if (in->seed_random && c->ret > 0 && !c->sys->family && !strcmp(c->sys->name, "getrandom")) {
+		uintptr_t n = (uintptr_t)t->user + 1;
+		t->user = (void *)n;
+		fl_seeded_random(t->pid, c->args[0], (size_t)c->ret, in->seed, t->ident, n);
+		return;
+	}
+	if (in->seed_urandom && c->ret > 0 && c->sys->family == FAM_READ &&
+	    !strcmp(c->sys->name, "read")) {
+		char l[64], dev[32];
+		snprintf(l, sizeof l, "/proc/%d/fd/%d", t->pid, (int)c->args[0]);
+		ssize_t k = readlink(l, dev, sizeof dev - 1);
+		if (k > 0) {
+			dev[k] = 0;
+			if (fl_random_dev(dev)) {
+				uintptr_t n = (uintptr_t)t->user + 1;
+				t->user = (void *)n;
+				fl_seeded_random(t->pid, c->args[1], (size_t)c->ret, in->seed, t->ident,
+						 n);
+			}
+		}
+	}
 	if (in->crash && !in->crashed && c->sys->family)
 		rpl_crash_exit(in->crash, t, c);
 	if (in->crash_pending == t->tid && !in->crashed) {
@@ -267,6 +300,8 @@ int rpl_seccomp_build(uint64_t fams, struct rpl_filter *out)
 			continue;
 		rc = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), (int)nr, 0);
 	}
+	if (rc == 0 && (fams & RPL_TRACE_RANDOM))
+		rc = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), SCMP_SYS(getrandom), 0);
 	/* the engine stops placing CPUs once the program places itself */
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), SCMP_SYS(sched_setaffinity), 0);

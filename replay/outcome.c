@@ -2,6 +2,8 @@
  * replay/outcome.c - fault specs and the outcome of a run.
  *
  * Outcome rules, first match wins:
+ *   diverged     the armed call was not the one recorded at that point (another
+ *                syscall, target or call site): not injected, inconclusive
  *   not_reached  the fault never fired (the run diverged): inconclusive
  *   hang         the run outlived --timeout and was killed
  *   crash        killed by SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT or SIGSYS
@@ -31,8 +33,8 @@
 #include "rpl.h"
 
 const char *const rpl_outcome_name[OUT__COUNT] = {
-	"crash", "hang", "broken", "silent", "retried", "handled", "not_reached", "error",
-	"clean",
+	"crash", "hang", "broken", "silent", "retried", "handled", "not_reached", "diverged",
+	"error", "clean",
 };
 
 int rpl_outcome_is_bug(enum rpl_outcome o)
@@ -42,6 +44,8 @@ int rpl_outcome_is_bug(enum rpl_outcome o)
 
 enum rpl_outcome rpl_classify(const struct rpl_result *r)
 {
+	if (r->diverged)
+		return OUT_DIVERGED;
 	if (!r->fired && !r->baseline)
 		return OUT_NOT_REACHED;
 	if (r->timed_out)

@@ -39,8 +39,10 @@ static void usage(FILE *f)
 "invariant, each with a command that reproduces it.  Each run sees the\n"
 "recorded working directory, at its path, through a private overlay whose\n"
 "lower layer is the snapshot `record` took (or the directory as it is now\n"
-"if it took none): runs never see each other's writes and the directory is\n"
-"never modified.  Exit status: 1 if a run found a bug, 0 if none, 2 on errors.\n"
+"if it took none), and the rest of the filesystem through overlays of its\n"
+"own: runs never see each other's writes and the host is never modified\n"
+"(replay warns about any mount it could not isolate).  Exit status: 1 if a\n"
+"run found a bug, 0 if none, 2 on errors.\n"
 "\n"
 "  -d, --db FILE        database (default %s)\n"
 "      --rec N          recording N (default: the latest)\n"
@@ -78,6 +80,17 @@ static void usage(FILE *f)
 "      --any-errno      also inject errnos the syscall table calls unrealistic for\n"
 "                       a call (EINTR on stat, EMFILE on write); refused otherwise\n"
 "      --no-baseline    skip the baseline run (see below)\n"
+"      --isolate all|cwd  what each run gets to itself: all (default), every\n"
+"                       writable mount (/, /tmp, $HOME ...) as a private overlay;\n"
+"                       cwd, only the recorded working directory\n"
+"      --key thread|path|site  how a run finds a point again: the nth call of\n"
+"                       the family in the same thread (thread), on the same\n"
+"                       file (path; pipes and sockets by kind), or from the same\n"
+"                       call stack (site: one unwind per call of the family).\n"
+"                       Default: thread, or path when the baseline shows the\n"
+"                       threads do not repeat their calls (replay says so)\n"
+"      --fire-anyway    inject at the armed count even when the call there is not\n"
+"                       the recorded one (no `diverged` outcome; for experiments)\n"
 "      --depth 2        then fault each call site that a first fault's recovery\n"
 "                       path reached and the recording never did, together with\n"
 "                       that first fault\n"
@@ -91,7 +104,11 @@ static void usage(FILE *f)
 "  -j, --jobs N         runs in parallel (default: number of CPUs)\n"
 "  -t, --timeout SEC    a run that takes longer is a hang (default: 10, or 5x\n"
 "                       the recorded run's duration if that is longer)\n"
-"      --seed N         seed for every random choice (default 1)\n"
+"      --seed N         seed for every random choice (default 1); getrandom()\n"
+"                       and reads of /dev/urandom in the program return bytes\n"
+"                       from a PRNG of (N, thread, call number), as\n"
+"                       `record --seed N` gave them\n"
+"      --real-random    getrandom() returns the kernel's bytes\n"
 "      --resume         continue the last interrupted sweep with the same options\n"
 "      --all            list every run, not only the bugs\n"
 "      --dry-run        plan the sweep and say what it would run; run nothing\n"
@@ -110,7 +127,9 @@ static void usage(FILE *f)
 "Before the sweep, a baseline run: --setup, the program with the swept\n"
 "families traced and nothing injected, --check.  The sweep starts only if the\n"
 "check holds and the program reaches every planned point again; otherwise\n"
-"replay says what failed and exits 2.  It is stored as a run with fault `none`.\n"
+"replay says what failed and exits 2.  Unless --key is given, when threads do\n"
+"not repeat their calls but every file's own order of calls holds, replay\n"
+"says so and uses --key path.  It is stored as a run with fault `none`.\n"
 "Faults that cannot happen at a call are not planned (short on a 0- or 1-byte\n"
 "transfer, EINTR on a call that never waits); the summary counts them.\n"
 "\n"
@@ -118,7 +137,9 @@ static void usage(FILE *f)
 "broken (the check failed), silent (exit 0 although the fault fired: was the\n"
 "error swallowed?), retried (a short/eintr/EAGAIN fault the program answered\n"
 "by issuing the call again, exit 0, check held: correct), handled (failed\n"
-"cleanly, check held), not_reached (the fault never fired), error (faultline\n"
+"cleanly, check held), not_reached (the fault never fired), diverged (the\n"
+"armed call was another syscall, target or call site than the recorded one:\n"
+"not injected; its output says what differed), error (faultline\n"
 "or the check could not run: exit 126/127).  crash, hang and broken are bugs.\n"
 "Commands in --setup/--check run directly when their first word is a program\n"
 "on PATH, else through /bin/sh -c.\n", FL_DEFAULT_DB);
@@ -180,6 +201,10 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		{ "no-startup", no_argument, 0, 'U' + 256 },
 		{ "no-baseline", no_argument, 0, 'B' + 256 },
 		{ "torn-max", required_argument, 0, 'T' + 256 },
+		{ "fire-anyway", no_argument, 0, 'F' + 256 },
+		{ "isolate", required_argument, 0, 'I' + 256 },
+		{ "key", required_argument, 0, 'K' + 256 },
+		{ "real-random", no_argument, 0, 'R' + 256 },
 		{ 0, 0, 0, 0 }
 	};
 	const char *bad;
@@ -240,6 +265,25 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		case 'U' + 256: o->flt.no_startup = 1; break;
 		case 'B' + 256: o->cfg.no_baseline = 1; break;
 		case 'T' + 256: num = &o->torn_max; what = "--torn-max"; break;
+		case 'F' + 256: o->cfg.fire_anyway = 1; break;
+		case 'R' + 256: o->cfg.real_random = 1; break;
+		case 'K' + 256:
+			for (o->cfg.key = 0; o->cfg.key < RPL_KEY__COUNT; o->cfg.key++)
+				if (!strcmp(optarg, rpl_key_name[o->cfg.key]))
+					break;
+			if (o->cfg.key == RPL_KEY__COUNT) {
+				fl_error("--key wants thread, path or site, not '%s'", optarg);
+				return -EINVAL;
+			}
+			o->cfg.key_set = 1;
+			break;
+		case 'I' + 256:
+			if (strcmp(optarg, "all") && strcmp(optarg, "cwd")) {
+				fl_error("--isolate wants all or cwd, not '%s'", optarg);
+				return -EINVAL;
+			}
+			o->cfg.cwd_only = !strcmp(optarg, "cwd");
+			break;
 		case 'H':
 			if (sscanf(optarg, "%ld/%ld", &o->shard_k, &o->shard_n) != 2 || o->shard_n < 1 ||
 			    o->shard_k < 1 || o->shard_k > o->shard_n) {
@@ -442,7 +486,7 @@ void rpl_sweep_done(void *arg, size_t i, struct rpl_done *d)
 		if (p->path)
 			printf("  %s", p->path);
 		printf("\n    repro: %s\n", repro.s);
-		if (d->oc == OUT_ERROR) {
+		if (d->oc == OUT_ERROR || d->oc == OUT_DIVERGED) {
 			/* why: the output's last line (faultline's or the check's) */
 			const char *t = d->output.s ? d->output.s : "";
 			size_t n = strlen(t);
@@ -554,6 +598,9 @@ int cmd_replay(int argc, char **argv)
 		fl_error("cannot read recording %ld: %s", r.id, store_errmsg(st));
 		goto out;
 	}
+	/* the program reads /dev/urandom: seed those reads too (record did) */
+	for (size_t i = 0; i < pts.n && !o.cfg.seed_urandom; i++)
+		o.cfg.seed_urandom = pts.v[i].family == FAM_READ && fl_random_dev(pts.v[i].path);
 	struct rpl_spec with;
 	memset(&with, 0, sizeof with);
 	if (o.with && parse_with(o.with, &pts, &with) < 0)
@@ -794,9 +841,13 @@ int cmd_replay(int argc, char **argv)
 		printf("%s%zu runs over %zu points in %.1fs (sweep %ld):", x.nbug || o.all ? "\n" : "",
 		       x.done, npoints, secs, x.sweep);
 		for (int i = 0; i < OUT__COUNT; i++)
-			if (x.count[i] || i < OUT_ERROR)
+			if (x.count[i] || i < OUT_DIVERGED)
 				printf("%s %zu %s", i ? "," : "", x.count[i], rpl_outcome_name[i]);
 		printf("\n");
+		if (x.done && (x.count[OUT_NOT_REACHED] || x.count[OUT_DIVERGED]))
+			printf("inconclusive: %.1f%% not_reached, %.1f%% diverged (of %zu runs)\n",
+			       100.0 * (double)x.count[OUT_NOT_REACHED] / (double)x.done,
+			       100.0 * (double)x.count[OUT_DIVERGED] / (double)x.done, x.done);
 		for (int i = 1; i < SKIP__COUNT; i++)
 			if (x.skipped[i])
 				printf("%zu run%s not planned (%s; e.g. %s)\n", x.skipped[i],
@@ -836,7 +887,8 @@ int cmd_replay(int argc, char **argv)
 			sb_free(&out);
 		}
 		if (rpl_junit_write(o.junit, suite.s, &x.junit, x.done - x.nbug + x.failures.n,
-				    x.failures.n, x.count[OUT_NOT_REACHED] + x.count[OUT_ERROR],
+				    x.failures.n, x.count[OUT_NOT_REACHED] + x.count[OUT_DIVERGED] +
+				    x.count[OUT_ERROR],
 				    secs) < 0)
 			fl_error("cannot write '%s': %s", o.junit, strerror(errno));
 		sb_free(&suite);

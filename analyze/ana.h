@@ -26,6 +26,7 @@ struct ana_point {
 	int64_t ret;              /* what the call returned when recorded */
 	const char *errnos;       /* the family's realistic errnos, default first */
 	int std_stream;           /* a write/read on an inherited std stream or a tty */
+	int std_fd;               /* any call on an inherited stdin/stdout/stderr */
 	int loader;               /* made by the dynamic loader before main */
 	/* failure ID: points of one family, with the same call stack and the
 	 * same target class, fail the same way (FATE's idea); fid numbers them
@@ -91,7 +92,8 @@ uint64_t ana_target_key(const char *path, const char *fdkind);
 /* Collapse "//", "/./" and "x/..", drop a trailing "/" and " (deleted)",
  * in place. */
 void ana_path_normalize(char *p);
-/* Are two normalised paths the same file name, runs of 6+ digits aside? */
+/* Are two normalised paths the same file name, runs of 6+ digits and a
+ * mkstemp-like random tail aside? */
 int ana_same_path(const char *a, const char *b);
 
 /* The directories outside cwd that the recording wrote to (files changed,

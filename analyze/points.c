@@ -59,6 +59,7 @@ static int add_point(void *arg, const struct store_fcall *f)
 	p->ret = f->ret;
 	p->errnos = rec_families[fam].errnos;
 	p->std_stream = (fam == FAM_WRITE || fam == FAM_READ) && is_std(f);
+	p->std_fd = f->std == 1;
 	p->site_ok = p->exe_ok = 1;
 	return 0;
 }
@@ -254,7 +255,51 @@ void ana_path_normalize(char *p)
 		strcpy(p, "/");
 }
 
+static int same_digits(const char *a, const char *b);
+
+/* Two names of n bytes that differ only in a last 6 of letters and digits,
+ * in most of those 6 places (mkstemp's XXXXXX: "sedLr7GmS", "sedifvXcm";
+ * not "report1", "report2"). */
+static int mkstemp_tail(const char *a, const char *b, size_t n)
+{
+	if (n < 6 || strncmp(a, b, n - 6))
+		return 0;
+	int differ = 0;
+	for (size_t i = n - 6; i < n; i++)
+		differ += a[i] != b[i];
+	if (differ < 4)
+		return 0;
+	for (size_t i = n - 6; i < n; i++)
+		if (!((a[i] >= '0' && a[i] <= '9') || (a[i] >= 'a' && a[i] <= 'z') ||
+		      (a[i] >= 'A' && a[i] <= 'Z')) ||
+		    !((b[i] >= '0' && b[i] <= '9') || (b[i] >= 'a' && b[i] <= 'z') ||
+		      (b[i] >= 'A' && b[i] <= 'Z')))
+			return 0;
+	return 1;
+}
+
 int ana_same_path(const char *a, const char *b)
+{
+	if (same_digits(a, b))
+		return 1;
+	/* a temp name with a random tail (mkstemp's XXXXXX, which glibc draws
+	 * from the clock and the stack address, not from getrandom): the same
+	 * file when every other component is equal (mkstemp_tail) */
+	while (*a && *b) {
+		size_t na = strcspn(a, "/"), nb = strcspn(b, "/");
+		if (!(na == nb && (!strncmp(a, b, na) || mkstemp_tail(a, b, na))))
+			return 0;
+		a += na;
+		b += nb;
+		if (*a != *b)
+			return 0;
+		if (*a)
+			a++, b++;
+	}
+	return *a == *b;
+}
+
+static int same_digits(const char *a, const char *b)
 {
 	while (*a && *b) {
 		size_t na = strspn(a, "0123456789"), nb = strspn(b, "0123456789");

@@ -103,7 +103,7 @@ int rpl_arm_diverged(struct rpl_injector *in, const struct rpl_arm *a, struct re
 			  a->rec_syscall);
 		return 1;   /* another call altogether: its target says nothing more */
 	}
-	if (a->rec_path) {
+	if (a->rec_path && !a->rec_std) {
 		char now[PATH_MAX], rec[PATH_MAX];
 		const char *kind;
 		snprintf(rec, sizeof rec, "%s", a->rec_path);

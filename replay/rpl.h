@@ -93,6 +93,8 @@ struct rpl_arm {
 	/* the recorded call, checked when the count is reached (identity.c);
 	 * NULL/0: not known (a point found by exploring), not checked */
 	const char *rec_syscall, *rec_path, *rec_fdkind;
+	int rec_std;         /* recorded on an inherited std stream: a run's is
+				another file, the same stream all the same */
 	uint64_t rec_site;
 	int site_frames;     /* frames of the recorded site: unwind as deep */
 	/* RPL_KEY_PATH/SITE: the knth call of the family whose target key

@@ -243,6 +243,7 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 			arms[i].rec_syscall = s->p[i]->name;
 			arms[i].rec_path = s->p[i]->path;
 			arms[i].rec_fdkind = s->p[i]->fdkind;
+			arms[i].rec_std = s->p[i]->std_fd;
 			arms[i].rec_site = s->p[i]->site;
 			arms[i].site_frames = s->p[i]->site_frames;
 			/* a point without a target or site keeps the thread key */

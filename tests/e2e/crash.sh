@@ -8,12 +8,13 @@
 build_prog crashops || finish
 cat > "$TMP/dump.sh" <<'DUMP'
 # dump.sh OUT: the run directory's names and contents, sorted, into OUT
+# (- for stdout)
 for f in $(find . -mindepth 1 | sort); do
 	if [ -L "$f" ]; then echo "$f -> $(readlink "$f")"
 	elif [ -d "$f" ]; then echo "$f/"
 	else echo "$f: $(head -c 12 "$f" | tr -c 'a-z0-9\n' '.' | tr -d '\n') $(wc -c < "$f" | tr -d ' ')"
 	fi
-done > "$1"
+done | if [ "$1" = - ]; then cat; else cat > "$1"; fi
 DUMP
 
 # state NAME SETUP MODE ARG FAULT: record `crashops MODE ARG` after SETUP in a
@@ -29,8 +30,10 @@ state() {
 	local pt
 	pt=$(flq "$TMP/$name.db" "SELECT max(point) FROM points WHERE family = 'stat' AND path LIKE '%marker'")
 	run_bounded "$FL" replay -d "$TMP/$name.db" --point "$pt" --fault "$fault" \
-		--setup "$setup" --check "sh $TMP/dump.sh $TMP/$name.out" -q -j 1 >/dev/null 2>&1
-	out=$(cat "$TMP/$name.out" 2>/dev/null)
+		--setup "$setup" --check "sh $TMP/dump.sh -" -q -j 1 >/dev/null 2>&1
+	# a run's writes stay in the run: the dump comes back as its output
+	out=$(flq "$TMP/$name.db" "SELECT output FROM runs WHERE sweep = (SELECT max(id) FROM sweep)
+		AND fault != 'none'" | sed -n '/^--- check:/,$p' | sed 1d)
 }
 same() { # same DESC WANT: $out is WANT
 	if [ "$out" = "$2" ]; then pass "$1"; else fail "$1"; note "got:"; printf '%s\n' "$out" |

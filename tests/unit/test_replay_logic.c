@@ -258,6 +258,13 @@ static void test_identity(void **state)
 	assert_true(ana_same_path("/d/f.pyc.140483753014448", "/d/f.pyc.140366567077040"));
 	assert_false(ana_same_path("/d/out-1.txt", "/d/out-2.txt"));
 	assert_false(ana_same_path("/d/f.12345", "/d/f.54321"));   /* too short: a name */
+	/* mkstemp's random tail (sed -i's temp file) */
+	assert_true(ana_same_path("/w/sedLr7GmS", "/w/sedqMVV4a"));
+	assert_true(ana_same_path("/w/sedLr7GmS", "/w/sedifvXcm"));
+	assert_false(ana_same_path("/w/config.txt", "/w/config.bak"));
+	assert_false(ana_same_path("/w/report1", "/w/report2"));
+	assert_false(ana_same_path("/w/sedLr7GmS", "/x/sedqMVV4a"));
+	assert_false(ana_same_path("/w/sedLr7GmS", "/w/sedqMVV4ab"));
 	assert_int_equal(ana_target_key("/d/./f.pyc.140483753014448", "file"),
 			 ana_target_key("/d/f.pyc.140366567077040", NULL));
 	assert_int_not_equal(ana_target_key("/d/a", "file"), ana_target_key("/d/b", "file"));

@@ -39,6 +39,7 @@
 #include <sys/uio.h>
 #include <sys/user.h>
 
+#include "pyframes.h"
 #include "stack.h"
 
 #define STACK_DEFAULT_FRAMES 8    /* when max_frames <= 0 */
@@ -59,6 +60,9 @@ struct proc {
 	size_t nmaps;
 	uint64_t bad[STACK_NBAD];  /* pcs a refresh did not explain */
 	unsigned nbad;
+	struct rec_py *py;         /* a CPython whose frames we read, or NULL */
+	uint64_t py_lo, py_hi;     /* its interpreter's module */
+	uint64_t py_done[4];       /* interpreter modules looked at (start) */
 	struct proc *next;
 };
 
@@ -69,6 +73,12 @@ struct rec_stack {
 	unsigned char win[STACK_WINDOW];
 	uint64_t last_pcs[STACK_MAX_FRAMES];   /* of the last rec_stack_site */
 	int last_n;
+	/* the Python frames rec_stack_py_key() read, for the rec_stack_site()
+	 * that follows it at the same stop */
+	struct rec_py_frame pyf[STACK_MAX_FRAMES];
+	int npyf;
+	pid_t py_tid;
+	char py_unknown[64];       /* an interpreter whose frames we cannot read */
 };
 
 /* Unwinding reads .eh_frame and the module's own .debug_frame, never a
@@ -127,12 +137,72 @@ static int in_maps(const struct proc *p, uint64_t pc)
 	return 0;
 }
 
+/* The address of symbol name in mod (its dynamic or full symbol table),
+ * or 0. */
+static uint64_t module_sym(Dwfl_Module *mod, const char *name)
+{
+	int n = dwfl_module_getsymtab(mod);
+	for (int i = 1; i < n; i++) {
+		GElf_Sym sym;
+		GElf_Addr addr;
+		const char *s = dwfl_module_getsym_info(mod, i, &sym, &addr, NULL, NULL, NULL);
+		if (s && !strcmp(s, name))
+			return addr;
+	}
+	return 0;
+}
+
+/* An interpreter module: python3.X or libpython3.X.so (a name check
+ * only, so that other processes pay no symbol table read).  Its
+ * _PyRuntime and Py_Version (3.11 on) tell whether we can read its
+ * frames; if not, the process's sites stay native, and st->py_unknown
+ * says which version.  Each module is looked at once (p->py_done). */
+static int find_python(Dwfl_Module *mod, void **u UNUSED, const char *name,
+		       Dwarf_Addr start, void *arg)
+{
+	struct proc *p = arg;
+	const char *b = strrchr(name, '/');
+	unsigned major, minor;
+	b = b ? b + 1 : name;
+	if (strncmp(b, "lib", 3) == 0)
+		b += 3;
+	if (sscanf(b, "python%u.%u", &major, &minor) != 2)
+		return DWARF_CB_OK;
+	for (int i = 0; i < 4; i++) {
+		if (p->py_done[i] == start)
+			return DWARF_CB_OK;
+		if (!p->py_done[i]) {
+			p->py_done[i] = start;
+			break;
+		}
+	}
+	uint64_t rt = module_sym(mod, "_PyRuntime"), va = module_sym(mod, "Py_Version");
+	unsigned long ver = 0;
+	struct iovec l = { &ver, sizeof ver }, r = { (void *)(uintptr_t)va, sizeof ver };
+	if (va && process_vm_readv(p->pid, &l, 1, &r, 1, 0) == sizeof ver)
+		minor = (ver >> 16) & 0xff;
+	if (rt && va && (ver >> 16) == REC_PY_KNOWN) {
+		Dwarf_Addr end;
+		dwfl_module_info(mod, NULL, NULL, &end, NULL, NULL, NULL, NULL);
+		p->py = rec_py_new(p->pid, rt);
+		p->py_lo = start;
+		p->py_hi = end;
+		return DWARF_CB_ABORT;
+	}
+	/* without _PyRuntime, the runtime is in a libpython still to come */
+	if (rt && !p->st->py_unknown[0])
+		snprintf(p->st->py_unknown, sizeof p->st->py_unknown, "%u.%u", major, minor);
+	return DWARF_CB_OK;
+}
+
 static void proc_refresh(struct proc *p)
 {
 	dwfl_report_begin(p->dwfl);
 	dwfl_linux_proc_report(p->dwfl, p->pid);
 	dwfl_report_end(p->dwfl, NULL, NULL);
 	read_maps(p);
+	if (!p->py)
+		dwfl_getmodules(p->dwfl, find_python, p, 0);
 }
 
 /* Read STACK_WINDOW bytes at addr into st->win, one remote iovec per
@@ -208,6 +278,7 @@ static void proc_free(struct proc *p)
 {
 	if (p->dwfl)
 		dwfl_end(p->dwfl);
+	rec_py_free(p->py);
 	free(p->maps);
 	free(p);
 }
@@ -403,19 +474,59 @@ uint64_t rec_stack_site(struct rec_stack *st, pid_t pid, pid_t tid,
 	st->last_n = scanned ? -1 : n;
 	if (!scanned)
 		memcpy(st->last_pcs, pcs, (size_t)n * sizeof pcs[0]);
-	if (n == 0)
-		return 0;
-
 	size_t start = frames->len;
-	for (int i = 0; i < n; i++) {
+	int npy = 0;
+	if (p->py && st->py_tid == tid) {
+		npy = st->npyf < max_frames ? st->npyf : max_frames;
+	} else if (p->py) {
+		npy = rec_py_frames(p->py, tid, st->pyf, max_frames);
+	}
+	st->py_tid = 0;
+	/* Python code's call: its Python frames, then the native frames
+	 * below the interpreter (the libc wrapper, an extension's frames) */
+	for (int i = 0; i < npy; i++) {
 		if (i)
+			sb_putc(frames, '\n');
+		rec_py_frame_text(p->py, &st->pyf[i], frames);
+	}
+	for (int i = 0; i < n; i++) {
+		if (npy && pcs[i] >= p->py_lo && pcs[i] < p->py_hi)
+			break;
+		if (i || npy)
 			sb_putc(frames, '\n');
 		put_frame(p, pcs[i], frames);
 	}
+	if (frames->len == start)
+		return 0;
 	uint64_t h = 0xcbf29ce484222325ull;   /* FNV-1a 64 */
 	for (size_t i = start; i < frames->len; i++)
 		h = (h ^ (unsigned char)frames->s[i]) * 0x100000001b3ull;
 	return h ? h : 1;
+}
+
+uint64_t rec_stack_py_key(struct rec_stack *st, pid_t pid, pid_t tid, int max_frames)
+{
+	if (max_frames <= 0)
+		max_frames = STACK_DEFAULT_FRAMES;
+	if (max_frames > STACK_MAX_FRAMES)
+		max_frames = STACK_MAX_FRAMES;
+	struct proc *p = proc_get(st, pid);
+	st->py_tid = 0;
+	if (!p->py)
+		return 0;
+	st->npyf = rec_py_frames(p->py, tid, st->pyf, max_frames);
+	st->py_tid = tid;
+	if (!st->npyf)
+		return 0;
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (int i = 0; i < st->npyf; i++)
+		h = ((h ^ st->pyf[i].code) * 0x100000001b3ull ^ st->pyf[i].instr) * 0x100000001b3ull;
+	return h ? h : 1;
+}
+
+const char *rec_stack_py_unknown(const struct rec_stack *st)
+{
+	return st->py_unknown[0] ? st->py_unknown : NULL;
 }
 
 const unsigned char *rec_stack_window(const struct rec_stack *st, uint64_t addr,
@@ -479,6 +590,10 @@ int rec_stack_symbolize(const char *frame, struct sb *out)
 	char *end;
 	if (!frame)
 		return -EINVAL;
+	if (rec_py_is_frame(frame, strlen(frame))) {
+		rec_py_frame_short(frame, strlen(frame), out);
+		return 0;
+	}
 	for (s = frame; (s = strstr(s, "+0x")); s++)
 		plus = s;
 	if (!plus || frame[0] != '/')

@@ -37,8 +37,22 @@ int rec_stack_last_pcs(const struct rec_stack *st, uint64_t *pcs, int max);
 const unsigned char *rec_stack_window(const struct rec_stack *st, uint64_t addr,
 				      size_t *len);
 
+/* Python code's calls.  In a CPython 3.11 process, a call made while the
+ * thread runs Python code gets its Python frames as its site: lines
+ * "qualname (file.py:line)", innermost first, then the native frames below
+ * the interpreter (record/pyframes.c).
+ *
+ * rec_stack_py_key: a hash of thread tid's Python frames (code objects and
+ * instructions; 0: none), which with the native frames determine the
+ * site.  The rec_stack_site() for the same thread at the same stop reuses
+ * the frames read. */
+uint64_t rec_stack_py_key(struct rec_stack *st, pid_t pid, pid_t tid, int max_frames);
+/* A Python version seen whose frames cannot be read ("3.12"), or NULL. */
+const char *rec_stack_py_unknown(const struct rec_stack *st);
+
 /* Symbolise one "module+0xoff" frame: appends "func+0x12 (file.c:34)" or
- * "module+0xoff" when the module has no symbols.  Returns 0 or -errno. */
+ * "module+0xoff" when the module has no symbols; a Python frame loses its
+ * file's folders.  Returns 0 or -errno. */
 int rec_stack_symbolize(const char *frame, struct sb *out);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../record/pyframes.h"
 #include "../record/stack.h"
 #include "../record/syscalls.h"
 #include "ana.h"
@@ -219,6 +220,14 @@ void ana_site_label(struct store *st, long rec, uint64_t site, struct sb *out)
 		char one[4200];
 		snprintf(one, sizeof one, "%.*s", (int)(e ? (size_t)(e - pick) : strlen(pick)), pick);
 		rec_stack_symbolize(one, &lab);
+		/* a Python frame: and its caller, "dump (json/__init__.py:180)
+		 * <- save (app.py:12)" */
+		const char *next = e ? e + 1 : NULL, *ne = next ? strchr(next, '\n') : NULL;
+		size_t nn = next ? (ne ? (size_t)(ne - next) : strlen(next)) : 0;
+		if (nn && rec_py_is_frame(one, strlen(one)) && rec_py_is_frame(next, nn)) {
+			sb_puts(&lab, " <- ");
+			rec_py_frame_short(next, nn, &lab);
+		}
 	}
 	if (!lab.len)
 		sb_printf(&lab, "site %016llx", (unsigned long long)site);

@@ -3,7 +3,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 tp=0 tf=0 status=0
-for t in corpus parity robust badinput explore report shard fidelity; do
+for t in corpus parity robust badinput explore report shard fidelity pysites; do
 	[ -f "$here/$t.sh" ] || continue
 	echo "== e2e $t"
 	out=$(bash "$here/$t.sh" 2>&1)

@@ -20,8 +20,10 @@
  * rec_py_frames() (the tracee ran since): frames live in the thread's
  * data stack, a few pages at most, so a walk is a handful of reads.
  * Per code object address, its qualname, filename and location table are
- * kept (CODE_SLOTS), and checked against the code object's fields on use:
- * a freed code object's address can be reused.
+ * kept (CODE_SLOTS), and checked against the code object's fields when a
+ * frame is written out: a freed code object's address can be reused.  The
+ * walk itself trusts the cached length of a code's prologue (to skip
+ * incomplete frames) without that check, to read fewer pages per call.
  *
  * Any read that fails ends the walk with the frames found so far: the
  * tracee's own threads may be changing the lists we read.
@@ -207,8 +209,11 @@ int rec_py_frames(struct rec_py *py, pid_t tid, struct rec_py_frame *f, int max)
 		if (rd(py, a, fr, FR_SIZE) < 0)
 			break;
 		uint64_t code = field(fr, FR_CODE), instr = field(fr, FR_PREV_INSTR);
-		int first = 0;
-		if (!code || rd(py, code + CO_FIRSTTRACEABLE, &first, sizeof first) < 0)
+		const struct code *c = &py->codes[(code >> 4) % CODE_SLOTS];
+		int first = c->firsttraceable;
+		/* a code object seen before: its prologue's length, unchecked */
+		if (!code || (c->addr != code &&
+			      rd(py, code + CO_FIRSTTRACEABLE, &first, sizeof first) < 0))
 			break;
 		/* _PyFrame_IsIncomplete() */
 		if (fr[FR_OWNER] == 1 ||

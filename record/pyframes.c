@@ -18,7 +18,10 @@
  *
  * Reads go through a cache of PAGE_SLOTS tracee pages, emptied at each
  * rec_py_frames() (the tracee ran since): frames live in the thread's
- * data stack, a few pages at most, so a walk is a handful of reads.
+ * data stack, a few pages at most, so a walk is a handful of reads.  The
+ * pages a thread's last walk read (its thread state, _PyCFrame, frames:
+ * WARM_PAGES) are read again first, with one process_vm_readv: most
+ * calls of a thread walk the same pages.
  * Per code object address, its qualname, filename and location table are
  * kept (CODE_SLOTS), and checked against the code object's fields when a
  * frame is written out: a freed code object's address can be reused.  The
@@ -69,6 +72,7 @@
 #define PAGE_SLOTS 16
 #define TID_SLOTS 64
 #define CODE_SLOTS 512
+#define WARM_PAGES 6
 
 struct code {
 	uint64_t addr, filename, qualname, linetable;
@@ -81,7 +85,14 @@ struct code {
 struct rec_py {
 	pid_t pid;
 	uint64_t runtime;
-	struct { pid_t tid; uint64_t ts; } tids[TID_SLOTS];
+	struct {
+		pid_t tid;
+		uint64_t ts;
+		uint64_t warm[WARM_PAGES];   /* pages its last walk read */
+		int nwarm;
+	} tids[TID_SLOTS];
+	uint64_t used[WARM_PAGES];   /* pages this walk read, in order */
+	int nused, walking;
 	struct code codes[CODE_SLOTS];
 	uint64_t page[PAGE_SLOTS];   /* tracee page address + 1, 0: empty */
 	unsigned char buf[PAGE_SLOTS][4096];
@@ -113,8 +124,37 @@ void rec_py_free(struct rec_py *py)
 	free(py);
 }
 
+static void page_used(struct rec_py *py, uint64_t pg)
+{
+	if (!py->walking)
+		return;
+	for (int i = 0; i < py->nused; i++)
+		if (py->used[i] == pg)
+			return;
+	if (py->nused < WARM_PAGES)
+		py->used[py->nused++] = pg;
+}
+
+/* Read the pages of tid's last walk into the cache at once. */
+static void pages_warm(struct rec_py *py, unsigned slot)
+{
+	struct iovec l[WARM_PAGES], r[WARM_PAGES];
+	int n = 0;
+	for (; n < py->tids[slot].nwarm && n < WARM_PAGES; n++) {
+		l[n] = (struct iovec){ py->buf[n], 4096 };
+		r[n] = (struct iovec){ (void *)(uintptr_t)py->tids[slot].warm[n], 4096 };
+	}
+	py->next_page = (unsigned)n;
+	ssize_t got = n ? process_vm_readv(py->pid, l, (unsigned long)n, r,
+					   (unsigned long)n, 0) : 0;
+	/* a partial read stops at the first page it cannot read */
+	for (int i = 0; got > 0 && i < n && (ssize_t)(4096 * (i + 1)) <= got; i++)
+		py->page[i] = py->tids[slot].warm[i] + 1;
+}
+
 static const unsigned char *page_get(struct rec_py *py, uint64_t pg)
 {
+	page_used(py, pg);
 	for (int i = 0; i < PAGE_SLOTS; i++)
 		if (py->page[i] == pg + 1)
 			return py->buf[i];
@@ -187,6 +227,7 @@ static uint64_t thread_state(struct rec_py *py, pid_t tid, unsigned char ts[TS_S
 			if (field(ts, TS_NATIVE_ID) == (uint64_t)tid) {
 				py->tids[slot].tid = tid;
 				py->tids[slot].ts = a;
+				py->tids[slot].nwarm = 0;
 				return a;
 			}
 			a = field(ts, TS_NEXT);
@@ -200,9 +241,16 @@ int rec_py_frames(struct rec_py *py, pid_t tid, struct rec_py_frame *f, int max)
 {
 	unsigned char ts[TS_SIZE], fr[FR_SIZE];
 	int n = 0, err = 0;
+	unsigned slot = (unsigned)tid % TID_SLOTS;
 	memset(py->page, 0, sizeof py->page);
-	if (!thread_state(py, tid, ts))
+	if (py->tids[slot].tid == tid)
+		pages_warm(py, slot);
+	py->nused = 0;
+	py->walking = 1;
+	if (!thread_state(py, tid, ts)) {
+		py->walking = 0;
 		return 0;
+	}
 	uint64_t cf = field(ts, TS_CFRAME);
 	uint64_t a = cf ? rd64(py, cf + CF_CURRENT, &err) : 0;
 	for (int guard = 0; a && !err && n < max && guard < 4096; guard++) {
@@ -221,6 +269,9 @@ int rec_py_frames(struct rec_py *py, pid_t tid, struct rec_py_frame *f, int max)
 			f[n++] = (struct rec_py_frame){ code, instr };
 		a = field(fr, FR_PREVIOUS);
 	}
+	py->walking = 0;
+	memcpy(py->tids[slot].warm, py->used, sizeof py->used);
+	py->tids[slot].nwarm = py->nused;
 	return n;
 }
 

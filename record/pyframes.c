@@ -32,6 +32,7 @@
  * tracee's own threads may be changing the lists we read.
  */
 #define _GNU_SOURCE
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
@@ -105,6 +106,76 @@ struct rec_py *rec_py_new(pid_t pid, uint64_t runtime)
 	py->pid = pid;
 	py->runtime = runtime;
 	return py;
+}
+
+/* The address of symbol name in mod (its dynamic or full symbol table),
+ * or 0. */
+static uint64_t module_sym(Dwfl_Module *mod, const char *name)
+{
+	int n = dwfl_module_getsymtab(mod);
+	for (int i = 1; i < n; i++) {
+		GElf_Sym sym;
+		GElf_Addr addr;
+		const char *s = dwfl_module_getsym_info(mod, i, &sym, &addr, NULL, NULL, NULL);
+		if (s && !strcmp(s, name))
+			return addr;
+	}
+	return 0;
+}
+
+struct find {
+	pid_t pid;
+	struct rec_py_scan *scan;
+	struct rec_py *py;
+};
+
+/* An interpreter module: python3.X or libpython3.X.so, by name only, so
+ * that other processes pay no symbol table read. */
+static int find_module(Dwfl_Module *mod, void **u, const char *name,
+		       Dwarf_Addr start, void *arg)
+{
+	struct find *f = arg;
+	struct rec_py_scan *sc = f->scan;
+	const char *b = strrchr(name, '/');
+	unsigned major, minor;
+	(void)u;
+	b = b ? b + 1 : name;
+	if (strncmp(b, "lib", 3) == 0)
+		b += 3;
+	if (sscanf(b, "python%u.%u", &major, &minor) != 2)
+		return DWARF_CB_OK;
+	for (int i = 0; i < 4; i++) {
+		if (sc->done[i] == start)
+			return DWARF_CB_OK;
+		if (!sc->done[i]) {
+			sc->done[i] = start;
+			break;
+		}
+	}
+	uint64_t rt = module_sym(mod, "_PyRuntime"), va = module_sym(mod, "Py_Version");
+	unsigned long ver = 0;
+	struct iovec l = { &ver, sizeof ver }, r = { (void *)(uintptr_t)va, sizeof ver };
+	if (va && process_vm_readv(f->pid, &l, 1, &r, 1, 0) == sizeof ver)
+		minor = (ver >> 16) & 0xff;
+	if (rt && va && (ver >> 16) == REC_PY_KNOWN) {
+		Dwarf_Addr end;
+		dwfl_module_info(mod, NULL, NULL, &end, NULL, NULL, NULL, NULL);
+		f->py = rec_py_new(f->pid, rt);
+		sc->lo = start;
+		sc->hi = end;
+		return DWARF_CB_ABORT;
+	}
+	/* without _PyRuntime, the runtime is in a libpython still to come */
+	if (rt && !sc->unknown[0])
+		snprintf(sc->unknown, sizeof sc->unknown, "%u.%u", major, minor);
+	return DWARF_CB_OK;
+}
+
+struct rec_py *rec_py_find(Dwfl *dwfl, pid_t pid, struct rec_py_scan *scan)
+{
+	struct find f = { pid, scan, NULL };
+	dwfl_getmodules(dwfl, find_module, &f, 0);
+	return f.py;
 }
 
 static void code_clear(struct code *c)

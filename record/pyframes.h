@@ -8,11 +8,12 @@
  * whose native_thread_id is the calling thread -> its current
  * _PyInterpreterFrame -> previous ...  Each frame is written
  * "qualname (co_filename:line)".  Only CPython 3.11's layout (x86_64) is
- * known; stack.c finds the runtime and keeps one struct rec_py per process.
+ * known; stack.c keeps one struct rec_py per process.
  */
 #ifndef REC_PYFRAMES_H
 #define REC_PYFRAMES_H
 
+#include <elfutils/libdwfl.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -23,8 +24,21 @@ struct rec_py;
 /* The versions whose frames can be read: (Py_Version >> 16) == this. */
 #define REC_PY_KNOWN 0x030b
 
+/* What rec_py_find() saw of a process's modules. */
+struct rec_py_scan {
+	uint64_t done[4];       /* interpreter modules looked at (their start) */
+	uint64_t lo, hi;        /* the module of the runtime found */
+	char unknown[16];       /* the version of one we cannot read, "3.12" */
+};
+
+/* Look for a CPython among the modules of process pid: python3.X or
+ * libpython3.X.so with its _PyRuntime symbol and Py_Version (3.11 on).
+ * Returns its frame reader when the version is known (scan->lo, hi: its
+ * module), else NULL.  Each module is looked at once; call again when the
+ * process has loaded more (dlopen of libpython). */
+struct rec_py *rec_py_find(Dwfl *dwfl, pid_t pid, struct rec_py_scan *scan);
 /* Process pid runs a CPython whose _PyRuntime is at runtime (a tracee
- * address).  The caller checked the version. */
+ * address) and whose version is known. */
 struct rec_py *rec_py_new(pid_t pid, uint64_t runtime);
 void rec_py_free(struct rec_py *py);
 

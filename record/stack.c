@@ -61,8 +61,7 @@ struct proc {
 	uint64_t bad[STACK_NBAD];  /* pcs a refresh did not explain */
 	unsigned nbad;
 	struct rec_py *py;         /* a CPython whose frames we read, or NULL */
-	uint64_t py_lo, py_hi;     /* its interpreter's module */
-	uint64_t py_done[4];       /* interpreter modules looked at (start) */
+	struct rec_py_scan pyscan; /* its interpreter's module, or why not */
 	struct proc *next;
 };
 
@@ -78,7 +77,7 @@ struct rec_stack {
 	struct rec_py_frame pyf[STACK_MAX_FRAMES];
 	int npyf;
 	pid_t py_tid;
-	char py_unknown[64];       /* an interpreter whose frames we cannot read */
+	char py_unknown[16];       /* an interpreter whose frames we cannot read */
 };
 
 /* Unwinding reads .eh_frame and the module's own .debug_frame, never a
@@ -137,72 +136,17 @@ static int in_maps(const struct proc *p, uint64_t pc)
 	return 0;
 }
 
-/* The address of symbol name in mod (its dynamic or full symbol table),
- * or 0. */
-static uint64_t module_sym(Dwfl_Module *mod, const char *name)
-{
-	int n = dwfl_module_getsymtab(mod);
-	for (int i = 1; i < n; i++) {
-		GElf_Sym sym;
-		GElf_Addr addr;
-		const char *s = dwfl_module_getsym_info(mod, i, &sym, &addr, NULL, NULL, NULL);
-		if (s && !strcmp(s, name))
-			return addr;
-	}
-	return 0;
-}
-
-/* An interpreter module: python3.X or libpython3.X.so (a name check
- * only, so that other processes pay no symbol table read).  Its
- * _PyRuntime and Py_Version (3.11 on) tell whether we can read its
- * frames; if not, the process's sites stay native, and st->py_unknown
- * says which version.  Each module is looked at once (p->py_done). */
-static int find_python(Dwfl_Module *mod, void **u UNUSED, const char *name,
-		       Dwarf_Addr start, void *arg)
-{
-	struct proc *p = arg;
-	const char *b = strrchr(name, '/');
-	unsigned major, minor;
-	b = b ? b + 1 : name;
-	if (strncmp(b, "lib", 3) == 0)
-		b += 3;
-	if (sscanf(b, "python%u.%u", &major, &minor) != 2)
-		return DWARF_CB_OK;
-	for (int i = 0; i < 4; i++) {
-		if (p->py_done[i] == start)
-			return DWARF_CB_OK;
-		if (!p->py_done[i]) {
-			p->py_done[i] = start;
-			break;
-		}
-	}
-	uint64_t rt = module_sym(mod, "_PyRuntime"), va = module_sym(mod, "Py_Version");
-	unsigned long ver = 0;
-	struct iovec l = { &ver, sizeof ver }, r = { (void *)(uintptr_t)va, sizeof ver };
-	if (va && process_vm_readv(p->pid, &l, 1, &r, 1, 0) == sizeof ver)
-		minor = (ver >> 16) & 0xff;
-	if (rt && va && (ver >> 16) == REC_PY_KNOWN) {
-		Dwarf_Addr end;
-		dwfl_module_info(mod, NULL, NULL, &end, NULL, NULL, NULL, NULL);
-		p->py = rec_py_new(p->pid, rt);
-		p->py_lo = start;
-		p->py_hi = end;
-		return DWARF_CB_ABORT;
-	}
-	/* without _PyRuntime, the runtime is in a libpython still to come */
-	if (rt && !p->st->py_unknown[0])
-		snprintf(p->st->py_unknown, sizeof p->st->py_unknown, "%u.%u", major, minor);
-	return DWARF_CB_OK;
-}
-
 static void proc_refresh(struct proc *p)
 {
 	dwfl_report_begin(p->dwfl);
 	dwfl_linux_proc_report(p->dwfl, p->pid);
 	dwfl_report_end(p->dwfl, NULL, NULL);
 	read_maps(p);
-	if (!p->py)
-		dwfl_getmodules(p->dwfl, find_python, p, 0);
+	if (!p->py) {
+		p->py = rec_py_find(p->dwfl, p->pid, &p->pyscan);
+		if (p->pyscan.unknown[0] && !p->st->py_unknown[0])
+			memcpy(p->st->py_unknown, p->pyscan.unknown, sizeof p->st->py_unknown);
+	}
 }
 
 /* Read STACK_WINDOW bytes at addr into st->win, one remote iovec per
@@ -490,7 +434,7 @@ uint64_t rec_stack_site(struct rec_stack *st, pid_t pid, pid_t tid,
 		rec_py_frame_text(p->py, &st->pyf[i], frames);
 	}
 	for (int i = 0; i < n; i++) {
-		if (npy && pcs[i] >= p->py_lo && pcs[i] < p->py_hi)
+		if (npy && pcs[i] >= p->pyscan.lo && pcs[i] < p->pyscan.hi)
 			break;
 		if (i || npy)
 			sb_putc(frames, '\n');

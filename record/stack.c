@@ -28,6 +28,13 @@
  * failed), a stack scan replaces it: the words of the STACK_WINDOW above
  * the stack pointer that point into executable memory just after a call
  * instruction.  Stale return addresses count too: best effort.
+ *
+ * Python: when a refresh finds a CPython 3.11 runtime among the modules
+ * (rec_py_find, record/pyframes.c), a call made while the thread runs
+ * Python code is written as its Python frames, then the native frames
+ * below the interpreter's module; the hash covers both.  Invariant: the
+ * same call gives the same text whether record (rec_stack_py_key, then
+ * rec_stack_site at the same stop) or replay (rec_stack_site alone) asks.
  */
 #define _GNU_SOURCE
 #include <elfutils/libdwfl.h>

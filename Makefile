@@ -11,10 +11,10 @@ CFLAGS  += -std=gnu11 -Wall -Wextra -Werror=implicit-function-declaration
 LDLIBS  = -lsqlite3 -lzstd -lseccomp -ldw -lelf
 PREFIX  ?= /usr/local
 
-CORE_SRC = util.c \
+CORE_SRC = util.c json.c \
 	record/tracer.c record/systab.c record/xlat.c record/decode.c record/stack.c record/pyframes.c record/snapshot.c record/fdcache.c \
 	store/store.c store/schema.c store/rec.c store/read.c store/sqlfn.c store/points.c store/results.c \
-	analyze/points.c replay/inject.c replay/sandbox.c replay/outcome.c replay/junit.c replay/runner.c
+	analyze/points.c analyze/failures.c analyze/select.c replay/inject.c replay/sandbox.c replay/outcome.c replay/junit.c replay/runner.c
 CMD_SRC  = faultline.c record/record.c record/show.c store/query.c \
 	analyze/analyze.c replay/replay.c analyze/report.c analyze/report_html.c analyze/report_svg.c store/merge.c replay/fuzz.c replay/bisect.c replay/depth.c
 HDRS     = $(wildcard *.h */*.h)
@@ -22,7 +22,8 @@ HDRS     = $(wildcard *.h */*.h)
 UNIT_TESTS = $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_PURE  = $(filter-out test_stack_live,$(UNIT_TESTS))
 DEB_PKGS   = build-essential pkg-config libsqlite3-dev libzstd-dev libseccomp-dev \
-	libcmocka-dev libdw-dev libelf-dev sqlite3 strace python3 file
+	libcmocka-dev libdw-dev libelf-dev sqlite3 strace python3 file \
+	git gzip tar sed coreutils golang-go
 
 all: faultline faultline_ext.so
 

@@ -42,8 +42,6 @@ void sb_printf(struct sb *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Append bytes as a C string literal body (escaped, no quotes). */
 void sb_escape(struct sb *b, const unsigned char *p, size_t n);
-/* Append s as a JSON string with quotes. */
-void sb_json_str(struct sb *b, const char *s);
 /* Append s quoted for a POSIX shell. */
 void sb_shell_quote(struct sb *b, const char *s);
 
@@ -62,6 +60,9 @@ uint64_t fl_wall_ns(void);     /* CLOCK_REALTIME */
 
 /* errno number <-> "EIO".  Names come from the C library's list. */
 const char *fl_errno_name(int err);
+/* FNV-1a 64 over n bytes, continuing from h (start with FL_FNV_INIT). */
+#define FL_FNV_INIT 0xcbf29ce484222325ull
+uint64_t fl_fnv1a(uint64_t h, const void *p, size_t n);
 int fl_errno_from_name(const char *name);   /* -1 if unknown */
 
 /* Parse "123" fully; returns 0 or -EINVAL. */

@@ -127,27 +127,6 @@ void sb_escape(struct sb *b, const unsigned char *p, size_t n)
 	}
 }
 
-void sb_json_str(struct sb *b, const char *s)
-{
-	sb_putc(b, '"');
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\') {
-			sb_putc(b, '\\');
-			sb_putc(b, (char)c);
-		} else if (c == '\n') {
-			sb_puts(b, "\\n");
-		} else if (c == '\t') {
-			sb_puts(b, "\\t");
-		} else if (c < 32) {
-			sb_printf(b, "\\u%04x", c);
-		} else {
-			sb_putc(b, (char)c);
-		}
-	}
-	sb_putc(b, '"');
-}
-
 void sb_shell_quote(struct sb *b, const char *s)
 {
 	int plain = *s != 0;
@@ -238,4 +217,12 @@ int fl_parse_long(const char *s, long *out)
 		return -EINVAL;
 	*out = v;
 	return 0;
+}
+
+uint64_t fl_fnv1a(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 1099511628211ull;
+	return h;
 }

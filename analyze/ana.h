@@ -25,8 +25,16 @@ struct ana_point {
 	char *name, *path, *fdkind, *args;
 	int64_t ret;              /* what the call returned when recorded */
 	const char *errnos;       /* the family's realistic errnos, default first */
-	int std_stream;           /* a write/read on a tty or on fd 0/1/2 */
+	int std_stream;           /* a write/read on an inherited std stream or a tty */
 	int loader;               /* made by the dynamic loader before main */
+	/* failure ID: points of one family, with the same call stack and the
+	 * same target class, fail the same way (FATE's idea); fid numbers them
+	 * 1, 2, ... in recording order, fid_hash is the key */
+	long fid;
+	uint64_t fid_hash;
+	/* set by ana_select() (1 until it runs) */
+	int site_ok, exe_ok;      /* a frame matches --site; the exe --exe */
+	int startup;              /* interpreter start-up, before the script's first call */
 };
 
 struct ana_filter {
@@ -37,6 +45,9 @@ struct ana_filter {
 	int no_loader;            /* drop loader points */
 	const long *ids;          /* only these point ids */
 	size_t nids;
+	const char *site_glob;    /* a frame of the call stack matches (ana_select) */
+	const char *exe_glob;     /* the process's executable matches (ana_select) */
+	int no_startup;           /* drop interpreter start-up points (ana_select) */
 };
 
 struct ana_points {
@@ -44,9 +55,22 @@ struct ana_points {
 	size_t n;
 };
 
+/* The class of a call's target: its fd kind and its path with what changes
+ * from object to object folded (digit runs to '#', random-looking names
+ * such as mkstemp's XXXXXX or a hash to '*'): "file:/x/.git/objects/x/x". */
+void ana_target_class(const char *fdkind, const char *path, struct sb *out);
+/* Keep, of the points that pass f, the first and the last of each failure
+ * ID: keep[i] for pts->v[i] (0 for points that do not pass).  Returns how
+ * many are kept. */
+size_t ana_fid_select(const struct ana_points *pts, const struct ana_filter *f, char *keep);
+
 /* Enumerate every point of recording rec (and persist them in the point
  * table, so SQL can join runs to points).  Returns 0 or -errno. */
 int ana_collect(struct store *st, long rec, struct ana_points *out);
+/* Flag the points for --site, --exe and start-up (analyze/select.c);
+ * *nstartup: how many points are interpreter start-up.  0 or -errno. */
+int ana_select(struct store *st, long rec, struct ana_points *pts, const struct ana_filter *f,
+	       size_t *nstartup);
 /* Does p pass the filter? */
 int ana_match(const struct ana_filter *f, const struct ana_point *p);
 /* Parse "write,fsync" into a family bit set; -EINVAL names the bad one in
@@ -54,8 +78,33 @@ int ana_match(const struct ana_filter *f, const struct ana_point *p);
 int ana_parse_families(const char *list, uint64_t *bits, const char **bad);
 void ana_points_free(struct ana_points *p);
 
-#endif
-
 /* A person's name for a call site: the innermost frame outside the C
  * library, symbolised ("save_file (saver.c:31)").  Cached per site. */
 void ana_site_label(struct store *st, long rec, uint64_t site, struct sb *out);
+
+/* Distinct failures (analyze/failures.c): bug runs grouped by signature. */
+struct ana_failure {
+	char *sig;                /* "broken EIO at save (app.c:12): check said ..." */
+	char *outcome;
+	size_t runs;              /* how many runs have it */
+	long example;             /* the first run's id */
+	char *repro;              /* its repro line */
+};
+struct ana_failures {
+	struct ana_failure *v;
+	size_t n;
+};
+/* The signature of a bug run: outcome, fault class, for errno and short
+ * faults the site's label (ana_site_label), and the check's output with
+ * paths, numbers and hex strings folded. */
+void ana_failure_sig(const char *outcome, const char *fault, const char *site_label,
+		     const char *output, struct sb *sig);
+/* The check's part of a run's output, at most 3 lines, paths -> <path>,
+ * numbers -> #. */
+void ana_normalize_output(const char *output, struct sb *out);
+/* Count a run under its signature; returns the failure's index. */
+size_t ana_failures_add(struct ana_failures *fs, const char *sig, long run, const char *outcome,
+			const char *repro);
+void ana_failures_free(struct ana_failures *fs);
+
+#endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../faultline.h"
+#include "../json.h"
 #include "../record/syscalls.h"
 #include "ana.h"
 
@@ -20,9 +21,10 @@ static void usage(FILE *f)
 "List the fault points of a recording: every call of a fault family\n"
 "(write, read, open, fsync, close, connect, ...) that could fail in real\n"
 "life, named by thread and nth call of its family in that thread.\n"
-"Points on a terminal or on fd 0/1/2 are marked [std]; points the dynamic\n"
-"loader makes before main are marked [ld.so] (replay skips them unless\n"
-"--loader).\n"
+"Reads and writes on the stdin, stdout or stderr the program inherited\n"
+"(or a dup of one; not a file it later moved onto fd 1), or on a terminal,\n"
+"are marked [std]; points the dynamic loader makes before main are marked\n"
+"[ld.so] (replay skips them unless --loader).\n"
 "\n"
 "  -d, --db FILE        database (default %s)\n"
 "      --rec N          recording N (default: the latest)\n"
@@ -31,6 +33,11 @@ static void usage(FILE *f)
 "      --fdkind LIST    only these fd kinds: file,tty,pipe,socket,dev,other\n"
 "      --no-std         leave out the [std] points\n"
 "      --no-loader      leave out the [ld.so] points\n"
+"      --site GLOB      only points whose call stack has a frame matching GLOB\n"
+"                       (a module, function or source file: 'save*', app.py)\n"
+"      --exe GLOB       only points of processes whose executable matches GLOB\n"
+"      --no-startup     leave out interpreter start-up (a Python program's calls\n"
+"                       before its script's first own call)\n"
 "      --summary        counts per family only\n"
 "      --families       list the families and their errnos, then exit\n"
 "      --json           one JSON object: {\"points\": [...]}\n"
@@ -59,6 +66,9 @@ int cmd_analyze(int argc, char **argv)
 		{ "families", no_argument, 0, 'F' },
 		{ "json", no_argument, 0, 'j' },
 		{ "help", no_argument, 0, 'h' },
+		{ "site", required_argument, 0, 'S' },
+		{ "exe", required_argument, 0, 'X' },
+		{ "no-startup", no_argument, 0, 'U' },
 		{ 0, 0, 0, 0 }
 	};
 	const char *db = FL_DEFAULT_DB, *bad;
@@ -86,6 +96,9 @@ int cmd_analyze(int argc, char **argv)
 		case 'k': flt.fdkinds = optarg; break;
 		case 'n': flt.no_std = 1; break;
 		case 'L': flt.no_loader = 1; break;
+		case 'S': flt.site_glob = optarg; break;
+		case 'X': flt.exe_glob = optarg; break;
+		case 'U': flt.no_startup = 1; break;
 		case 's': summary = 1; break;
 		case 'F': list_families(); return 0;
 		case 'j': json = 1; break;
@@ -115,6 +128,11 @@ int cmd_analyze(int argc, char **argv)
 		fl_error("cannot read recording %ld: %s", r.id, store_errmsg(st));
 		goto out;
 	}
+	size_t nstartup = 0;
+	if (ana_select(st, r.id, &pts, &flt, &nstartup) < 0) {
+		fl_error("cannot read recording %ld: %s", r.id, store_errmsg(st));
+		goto out;
+	}
 	size_t count[FAM__COUNT] = { 0 }, total = 0;
 	for (size_t i = 0; i < pts.n; i++)
 		if (ana_match(&flt, &pts.v[i])) {
@@ -124,40 +142,57 @@ int cmd_analyze(int argc, char **argv)
 	struct sb b;
 	sb_init(&b);
 	if (json) {
-		sb_printf(&b, "{\"rec\": %ld, \"points\": [", r.id);
-		int first = 1;
+		struct json j;
+		json_init(&j, &b);
+		json_obj(&j);
+		json_kint(&j, "rec", r.id);
+		json_key(&j, "points");
+		json_arr(&j);
 		for (size_t i = 0; i < pts.n; i++) {
 			struct ana_point *p = &pts.v[i];
 			if (!ana_match(&flt, p))
 				continue;
-			sb_printf(&b, "%s\n {\"point\": %ld, \"family\": \"%s\", \"syscall\": \"%s\", "
-				  "\"thread\": \"%s\", \"nth\": %u, \"seq\": %llu, \"path\": ",
-				  first ? "" : ",", p->id, rec_families[p->family].name, p->name,
-				  p->ident, p->nth, (unsigned long long)p->seq);
-			first = 0;
-			if (p->path)
-				sb_json_str(&b, p->path);
-			else
-				sb_puts(&b, "null");
- 			sb_printf(&b, ", \"fdkind\": %s%s%s, \"loader\": %s, \"std\": %s, \"errnos\": \"%s\", \"site\": ",
-				  p->fdkind ? "\"" : "", p->fdkind ? p->fdkind : "null",
-				  p->fdkind ? "\"" : "", p->loader ? "true" : "false",
-				  p->std_stream ? "true" : "false", p->errnos);
+			json_obj(&j);
+			json_kint(&j, "point", p->id);
+			json_kstr(&j, "family", rec_families[p->family].name);
+			json_kstr(&j, "syscall", p->name);
+			json_kstr(&j, "thread", p->ident);
+			json_kint(&j, "nth", p->nth);
+			json_key(&j, "seq");
+			json_uint(&j, p->seq);
+			json_kstr(&j, "path", p->path);
+			json_kstr(&j, "fdkind", p->fdkind);
+			json_kbool(&j, "loader", p->loader);
+			json_kbool(&j, "std", p->std_stream);
+			json_kstr(&j, "errnos", p->errnos);
 			struct sb lab;
 			sb_init(&lab);
 			ana_site_label(st, r.id, p->site, &lab);
-			sb_json_str(&b, lab.s);
+			json_kstr(&j, "site", lab.s);
 			sb_free(&lab);
-			sb_putc(&b, '}');
+			json_end(&j);
 		}
-		sb_printf(&b, "\n], \"total\": %zu}\n", total);
+		json_end(&j);
+		json_kint(&j, "total", (long long)total);
+		json_end(&j);
+		sb_putc(&b, '\n');
 		fputs(b.s, stdout);
 	} else {
 		printf("recording %ld: %s", r.id, r.exe);
 		for (int i = 1; r.argv[0] && r.argv[i]; i++)
 			printf(" %s", r.argv[i]);
-		printf("\n%zu fault points%s\n", total,
-		       total < pts.n ? " (after filters)" : "");
+		size_t nfid = 0;
+		char *seen = xcalloc(pts.n + 2, 1);
+		for (size_t i = 0; i < pts.n; i++)
+			if (ana_match(&flt, &pts.v[i]) && !seen[pts.v[i].fid]++)
+				nfid++;
+		free(seen);
+		printf("\n%zu fault points%s, %zu failure IDs (points of a family with the same call "
+		       "stack and target class share one; replay runs the first and last of each)\n",
+		       total, total < pts.n ? " (after filters)" : "", nfid);
+		if (nstartup)
+			printf("%zu points are interpreter start-up, before the script's first own "
+			       "call (--no-startup leaves them out)\n", nstartup);
 		for (int f = 1; f < FAM__COUNT; f++) {
 			if (!count[f])
 				continue;
@@ -165,8 +200,8 @@ int cmd_analyze(int argc, char **argv)
 			       count[f] == 1 ? "" : "s", rec_families[f].errnos);
 			if (summary)
 				continue;
-			printf("  %6s %-8s %5s %-12s %-40s %s\n", "POINT", "THREAD", "NTH", "SYSCALL",
-			       "TARGET", "CALL SITE");
+			printf("  %6s %5s %-8s %5s %-12s %-40s %s\n", "POINT", "FID", "THREAD", "NTH",
+			       "SYSCALL", "TARGET", "CALL SITE");
 			for (size_t i = 0; i < pts.n; i++) {
 				struct ana_point *p = &pts.v[i];
 				if (p->family != f || !ana_match(&flt, p))
@@ -183,8 +218,8 @@ int cmd_analyze(int argc, char **argv)
 				struct sb lab;
 				sb_init(&lab);
 				ana_site_label(st, r.id, p->site, &lab);
-				printf("  %6ld %-8s %5u %-12s %-40s %s\n", p->id, p->ident, p->nth, p->name,
-				       b.s ? b.s : "", lab.s);
+				printf("  %6ld %5ld %-8s %5u %-12s %-40s %s\n", p->id, p->fid, p->ident,
+				       p->nth, p->name, b.s ? b.s : "", lab.s);
 				sb_free(&lab);
 			}
 		}

@@ -17,13 +17,19 @@ struct collect {
 	size_t cap;
 };
 
+/* A read or write on a standard stream: on the stdin, stdout or stderr
+ * the program inherited from faultline's caller (or a dup of one), as
+ * recorded, whatever its fd number; or on a terminal, even one the
+ * program opened itself.  fd 1 after dup2(file, 1) is not std.  A
+ * recording older than schema 3 did not say: fd 0, 1 or 2 stands in. */
 static int is_std(const struct store_fcall *f)
 {
 	if (f->fdkind && !strcmp(f->fdkind, "tty"))
 		return 1;
+	if (f->std >= 0)
+		return f->std;
 	if (!f->args)
 		return 0;
-	/* fd 0, 1 or 2 as the first argument of a read/write */
 	return (f->args[0] == '0' || f->args[0] == '1' || f->args[0] == '2') &&
 	       (f->args[1] == '<' || f->args[1] == ',');
 }
@@ -53,6 +59,7 @@ static int add_point(void *arg, const struct store_fcall *f)
 	p->ret = f->ret;
 	p->errnos = rec_families[fam].errnos;
 	p->std_stream = (fam == FAM_WRITE || fam == FAM_READ) && is_std(f);
+	p->site_ok = p->exe_ok = 1;
 	return 0;
 }
 
@@ -85,6 +92,130 @@ static int loader_site(struct store *st, long rec, uint64_t site)
 	return all;
 }
 
+static int hexc(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* A path component that names one object of many: a hash, a fan-out
+ * directory ("3f"), a temp name with a random tail ("tmp_obj_a8Bc9D"). */
+static int random_name(const char *c, size_t n)
+{
+	size_t hex = 0, dig = 0;
+	for (size_t i = 0; i < n; i++) {
+		hex += hexc(c[i]) != 0;
+		dig += c[i] >= '0' && c[i] <= '9';
+	}
+	if (hex == n && n >= 2 && (n == 2 || n >= 8 || dig))
+		return 1;
+	/* a run of 6+ letters and digits mixing both, or mixing cases */
+	for (size_t i = 0; i < n;) {
+		size_t j = i, d = 0, lo = 0, up = 0;
+		while (j < n && ((c[j] >= '0' && c[j] <= '9') || (c[j] >= 'a' && c[j] <= 'z') ||
+				 (c[j] >= 'A' && c[j] <= 'Z'))) {
+			d += c[j] >= '0' && c[j] <= '9';
+			lo += c[j] >= 'a' && c[j] <= 'z';
+			up += c[j] >= 'A' && c[j] <= 'Z';
+			j++;
+		}
+		if (j - i >= 6 && ((d && (lo || up)) || (lo && up && d + up >= 2 && up < j - i)))
+			return 1;
+		i = j > i ? j : i + 1;
+	}
+	return 0;
+}
+
+void ana_target_class(const char *fdkind, const char *path, struct sb *out)
+{
+	sb_puts(out, fdkind ? fdkind : "-");
+	sb_putc(out, ':');
+	if (!path)
+		return;
+	for (const char *c = path; *c;) {
+		size_t n = strcspn(c, "/");
+		if (n && random_name(c, n)) {
+			sb_putc(out, '*');
+		} else {
+			for (size_t i = 0; i < n; i++) {
+				if (c[i] >= '0' && c[i] <= '9') {
+					while (i + 1 < n && c[i + 1] >= '0' && c[i + 1] <= '9')
+						i++;
+					sb_putc(out, '#');
+				} else {
+					sb_putc(out, c[i]);
+				}
+			}
+		}
+		c += n;
+		if (*c == '/')
+			sb_putc(out, *c++);
+	}
+}
+
+/* Failure IDs: (family, call site, target class, can a short apply). */
+static void number_fids(struct ana_points *pts)
+{
+	struct sb cls;
+	sb_init(&cls);
+	uint64_t *seen = NULL;
+	long nseen = 0, cap = 0;
+	for (size_t i = 0; i < pts->n; i++) {
+		struct ana_point *p = &pts->v[i];
+		sb_reset(&cls);
+		ana_target_class(p->fdkind, p->path, &cls);
+		uint64_t h = FL_FNV_INIT;
+		h = fl_fnv1a(h, &p->family, sizeof p->family);
+		h = fl_fnv1a(h, &p->site, sizeof p->site);
+		h = fl_fnv1a(h, cls.s ? cls.s : "", cls.len);
+		unsigned char moved = p->ret >= 2;
+		h = fl_fnv1a(h, &moved, 1);
+		p->fid_hash = h;
+		long k;
+		for (k = 0; k < nseen && seen[k] != h; k++)
+			;
+		if (k == nseen) {
+			if (nseen == cap) {
+				cap = cap ? cap * 2 : 64;
+				seen = xrealloc(seen, (size_t)cap * sizeof *seen);
+			}
+			seen[nseen++] = h;
+		}
+		p->fid = k + 1;
+	}
+	free(seen);
+	sb_free(&cls);
+}
+
+size_t ana_fid_select(const struct ana_points *pts, const struct ana_filter *f, char *keep)
+{
+	long maxfid = 0;
+	for (size_t i = 0; i < pts->n; i++)
+		if (pts->v[i].fid > maxfid)
+			maxfid = pts->v[i].fid;
+	size_t *first = xcalloc((size_t)maxfid + 1, sizeof *first),
+	       *last = xcalloc((size_t)maxfid + 1, sizeof *last), kept = 0;
+	for (size_t i = 0; i < pts->n; i++) {
+		keep[i] = 0;
+		if (!ana_match(f, &pts->v[i]))
+			continue;
+		long id = pts->v[i].fid;
+		if (!first[id])
+			first[id] = i + 1;
+		last[id] = i + 1;
+	}
+	for (long id = 1; id <= maxfid; id++) {
+		if (first[id])
+			keep[first[id] - 1] = 1;
+		if (last[id])
+			keep[last[id] - 1] = 1;
+	}
+	for (size_t i = 0; i < pts->n; i++)
+		kept += keep[i] != 0;
+	free(first);
+	free(last);
+	return kept;
+}
+
 int ana_collect(struct store *st, long rec, struct ana_points *out)
 {
 	struct collect c = { out, 0 };
@@ -94,6 +225,7 @@ int ana_collect(struct store *st, long rec, struct ana_points *out)
 		return rc;
 	for (size_t i = 0; i < out->n; i++)
 		out->v[i].loader = loader_site(st, rec, out->v[i].site);
+	number_fids(out);
 	if (store_point_count(st, rec) == (long)out->n)
 		return 0;   /* stored by an earlier analyze/replay: same recording, same points */
 	if ((rc = store_begin(st)) < 0)
@@ -103,7 +235,8 @@ int ana_collect(struct store *st, long rec, struct ana_points *out)
 		struct store_point sp = {
 			.rec = rec, .id = p->id, .family = rec_families[p->family].name,
 			.ident = p->ident, .name = p->name, .path = p->path, .fdkind = p->fdkind,
-			.errnos = p->errnos, .nth = p->nth, .seq = p->seq, .site = p->site,
+			.errnos = p->errnos, .std = p->std_stream, .nth = p->nth, .seq = p->seq,
+			.site = p->site,
 		};
 		rc = store_point_add(st, &sp);
 	}
@@ -118,6 +251,9 @@ int ana_match(const struct ana_filter *f, const struct ana_point *p)
 	if (f->no_std && p->std_stream)
 		return 0;
 	if (f->no_loader && p->loader)
+		return 0;
+	if ((f->site_glob && !p->site_ok) || (f->exe_glob && !p->exe_ok) ||
+	    (f->no_startup && p->startup))
 		return 0;
 	if (f->path_glob && (!p->path || fnmatch(f->path_glob, p->path, 0) != 0))
 		return 0;

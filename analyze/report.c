@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../faultline.h"
+#include "../json.h"
 #include "ana.h"
 #include "report.h"
 
@@ -255,60 +256,66 @@ void rp_fmt_ns(struct sb *b, uint64_t ns)
 		sb_printf(b, "%llu ns", (unsigned long long)ns);
 }
 
-static void json_str_or_null(struct sb *b, const char *s)
-{
-	if (s)
-		sb_json_str(b, s);
-	else
-		sb_puts(b, "null");
-}
-
 static void print_json(struct report *r, const char *html)
 {
 	struct sb b;
+	struct json j;
 	sb_init(&b);
-	sb_printf(&b, "{\"rec\": %ld, \"exe\": ", r->rec.id);
-	sb_json_str(&b, r->rec.exe);
-	sb_puts(&b, ", \"argv\": [");
-	for (int i = 0; r->rec.argv[i]; i++) {
-		sb_puts(&b, i ? ", " : "");
-		sb_json_str(&b, r->rec.argv[i]);
-	}
-	sb_printf(&b, "], \"exit\": %d, \"seconds\": %.6f, \"complete\": %s, \"calls\": %ld, "
-		  "\"failed_calls\": %ld, \"processes\": %ld, \"threads\": %ld, \"points\": %ld, "
-		  "\"sweeps\": [", r->rec.exit_code, (double)r->stats.span / 1e9,
-		  r->rec.complete ? "true" : "false", r->stats.ncalls, r->stats.nfailed,
-		  r->stats.nprocs, r->stats.nthreads, r->stats.npoints);
+	json_init(&j, &b);
+	json_obj(&j);
+	json_kint(&j, "rec", r->rec.id);
+	json_kstr(&j, "exe", r->rec.exe);
+	json_key(&j, "argv");
+	json_arr(&j);
+	for (int i = 0; r->rec.argv[i]; i++)
+		json_str(&j, r->rec.argv[i]);
+	json_end(&j);
+	json_kint(&j, "exit", r->rec.exit_code);
+	json_key(&j, "seconds");
+	json_double(&j, (double)r->stats.span / 1e9);
+	json_kbool(&j, "complete", r->rec.complete);
+	json_kint(&j, "calls", r->stats.ncalls);
+	json_kint(&j, "failed_calls", r->stats.nfailed);
+	json_kint(&j, "processes", r->stats.nprocs);
+	json_kint(&j, "threads", r->stats.nthreads);
+	json_kint(&j, "points", r->stats.npoints);
+	json_key(&j, "sweeps");
+	json_arr(&j);
 	for (size_t i = 0; i < r->nsweeps; i++)
-		sb_printf(&b, "%s%ld", i ? ", " : "", r->sweeps[i].id);
-	sb_printf(&b, "], \"runs\": %zu, \"bugs\": %ld, \"outcomes\": {", r->nruns, r->nbugs);
+		json_int(&j, r->sweeps[i].id);
+	json_end(&j);
+	json_kint(&j, "runs", (long long)r->nruns);
+	json_kint(&j, "bugs", r->nbugs);
+	json_key(&j, "outcomes");
+	json_obj(&j);
 	for (int i = 0; i < RP__COUNT; i++)
-		sb_printf(&b, "%s\"%s\": %ld", i ? ", " : "", rp_outcomes[i].name, r->count[i]);
-	sb_puts(&b, "}, \"findings\": [");
-	int n = 0;
+		json_kint(&j, rp_outcomes[i].name, r->count[i]);
+	json_end(&j);
+	json_key(&j, "findings");
+	json_arr(&j);
 	for (size_t i = 0; i < r->nruns; i++) {
 		struct rp_run *u = &r->runs[i];
 		if (!rp_outcomes[u->oc].bug)
 			continue;
-		sb_printf(&b, "%s\n  {\"run\": %ld, \"sweep\": %ld, \"point\": %ld, \"syscall\": ",
-			  n++ ? "," : "", u->run, u->sweep, u->point);
-		json_str_or_null(&b, u->p ? u->p->syscall : NULL);
-		sb_puts(&b, ", \"family\": ");
-		json_str_or_null(&b, u->p ? u->p->family : NULL);
-		sb_puts(&b, ", \"fault\": ");
-		json_str_or_null(&b, u->fault);
-		sb_printf(&b, ", \"outcome\": \"%s\", \"exit\": %d, \"signal\": %d, \"site\": ",
-			  rp_outcomes[u->oc].name, u->exit_code, u->signal);
-		json_str_or_null(&b, u->p ? u->p->label : NULL);
-		sb_puts(&b, ", \"path\": ");
-		json_str_or_null(&b, u->p ? u->p->path : NULL);
-		sb_puts(&b, ", \"repro\": ");
-		json_str_or_null(&b, u->repro);
-		sb_putc(&b, '}');
+		json_obj(&j);
+		json_kint(&j, "run", u->run);
+		json_kint(&j, "sweep", u->sweep);
+		json_kint(&j, "point", u->point);
+		json_kstr(&j, "syscall", u->p ? u->p->syscall : NULL);
+		json_kstr(&j, "family", u->p ? u->p->family : NULL);
+		json_kstr(&j, "fault", u->fault);
+		json_kstr(&j, "outcome", rp_outcomes[u->oc].name);
+		json_kint(&j, "exit", u->exit_code);
+		json_kint(&j, "signal", u->signal);
+		json_kstr(&j, "site", u->p ? u->p->label : NULL);
+		json_kstr(&j, "path", u->p ? u->p->path : NULL);
+		json_kstr(&j, "repro", u->repro);
+		json_end(&j);
 	}
-	sb_printf(&b, "%s], \"html\": ", n ? "\n" : "");
-	json_str_or_null(&b, html);
-	sb_puts(&b, "}\n");
+	json_end(&j);
+	json_kstr(&j, "html", html);
+	json_end(&j);
+	sb_putc(&b, '\n');
 	fputs(b.s, stdout);
 	sb_free(&b);
 }

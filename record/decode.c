@@ -51,6 +51,11 @@ void rec_decoder_forget(struct rec_decoder *d, pid_t pid)
 	rec_fdc_forget(d->fdc, pid);
 }
 
+void rec_decoder_std_refs(struct rec_decoder *d, unsigned mask)
+{
+	rec_fdc_std_refs(d->fdc, mask);
+}
+
 void rec_decoded_init(struct rec_decoded *o)
 {
 	memset(o, 0, sizeof *o);
@@ -76,18 +81,19 @@ static void put_fd(struct rec_decoder *d, struct sb *b, pid_t pid, long fd)
 		sb_printf(b, "%ld", fd);
 }
 
-static void put_str(struct rec_decoder *d, struct sb *b, pid_t tid, uint64_t addr,
-		    struct sb *keep)
+/* Returns the string's length, or -1 (NULL, or memory not readable). */
+static ssize_t put_str(struct rec_decoder *d, struct sb *b, pid_t tid, uint64_t addr,
+		       struct sb *keep)
 {
 	int trunc;
 	if (!addr) {
 		sb_puts(b, "NULL");
-		return;
+		return -1;
 	}
 	ssize_t n = rec_mem_str(tid, addr, d->scratch, PATH_MAX, &trunc);
 	if (n < 0) {
 		sb_printf(b, "%#llx", (unsigned long long)addr);
-		return;
+		return -1;
 	}
 	sb_putc(b, '"');
 	sb_escape(b, (unsigned char *)d->scratch, (size_t)n);
@@ -96,6 +102,7 @@ static void put_str(struct rec_decoder *d, struct sb *b, pid_t tid, uint64_t add
 		sb_reset(keep);
 		sb_add(keep, d->scratch, (size_t)n);
 	}
+	return n;
 }
 
 /* Bytes at addr: preview into the text, up to `capture` into o->data. */
@@ -221,11 +228,52 @@ static void put_strv(struct rec_decoder *d, struct sb *b, pid_t tid, uint64_t ad
 	sb_putc(b, ']');
 }
 
+/* The call's target is fd: what it points to, its kind, and whether it is
+ * an inherited standard stream. */
+static void target_fd(struct rec_decoder *d, pid_t pid, long fd, struct rec_decoded *o)
+{
+	const char *desc = rec_fdc_desc(d->fdc, pid, fd);
+	sb_reset(&o->path);
+	if (desc)
+		sb_puts(&o->path, desc);
+	o->fdkind = rec_fd_kind(desc);
+	o->std = fd >= 0 ? rec_fdc_std(d->fdc, pid, fd) : -1;   /* mmap's -1: no fd */
+}
+
+/* Does the target path argument i name the dirfd before it itself: an
+ * empty path with AT_EMPTY_PATH in the row's flags argument (fstat is
+ * newfstatat(fd, "", ..., AT_EMPTY_PATH)), or NULL (futimens is
+ * utimensat(fd, NULL, ...))? */
+static int names_dirfd(const struct rec_call *c, int i, ssize_t len)
+{
+	const struct rec_sys *s = c->sys;
+	if (i == 0 || s->arg[i - 1] != A_DIRFD)
+		return 0;
+	if (!c->args[i])
+		return 1;
+	if (len != 0)
+		return 0;
+	for (int k = 0; k < s->nargs; k++)
+		if (s->arg[k] == A_AT_FLAGS && (c->args[k] & AT_EMPTY_PATH))
+			return 1;
+	return 0;
+}
+
 static void put_path(struct rec_decoder *d, struct sb *b, pid_t tid, pid_t pid,
 		     const struct rec_call *c, int i, struct rec_decoded *o, int is_target)
 {
 	struct sb *keep = is_target ? &o->path : NULL;
-	put_str(d, b, tid, c->args[i], keep);
+	ssize_t len = put_str(d, b, tid, c->args[i], keep);
+	if (is_target && names_dirfd(c, i, len)) {
+		int dirfd = (int)c->args[i - 1];
+		if (dirfd != AT_FDCWD) {
+			target_fd(d, pid, dirfd, o);
+		} else if (rec_fdc_cwd(d->fdc, pid)) {
+			sb_reset(&o->path);
+			sb_puts(&o->path, rec_fdc_cwd(d->fdc, pid));
+		}
+		return;
+	}
 	if (!is_target || !o->path.len || o->path.s[0] == '/')
 		return;
 	/* make the target absolute: relative to the dirfd before it, or cwd */
@@ -268,6 +316,17 @@ static void put_msghdr(struct rec_decoder *d, struct sb *b, pid_t tid, uint64_t 
 	sb_putc(b, '}');
 }
 
+/* The argument that names the call's target: the first fd or path, from
+ * arg 1 with SF_TARGET_1 (openat's dirfd is not its target); mmap's is its
+ * fd, arg 4.  -1: the call has none. */
+static int target_arg(const struct rec_sys *s)
+{
+	for (int i = (s->flags & SF_TARGET_1) ? 1 : 0; i < s->nargs; i++)
+		if (s->arg[i] == A_FD || s->arg[i] == A_DIRFD || s->arg[i] == A_PATH)
+			return i;
+	return -1;
+}
+
 /* One argument.  Output kinds are only decoded at exit. */
 static void decode_arg(struct rec_decoder *d, pid_t tid, pid_t pid, const struct rec_call *c,
 		       int i, struct rec_decoded *o, int at_exit)
@@ -276,7 +335,7 @@ static void decode_arg(struct rec_decoder *d, pid_t tid, pid_t pid, const struct
 	int kind = s->arg[i];
 	uint64_t v = c->args[i], next = i < 5 ? c->args[i + 1] : 0;
 	struct sb *b = &o->arg[i];
-	int target = i == ((s->flags & SF_TARGET_1) ? 1 : 0);
+	int target = i == target_arg(s);
 	int failed = c->finished && c->ret < 0 && c->ret > -4096;
 
 	if (is_output(kind) != at_exit)
@@ -300,13 +359,8 @@ static void decode_arg(struct rec_decoder *d, pid_t tid, pid_t pid, const struct
 		/* fall through */
 	case A_FD:
 		put_fd(d, b, pid, (int)v);
-		if (target) {
-			const char *desc = rec_fdc_desc(d->fdc, pid, (int)v);
-			sb_reset(&o->path);
-			if (desc)
-				sb_puts(&o->path, desc);
-			o->fdkind = rec_fd_kind(desc);
-		}
+		if (target)
+			target_fd(d, pid, (int)v, o);
 		break;
 	case A_PATH: put_path(d, b, tid, pid, c, i, o, target); break;
 	case A_STR: put_str(d, b, tid, v, NULL); break;
@@ -430,6 +484,7 @@ void rec_decode_entry(struct rec_decoder *d, pid_t tid, pid_t pid,
 	sb_reset(&o->data);
 	sb_reset(&o->text);
 	o->fdkind = NULL;
+	o->std = -1;
 	for (int i = 0; i < 6; i++)
 		sb_reset(&o->arg[i]);
 	if (!c->sys)
@@ -450,7 +505,7 @@ static void track_fds(struct rec_decoder *d, pid_t pid, const struct rec_call *c
 		return;
 	if (s->flags & SF_RET_FD) {
 		if (s->family == FAM_OPEN && o->path.len && o->path.s[0] == '/')
-			rec_fdc_put(d->fdc, pid, c->ret, o->path.s);
+			rec_fdc_put(d->fdc, pid, c->ret, o->path.s, 0);   /* a new description */
 		else
 			rec_fdc_drop(d->fdc, pid, c->ret);
 	}
@@ -473,7 +528,7 @@ static void track_fds(struct rec_decoder *d, pid_t pid, const struct rec_call *c
 			struct sb nd;
 			sb_init(&nd);
 			sb_printf(&nd, "%s->%s", desc, o->arg[1].s);
-			rec_fdc_put(d->fdc, pid, (long)(int)c->args[0], nd.s);
+			rec_fdc_put(d->fdc, pid, (long)(int)c->args[0], nd.s, -1);
 			sb_free(&nd);
 		}
 	}

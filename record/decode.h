@@ -30,6 +30,9 @@ struct rec_decoded {
 	struct sb text;       /* "AT_FDCWD, \"/etc/passwd\", O_RDONLY" */
 	struct sb path;       /* the target: a path or the file behind the fd */
 	const char *fdkind;   /* "file" "tty" "pipe" "socket" "dev" "other" or NULL */
+	int std;              /* the target fd is an inherited stdin/stdout/stderr
+				 (see rec_decoder_std_refs): 1, 0, or -1 when the
+				 target is not an fd */
 	struct sb data;       /* captured payload (at most `capture` bytes) */
 };
 
@@ -38,6 +41,10 @@ void rec_decoder_free(struct rec_decoder *d);
 /* The process's address space and fd table were replaced (exec) or it is
  * gone (exit). */
 void rec_decoder_forget(struct rec_decoder *d, pid_t pid);
+/* Bit i of mask: faultline's own fd i (0, 1, 2) was open when it started,
+ * so the traced program inherited it.  A call whose target fd is the same
+ * open file description gets std = 1.  Without references std is 0. */
+void rec_decoder_std_refs(struct rec_decoder *d, unsigned mask);
 
 void rec_decoded_init(struct rec_decoded *o);
 void rec_decoded_free(struct rec_decoded *o);

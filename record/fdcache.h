@@ -14,8 +14,17 @@ void rec_fdc_free(struct rec_fdcache *d);
 void rec_fdc_forget(struct rec_fdcache *d, pid_t pid);
 /* What fd points to ("/etc/passwd", "socket:[12]"), or NULL if not open. */
 const char *rec_fdc_desc(struct rec_fdcache *d, pid_t pid, long fd);
-void rec_fdc_put(struct rec_fdcache *d, pid_t pid, long fd, const char *desc);
+/* fd now points to desc; std as rec_fdc_std() would say, or -1 to ask
+ * the kernel when someone wants to know (a fresh open is 0). */
+void rec_fdc_put(struct rec_fdcache *d, pid_t pid, long fd, const char *desc, int std);
 void rec_fdc_drop(struct rec_fdcache *d, pid_t pid, long fd);
+/* The references for rec_fdc_std(): bit i of mask says faultline's own fd i
+ * (0, 1, 2) was open when it started, so the program inherits it. */
+void rec_fdc_std_refs(struct rec_fdcache *d, unsigned mask);
+/* 1 if pid's fd is the same open file description as one of the
+ * references (an inherited stdin, stdout or stderr, or a dup of one),
+ * else 0 (also when fd is not open or there are no references). */
+int rec_fdc_std(struct rec_fdcache *d, pid_t pid, long fd);
 const char *rec_fdc_cwd(struct rec_fdcache *d, pid_t pid);
 void rec_fdc_cwd_changed(struct rec_fdcache *d, pid_t pid);
 

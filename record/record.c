@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -289,7 +290,7 @@ static void on_call_exit(void *ctx, struct rec_thread *t, struct rec_call *c)
 		.args = s->d.text.s ? s->d.text.s : "",
 		.finished = c->finished, .ret = c->ret,
 		.path = s->d.path.len ? s->d.path.s : NULL,
-		.fdkind = s->d.fdkind,
+		.fdkind = s->d.fdkind, .std = s->d.std,
 		.ts = c->t_entry - r->t0,
 		.dur = c->t_exit > c->t_entry ? c->t_exit - c->t_entry : 0,
 		.site = s->site, .fam_n = s->fam_n,
@@ -412,6 +413,12 @@ int cmd_record(int argc, char **argv)
 	int quiet = 0, c, ret = FL_EXIT_USAGE, snap = -1, pin = 1;
 	struct recorder r;
 	memset(&r, 0, sizeof r);
+	/* which of fds 0, 1, 2 the program inherits: asked before any open
+	 * could take a closed one's number */
+	unsigned std_refs = 0;
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) >= 0)
+			std_refs |= 1u << fd;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+d:s:qh", lo, NULL)) != -1) {
@@ -486,6 +493,7 @@ int cmd_record(int argc, char **argv)
 		goto out;
 	}
 	r.dec = rec_decoder_new((size_t)capture, 32);
+	rec_decoder_std_refs(r.dec, std_refs);
 	r.stack_depth = (int)depth;
 	r.capture = (size_t)capture;
 	const char *memo = getenv("FAULTLINE_SITE_MEMO");

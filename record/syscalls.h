@@ -111,6 +111,11 @@ struct rec_family_info {
 extern const struct rec_sys rec_systab[];
 extern const size_t rec_systab_len;
 extern const struct rec_family_info rec_families[FAM__COUNT];
+/* Families whose successful calls change what a power loss leaves on disk
+ * (data, names, sizes, modes, durability); open only with O_CREAT or
+ * O_TRUNC.  A crash just after any other call leaves the state a crash
+ * after the last such call left. */
+extern const uint64_t rec_fs_families;
 
 /* Resolve every row's number with libseccomp (idempotent, cheap after the
  * first call).  Returns 0 or -ENOENT if libseccomp is unusable. */

@@ -108,6 +108,18 @@ const struct rec_sys rec_systab[] = {
 	ROW(truncate, FAM_FTRUNCATE, SF_EINTR, A_PATH, A_INT),
 	ROW(ftruncate, FAM_FTRUNCATE, SF_EINTR, A_FD, A_INT),
 	ROW(fallocate, FAM_FALLOCATE, SF_EINTR, A_FD, A_FALLOC_MODE, A_INT, A_INT),
+	ROW(getxattr, NONE, 0, A_PATH, A_STR, A_BUF_OUT, A_UINT),
+	ROW(lgetxattr, NONE, 0, A_PATH, A_STR, A_BUF_OUT, A_UINT),
+	ROW(fgetxattr, NONE, 0, A_FD, A_STR, A_BUF_OUT, A_UINT),
+	ROW(setxattr, NONE, 0, A_PATH, A_STR, A_BUF_IN, A_UINT, A_HEX),
+	ROW(lsetxattr, NONE, 0, A_PATH, A_STR, A_BUF_IN, A_UINT, A_HEX),
+	ROW(fsetxattr, NONE, 0, A_FD, A_STR, A_BUF_IN, A_UINT, A_HEX),
+	ROW(listxattr, NONE, 0, A_PATH, A_BUF_OUT, A_UINT),
+	ROW(llistxattr, NONE, 0, A_PATH, A_BUF_OUT, A_UINT),
+	ROW(flistxattr, NONE, 0, A_FD, A_BUF_OUT, A_UINT),
+	ROW(removexattr, NONE, 0, A_PATH, A_STR),
+	ROW(lremovexattr, NONE, 0, A_PATH, A_STR),
+	ROW(fremovexattr, NONE, 0, A_FD, A_STR),
 
 	/* durability */
 	ROW(fsync, FAM_FSYNC, 0, A_FD),
@@ -325,6 +337,12 @@ const struct rec_family_info rec_families[FAM__COUNT] = {
 	FAM(FAM_SYNC, "sync", "EIO",
 	    "sync, syncfs: flushing whole file systems"),
 };
+
+const uint64_t rec_fs_families =
+	(1ull << FAM_WRITE) | (1ull << FAM_OPEN) | (1ull << FAM_FSYNC) | (1ull << FAM_SYNC) |
+	(1ull << FAM_RENAME) | (1ull << FAM_UNLINK) | (1ull << FAM_MKDIR) | (1ull << FAM_RMDIR) |
+	(1ull << FAM_FTRUNCATE) | (1ull << FAM_FALLOCATE) | (1ull << FAM_LINK) |
+	(1ull << FAM_CHMOD) | (1ull << FAM_CHOWN);
 
 static int init_state;          /* 0: not yet, 1: done, <0: failed */
 static long sys_nr[sizeof rec_systab / sizeof rec_systab[0]];

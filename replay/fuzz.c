@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../record/syscalls.h"
+#include "../json.h"
 #include "runner.h"
 
 struct fz {
@@ -22,8 +23,9 @@ struct fz {
 	struct rpl_spec *runs;
 	long sweep;
 	size_t done, nbug, count[OUT__COUNT];
-	int json, njson;
+	int json;
 	struct sb out;
+	struct json jw;         /* --json: writes to out */
 	/* failure groups: (outcome, first site) */
 	struct grp { int oc; uint64_t site; long point; size_t n; char *repro; } *g;
 	size_t ng;
@@ -77,6 +79,8 @@ static void choose(struct rpl_spec *s, uint64_t seed, size_t i, struct ana_point
 			/* a fault that cannot happen at that call: its family's own */
 			if (rpl_fault_skip(&s->f[a], s->p[a]->name, s->p[a]->fdkind, s->p[a]->ret,
 					   any_errno) != SKIP_NONE ||
+			    rpl_crash_same(&s->f[a], s->p[a]->family, s->p[a]->fdkind, s->p[a]->args,
+					   s->p[a]->ret) ||
 			    (s->f[a].kind == FAULT_ERRNO && !s->f[a].err))
 				rpl_default_fault(s->p[a], &s->f[a]);
 		} else {
@@ -102,15 +106,29 @@ static void on_done(void *arg, size_t i, struct rpl_done *d)
 		.exit_code = d->res.exit_code, .signal = d->res.signal,
 		.dur_ms = (uint64_t)(d->secs * 1000), .seed = (uint64_t)i,
 	};
-	if (store_begin(z->st) < 0 || store_run_add(z->st, &sr) < 0 || store_commit(z->st) < 0)
+	long run = store_begin(z->st) < 0 ? -EIO : store_run_add(z->st, &sr);
+	if (run < 0 || store_commit(z->st) < 0)
 		fl_error("cannot store a run in '%s': %s", z->cfg.db, store_errmsg(z->st));
 	z->done++;
 	z->count[d->oc]++;
-	if (z->json)
-		sb_printf(&z->out, "%s\n  {\"run\": %zu, \"faults\": \"%s\", \"outcome\": \"%s\", "
-			  "\"exit\": %d, \"signal\": %d, \"fired\": %d, \"first\": %ld}",
-			  z->njson++ ? "," : "", i, faults.s, rpl_outcome_name[d->oc],
-			  d->res.exit_code, d->res.signal, d->nfired, s->p[first]->id);
+	if (z->json) {
+		struct json *j = &z->jw;
+		json_obj(j);
+		json_key(j, "run");
+		if (run > 0)
+			json_int(j, run);
+		else
+			json_null(j);
+		json_kint(j, "index", (long long)i);
+		json_kstr(j, "faults", faults.s);
+		json_kstr(j, "outcome", rpl_outcome_name[d->oc]);
+		json_kint(j, "exit", d->res.exit_code);
+		json_kint(j, "signal", d->res.signal);
+		json_kint(j, "fired", d->nfired);
+		json_kint(j, "first", s->p[first]->id);
+		json_kstr(j, "repro", repro.s);
+		json_end(j);
+	}
 	if (rpl_outcome_is_bug(d->oc)) {
 		z->nbug++;
 		size_t g;
@@ -147,7 +165,9 @@ static void usage(FILE *f)
 "      --rate P         instead: fault each point with probability P (0..1)\n"
 "  -f, --family LIST    choose among these families only\n"
 "  -p, --path GLOB      choose among points whose target matches GLOB\n"
-"      --no-std         skip reads/writes on a terminal or fd 0/1/2\n"
+"      --site GLOB / --exe GLOB / --no-startup   choose as for replay\n"
+"      --no-std         skip reads/writes on the inherited stdin/stdout/stderr\n"
+"                       or a terminal (the [std] points of analyze)\n"
 "      --fault SPEC,... the faults to draw from (default: each family's errno)\n"
 "      --setup CMD / --check CMD / -j N / -t SEC / --keep   as for replay\n"
 "      --persist / --any-errno / --no-baseline                as for replay\n"
@@ -172,6 +192,8 @@ int cmd_fuzz(int argc, char **argv)
 		{ "quiet", no_argument, 0, 'q' }, { "help", no_argument, 0, 'h' },
 		{ "persist", no_argument, 0, 'x' }, { "any-errno", no_argument, 0, 'A' },
 		{ "no-baseline", no_argument, 0, 'B' },
+		{ "site", required_argument, 0, 'S' + 256 }, { "exe", required_argument, 0, 'X' + 256 },
+		{ "no-startup", no_argument, 0, 'U' + 256 },
 		{ 0, 0, 0, 0 }
 	};
 	struct fz z;
@@ -236,6 +258,9 @@ int cmd_fuzz(int argc, char **argv)
 		case 'x': z.cfg.persist = 1; break;
 		case 'A': z.cfg.any_errno = 1; break;
 		case 'B': z.cfg.no_baseline = 1; break;
+		case 'S' + 256: flt.site_glob = optarg; break;
+		case 'X' + 256: flt.exe_glob = optarg; break;
+		case 'U' + 256: flt.no_startup = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: return FL_EXIT_USAGE;   /* getopt said what */
 		}
@@ -273,6 +298,10 @@ int cmd_fuzz(int argc, char **argv)
 		fl_error("cannot read recording %ld: %s", r.id, store_errmsg(z.st));
 		goto out;
 	}
+	if (ana_select(z.st, r.id, &pts, &flt, NULL) < 0) {
+		fl_error("cannot read recording %ld: %s", r.id, store_errmsg(z.st));
+		goto out;
+	}
 	cand = xcalloc(pts.n + 1, sizeof *cand);
 	for (size_t i = 0; i < pts.n; i++)
 		if (ana_match(&flt, &pts.v[i]))
@@ -299,6 +328,15 @@ int cmd_fuzz(int argc, char **argv)
 		fl_error("cannot write to '%s': %s", z.cfg.db, store_errmsg(z.st));
 		goto out;
 	}
+	if (z.json) {
+		json_init(&z.jw, &z.out);
+		json_obj(&z.jw);
+		json_kint(&z.jw, "sweep", z.sweep);
+		json_kint(&z.jw, "rec", r.id);
+		json_kint(&z.jw, "seed", z.cfg.seed);
+		json_key(&z.jw, "runs");
+		json_arr(&z.jw);
+	}
 	uint64_t t0 = fl_now_ns();
 	int rc = rpl_baseline(&z.cfg, z.st, &r, z.runs, (size_t)nruns, z.sweep);
 	if (rc < 0) {
@@ -313,11 +351,19 @@ int cmd_fuzz(int argc, char **argv)
 	store_sweep_finish(z.st, z.sweep, rc == 0);
 	store_commit(z.st);
 	if (z.json) {
-		printf("{\"sweep\": %ld, \"seed\": %ld, \"runs\": [%s\n], \"summary\": {", z.sweep,
-		       z.cfg.seed, z.out.s ? z.out.s : "");
+		struct json *j = &z.jw;
+		json_end(j);   /* runs */
+		json_key(j, "summary");
+		json_obj(j);
 		for (int i = 0; i < OUT__COUNT; i++)
-			printf("\"%s\": %zu, ", rpl_outcome_name[i], z.count[i]);
-		printf("\"runs\": %zu, \"bugs\": %zu, \"seconds\": %.2f}}\n", z.done, z.nbug, secs);
+			json_kint(j, rpl_outcome_name[i], (long long)z.count[i]);
+		json_kint(j, "runs", (long long)z.done);
+		json_kint(j, "bugs", (long long)z.nbug);
+		json_key(j, "seconds");
+		json_double(j, (double)(long long)(secs * 100 + 0.5) / 100);
+		json_end(j);
+		json_end(j);
+		printf("%s\n", z.out.s);
 	} else if (!z.cfg.quiet) {
 		printf("%zu fuzz runs (seed %ld, %s) in %.1fs (sweep %ld):", z.done, z.cfg.seed,
 		       rate > 0 ? "rate" : "faults per run", secs, z.sweep);
@@ -333,10 +379,15 @@ int cmd_fuzz(int argc, char **argv)
 			       rpl_outcome_name[z.g[g].oc], z.g[g].n, z.g[g].point, lab.s, z.g[g].repro);
 			sb_free(&lab);
 		}
-		if (z.ng)
+		if (z.ng) {
+			struct sb db;
+			sb_init(&db);
+			sb_shell_quote(&db, z.cfg.db);
 			printf("\nshrink one: faultline bisect -d %s --run ID   (run ids: faultline query "
-			       "\"SELECT run, faults, outcome FROM runs WHERE sweep = %ld AND outcome IN "
-			       "('crash','hang','broken')\")\n", z.cfg.db, z.sweep);
+			       "-d %s \"SELECT run, faults, outcome FROM runs WHERE sweep = %ld AND outcome "
+			       "IN ('crash','hang','broken')\")\n", db.s, db.s, z.sweep);
+			sb_free(&db);
+		}
 	}
 	if (rc == -EINTR)
 		fl_error("interrupted: %zu finished runs kept in '%s'", z.done, z.cfg.db);

@@ -99,6 +99,8 @@ const char *const rpl_skip_why[SKIP__COUNT] = {
 	[SKIP_SHORT_SIZE] = "short: the recorded call moved 0 or 1 byte, nothing shorter exists",
 	[SKIP_EINTR] = "eintr: the call never waits, so no signal can interrupt it",
 	[SKIP_ERRNO] = "the call never fails with that errno (--any-errno injects it anyway)",
+	[SKIP_CRASH_SAME] = "crash: the call changes nothing on disk, so the state equals a "
+			    "crash at the last call that did",
 	[SKIP_REGULAR] = "eintr/EAGAIN: I/O on a regular file neither waits for a signal nor "
 			 "for buffer space",
 };
@@ -121,6 +123,19 @@ enum rpl_skip rpl_fault_skip(const struct rpl_fault *f, const char *syscall, con
 	    !strcmp(fdkind, "file"))
 		return SKIP_REGULAR;
 	return SKIP_NONE;
+}
+
+int rpl_crash_same(const struct rpl_fault *f, int family, const char *fdkind, const char *args,
+		   int64_t rec_ret)
+{
+	if (f->kind != FAULT_CRASH)
+		return 0;
+	if (rec_ret < 0 || !(rec_fs_families & (1ull << family)))
+		return 1;
+	if (fdkind && strcmp(fdkind, "file"))
+		return 1;   /* a pipe, a socket, a terminal: nothing on disk */
+	/* an open changes the disk only when it creates or truncates */
+	return family == FAM_OPEN && (!args || (!strstr(args, "O_CREAT") && !strstr(args, "O_TRUNC")));
 }
 
 int rpl_fault_retryable(const struct rpl_fault *f)

@@ -48,7 +48,15 @@ static void usage(FILE *f)
 "  -f, --family LIST    only these families, e.g. write,fsync\n"
 "  -p, --path GLOB      only points whose target path matches GLOB\n"
 "      --fdkind LIST    only these fd kinds: file,tty,pipe,socket,dev,other\n"
-"      --no-std         skip reads/writes on a terminal or fd 0/1/2\n"
+"      --no-std         skip reads/writes on the inherited stdin/stdout/stderr\n"
+"                       or a terminal (the [std] points of analyze)\n"
+"      --every-point    run every matching point; by default only the first and\n"
+"                       the last point of each failure ID (points of a family\n"
+"                       with the same call stack and target class; see analyze)\n"
+"      --site GLOB      only points whose call stack has a frame matching GLOB\n"
+"                       (a module, function or source file: 'save*', app.py)\n"
+"      --exe GLOB       only points of processes whose executable matches GLOB\n"
+"      --no-startup     skip interpreter start-up (see analyze)\n"
 "      --loader         also fault the dynamic loader's calls before main\n"
 "                       (skipped by default; --point always runs what it names)\n"
 "      --fault SPEC,... faults to inject at each point (default: `default`,\n"
@@ -79,6 +87,7 @@ static void usage(FILE *f)
 "      --seed N         seed for every random choice (default 1)\n"
 "      --resume         continue the last interrupted sweep with the same options\n"
 "      --all            list every run, not only the bugs\n"
+"      --dry-run        plan the sweep and say what it would run; run nothing\n"
 "      --json           one JSON object {\"runs\": [...], \"summary\": {...}}\n"
 "      --keep           keep each run's directory (printed) for inspection\n"
 "      --no-pin         leave CPU placement to the kernel (by default a run whose\n"
@@ -156,6 +165,11 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		{ "budget", required_argument, 0, 'B' }, { "prune", no_argument, 0, 'P' + 256 },
 		{ "no-pin", no_argument, 0, 'N' + 256 },
 		{ "any-errno", no_argument, 0, 'A' + 256 },
+		{ "every-point", no_argument, 0, 'E' + 256 },
+		{ "dry-run", no_argument, 0, 'D' + 256 },
+		{ "site", required_argument, 0, 'S' + 256 },
+		{ "exe", required_argument, 0, 'X' + 256 },
+		{ "no-startup", no_argument, 0, 'U' + 256 },
 		{ "no-baseline", no_argument, 0, 'B' + 256 },
 		{ 0, 0, 0, 0 }
 	};
@@ -210,6 +224,11 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		case 'P' + 256: o->prune = 1; break;
 		case 'N' + 256: o->cfg.no_pin = 1; break;
 		case 'A' + 256: o->cfg.any_errno = 1; break;
+		case 'E' + 256: o->every_point = 1; break;
+		case 'D' + 256: o->dry_run = 1; break;
+		case 'S' + 256: o->flt.site_glob = optarg; break;
+		case 'X' + 256: o->flt.exe_glob = optarg; break;
+		case 'U' + 256: o->flt.no_startup = 1; break;
 		case 'B' + 256: o->cfg.no_baseline = 1; break;
 		case 'H':
 			if (sscanf(optarg, "%ld/%ld", &o->shard_k, &o->shard_n) != 2 || o->shard_n < 1 ||
@@ -268,7 +287,7 @@ static int parse_with(const char *s, struct ana_points *pts, struct rpl_spec *wi
 	char buf[1024];
 	snprintf(buf, sizeof buf, "%s", s);
 	for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
-		char *colon = strrchr(tok, ':');
+		char *colon = strchr(tok, ':');   /* "delay:MS" holds one too */
 		long id;
 		struct ana_point *p;
 		if (colon)
@@ -336,11 +355,20 @@ void rpl_sweep_done(void *arg, size_t i, struct rpl_done *d)
 		.exit_code = d->res.exit_code, .signal = d->res.signal,
 		.dur_ms = (uint64_t)(d->secs * 1000), .seed = (uint64_t)o->cfg.seed,
 	};
-	if (store_begin(x->st) < 0 || store_run_add(x->st, &sr) < 0 || store_commit(x->st) < 0)
+	long run = store_begin(x->st) < 0 ? -EIO : store_run_add(x->st, &sr);
+	if (run < 0 || store_commit(x->st) < 0)
 		fl_error("cannot store a run in '%s': %s", o->cfg.db, store_errmsg(x->st));
 	/* symbolising is costly the first time: only when something shows it */
 	if (o->junit || o->json || o->all || rpl_outcome_is_bug(d->oc))
 		ana_site_label(x->st, x->r->id, p->site, &lab);
+	if (rpl_outcome_is_bug(d->oc)) {
+		struct sb sig;
+		sb_init(&sig);
+		ana_failure_sig(rpl_outcome_name[d->oc], s->n > 1 ? faults.s : s->f[0].spec, lab.s,
+				d->output.s, &sig);
+		ana_failures_add(&x->failures, sig.s, x->last_run, rpl_outcome_name[d->oc], repro.s);
+		sb_free(&sig);
+	}
 	if (o->junit) {
 		struct sb name;
 		sb_init(&name);
@@ -350,21 +378,26 @@ void rpl_sweep_done(void *arg, size_t i, struct rpl_done *d)
 		sb_free(&name);
 	}
 	if (o->json) {
-		sb_printf(&x->json, "%s\n  {\"point\": %ld, \"syscall\": \"%s\", \"family\": \"%s\", "
-			  "\"fault\": \"%s\", \"faults\": \"%s\", \"outcome\": \"%s\", \"exit\": %d, "
-			  "\"signal\": %d, \"fired\": %s, \"site\": ", x->njson++ ? "," : "", p->id,
-			  p->name, rec_families[p->family].name, s->f[0].spec, faults.s,
-			  rpl_outcome_name[d->oc], d->res.exit_code, d->res.signal,
-			  d->nfired ? "true" : "false");
-		sb_json_str(&x->json, lab.s);
-		sb_puts(&x->json, ", \"path\": ");
-		if (p->path)
-			sb_json_str(&x->json, p->path);
+		struct json *j = &x->jw;
+		json_obj(j);
+		json_key(j, "run");
+		if (run > 0)
+			json_int(j, run);
 		else
-			sb_puts(&x->json, "null");
-		sb_puts(&x->json, ", \"repro\": ");
-		sb_json_str(&x->json, repro.s);
-		sb_putc(&x->json, '}');
+			json_null(j);
+		json_kint(j, "point", p->id);
+		json_kstr(j, "syscall", p->name);
+		json_kstr(j, "family", rec_families[p->family].name);
+		json_kstr(j, "fault", s->f[0].spec);
+		json_kstr(j, "faults", faults.s);
+		json_kstr(j, "outcome", rpl_outcome_name[d->oc]);
+		json_kint(j, "exit", d->res.exit_code);
+		json_kint(j, "signal", d->res.signal);
+		json_kbool(j, "fired", d->nfired);
+		json_kstr(j, "site", lab.s);
+		json_kstr(j, "path", p->path);
+		json_kstr(j, "repro", repro.s);
+		json_end(j);
 	} else if (o->all || rpl_outcome_is_bug(d->oc) || d->oc == OUT_ERROR) {
 		printf("%-11s point %-5ld %-10s %-8s %s", rpl_outcome_name[d->oc], p->id, p->name,
 		       s->n > 1 ? faults.s : s->f[0].spec, lab.s);
@@ -402,6 +435,40 @@ void rpl_sweep_done(void *arg, size_t i, struct rpl_done *d)
 	sb_free(&repro);
 	sb_free(&faults);
 	sb_free(&lab);
+}
+
+/* --dry-run --json: the plan's numbers as one JSON object. */
+static void dry_run_json(struct sweep_ctx *x, size_t nmatch)
+{
+	struct sb b;
+	struct json j;
+	size_t np = 0;
+	for (size_t i = 0; i < x->nplan; i++)
+		np += i == 0 || x->plan[i].p[0] != x->plan[i - 1].p[0];
+	sb_init(&b);
+	json_init(&j, &b);
+	json_obj(&j);
+	json_kbool(&j, "dry_run", 1);
+	json_kint(&j, "runs", (long long)x->nplan);
+	json_kint(&j, "points", (long long)np);
+	json_kint(&j, "matching_points", (long long)nmatch);
+	json_kint(&j, "failure_ids", x->nfids);
+	json_kint(&j, "folded", (long long)x->folded);
+	json_key(&j, "not_planned");
+	json_arr(&j);
+	for (int i = 1; i < SKIP__COUNT; i++) {
+		if (!x->skipped[i])
+			continue;
+		json_obj(&j);
+		json_kint(&j, "runs", (long long)x->skipped[i]);
+		json_kstr(&j, "why", rpl_skip_why[i]);
+		json_kstr(&j, "example", x->skip_example[i]);
+		json_end(&j);
+	}
+	json_end(&j);
+	json_end(&j);
+	printf("%s\n", b.s);
+	sb_free(&b);
 }
 
 int cmd_replay(int argc, char **argv)
@@ -444,20 +511,36 @@ int cmd_replay(int argc, char **argv)
 		fl_error("cannot read recording %ld: %s", r.id, store_errmsg(st));
 		goto out;
 	}
+	if (ana_select(st, r.id, &pts, &o.flt, NULL) < 0) {
+		fl_error("cannot read recording %ld: %s", r.id, store_errmsg(st));
+		goto out;
+	}
 	struct rpl_spec with;
 	memset(&with, 0, sizeof with);
 	if (o.with && parse_with(o.with, &pts, &with) < 0)
 		goto out;
 	x.plan = xcalloc(pts.n * (size_t)o.nfaults + 1, sizeof *x.plan);
 	size_t nth_run = 0, nmatch = 0, planned_by[MAX_FAULTS] = { 0 };
+	/* one failure ID fails one way: its first and last point stand for it
+	 * (--point names points itself) */
+	char *keep = xcalloc(pts.n + 1, 1);
+	ana_fid_select(&pts, &o.flt, keep);
 	for (size_t i = 0; i < pts.n; i++) {
 		if (!ana_match(&o.flt, &pts.v[i]))
 			continue;
 		nmatch++;
+		if (!keep[i] && !o.every_point && !o.flt.nids) {
+			x.folded++;
+			continue;
+		}
 		for (int k = 0; k < o.nfaults; k++) {
 			enum rpl_skip why = rpl_fault_skip(&o.faults[k], pts.v[i].name, pts.v[i].fdkind,
 							   pts.v[i].ret,
 							   o.cfg.any_errno);
+			if (why == SKIP_NONE && rpl_crash_same(&o.faults[k], pts.v[i].family,
+							       pts.v[i].fdkind, pts.v[i].args,
+							       pts.v[i].ret))
+				why = SKIP_CRASH_SAME;
 			if (why != SKIP_NONE) {
 				x.skipped[why]++;
 				if (!x.skip_example[why])
@@ -480,6 +563,13 @@ int cmd_replay(int argc, char **argv)
 			}
 		}
 	}
+	free(keep);
+	x.npoints_match = nmatch;
+	char *seen_fid = xcalloc(pts.n + 2, 1);
+	for (size_t i = 0; i < pts.n; i++)
+		if (ana_match(&o.flt, &pts.v[i]) && !seen_fid[pts.v[i].fid]++)
+			x.nfids++;
+	free(seen_fid);
 	/* an errno that none of the chosen calls can return is a mistake */
 	for (int k = 0; k < o.nfaults && nmatch; k++) {
 		const struct rpl_fault *f = &o.faults[k];
@@ -502,6 +592,27 @@ int cmd_replay(int argc, char **argv)
 		else
 			fl_error("no fault point matches (recording %ld has %zu points; see faultline "
 				 "analyze)", r.id, pts.n);
+		goto out;
+	}
+	if (o.dry_run && o.json) {
+		dry_run_json(&x, nmatch);
+		ret = FL_EXIT_OK;
+		goto out;
+	}
+	if (o.dry_run) {
+		size_t np = 0;
+		for (size_t i = 0; i < x.nplan; i++)
+			np += i == 0 || x.plan[i].p[0] != x.plan[i - 1].p[0];
+		printf("would run %zu runs over %zu points (%zu matching points, %ld failure IDs), "
+		       "plus the baseline run\n", x.nplan, np, nmatch, x.nfids);
+		if (x.folded)
+			printf("%zu points share a failure ID with a point that would run "
+			       "(--every-point runs them too)\n", x.folded);
+		for (int i = 1; i < SKIP__COUNT; i++)
+			if (x.skipped[i])
+				printf("%zu run%s not planned (%s; e.g. %s)\n", x.skipped[i],
+				       x.skipped[i] == 1 ? "" : "s", rpl_skip_why[i], x.skip_example[i]);
+		ret = FL_EXIT_OK;
 		goto out;
 	}
 	options_key(&o, argc, argv, &key);
@@ -529,6 +640,14 @@ int cmd_replay(int argc, char **argv)
 	x.tty = isatty(2) && !o.cfg.quiet && !o.json;
 	x.t0 = fl_now_ns();
 	total = x.nplan;
+	if (o.json) {
+		json_init(&x.jw, &x.json);
+		json_obj(&x.jw);
+		json_kint(&x.jw, "sweep", x.sweep);
+		json_kint(&x.jw, "rec", r.id);
+		json_key(&x.jw, "runs");
+		json_arr(&x.jw);
+	}
 	if (o.depth == 2 && already) {
 		fl_error("--depth 2 cannot --resume a sweep; run it again");
 		goto out;
@@ -562,12 +681,20 @@ int cmd_replay(int argc, char **argv)
 	store_commit(st);
 	double secs = (double)(fl_now_ns() - x.t0) / 1e9;
 	if (o.json) {
-		printf("{\"sweep\": %ld, \"rec\": %ld, \"runs\": [%s\n], \"summary\": {", x.sweep, r.id,
-		       x.json.s ? x.json.s : "");
+		struct json *j = &x.jw;
+		json_end(j);   /* runs */
+		json_key(j, "summary");
+		json_obj(j);
 		for (int i = 0; i < OUT__COUNT; i++)
-			printf("\"%s\": %zu, ", rpl_outcome_name[i], x.count[i]);
-		printf("\"runs\": %zu, \"bugs\": %zu, \"seconds\": %.2f, \"complete\": %s}}\n", x.done,
-		       x.nbug, secs, complete ? "true" : "false");
+			json_kint(j, rpl_outcome_name[i], (long long)x.count[i]);
+		json_kint(j, "runs", (long long)x.done);
+		json_kint(j, "bugs", (long long)x.nbug);
+		json_key(j, "seconds");
+		json_double(j, (double)(long long)(secs * 100 + 0.5) / 100);
+		json_kbool(j, "complete", complete);
+		json_end(j);
+		json_end(j);
+		printf("%s\n", x.json.s);
 	} else {
 		size_t npoints = 0;
 		for (size_t i = 0; i < total; i++)
@@ -582,6 +709,16 @@ int cmd_replay(int argc, char **argv)
 			if (x.skipped[i])
 				printf("%zu run%s not planned (%s; e.g. %s)\n", x.skipped[i],
 				       x.skipped[i] == 1 ? "" : "s", rpl_skip_why[i], x.skip_example[i]);
+		if (x.failures.n) {
+			printf("%zu distinct failure%s (%zu runs):\n", x.failures.n,
+			       x.failures.n == 1 ? "" : "s", x.nbug);
+			for (size_t i = 0; i < x.failures.n; i++)
+				printf("  %zux %s\n    repro: %s\n", x.failures.v[i].runs,
+				       x.failures.v[i].sig, x.failures.v[i].repro);
+		}
+		if (x.folded)
+			printf("%zu of %zu points share a failure ID with a point that ran "
+			       "(--every-point runs them too)\n", x.folded, x.npoints_match);
 		if (already)
 			printf("%zu runs were already done (--resume)\n", already);
 	}
@@ -607,6 +744,7 @@ out:
 	free(x.post_hash);
 	free(x.oc);
 	free(x.plan);
+	ana_failures_free(&x.failures);
 	sb_free(&key);
 	sb_free(&x.json);
 	sb_free(&x.junit);

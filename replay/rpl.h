@@ -40,11 +40,17 @@ int rpl_fault_parse(const char *s, struct rpl_fault *f);
  * (SKIP_NONE: it can).  any_errno: accept every errno. */
 enum rpl_skip {
 	SKIP_NONE, SKIP_SHORT_CALL, SKIP_SHORT_SIZE, SKIP_EINTR, SKIP_ERRNO, SKIP_REGULAR,
-	SKIP__COUNT
+	SKIP_CRASH_SAME, SKIP__COUNT
 };
 extern const char *const rpl_skip_why[SKIP__COUNT];
 enum rpl_skip rpl_fault_skip(const struct rpl_fault *f, const char *syscall, const char *fdkind,
 			     int64_t rec_ret, int any_errno);
+/* A crash just after this recorded call (family, target kind, decoded
+ * args, return) leaves what a crash after the last call that changed the
+ * file system left: the call changed nothing on disk (a read-only open, a
+ * close, a stat, a write to a pipe, a failed call).  Not planned. */
+int rpl_crash_same(const struct rpl_fault *f, int family, const char *fdkind, const char *args,
+		   int64_t rec_ret);
 /* short, EINTR and EAGAIN: a correct program issues the call again. */
 int rpl_fault_retryable(const struct rpl_fault *f);
 

@@ -32,16 +32,27 @@ static long g_lower_rec = -1;
 
 static void point_name(const struct ana_point *p, struct sb *b);
 
+/* Every word that is not a number faultline wrote is shell-quoted: the line
+ * pasted into a shell (or `sh -c`) must run this very run. */
 void rpl_spec_repro(const struct rpl_cfg *cfg, long rec, const struct rpl_spec *s, struct sb *b)
 {
+	struct sb with;
+	sb_init(&with);
 	sb_puts(b, "faultline replay -d ");
 	sb_shell_quote(b, cfg->db);
-	sb_printf(b, " --rec %ld --point %ld --fault %s", rec, s->p[0]->id, s->f[0].spec);
+	sb_printf(b, " --rec %ld --point %ld --fault ", rec, s->p[0]->id);
+	sb_shell_quote(b, s->f[0].spec);
 	for (int i = 1; i < s->n; i++) {
-		sb_puts(b, i == 1 ? " --with " : ",");
-		point_name(s->p[i], b);
-		sb_printf(b, ":%s", s->f[i].spec);
+		if (i > 1)
+			sb_putc(&with, ',');
+		point_name(s->p[i], &with);
+		sb_printf(&with, ":%s", s->f[i].spec);
 	}
+	if (s->n > 1) {
+		sb_puts(b, " --with ");
+		sb_shell_quote(b, with.s);
+	}
+	sb_free(&with);
 	sb_printf(b, " --seed %ld", cfg->seed);
 	if (cfg->persist)
 		sb_puts(b, " --persist");

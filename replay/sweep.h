@@ -5,6 +5,7 @@
 #ifndef RPL_SWEEP_H
 #define RPL_SWEEP_H
 
+#include "../json.h"
 #include "runner.h"
 
 #define MAX_FAULTS 16
@@ -16,6 +17,8 @@ struct opts {
 	int prune;
 	long shard_k, shard_n;          /* run only plan entries i with i % n == k - 1 */
 	int json, all, resume;
+	int every_point;                /* --every-point: no failure-ID folding */
+	int dry_run;                    /* --dry-run: plan, print, run nothing */
 	struct ana_filter flt;
 	struct rpl_fault faults[MAX_FAULTS];
 	int nfaults;
@@ -29,9 +32,10 @@ struct sweep_ctx {
 	long sweep;
 	struct rpl_spec *plan;
 	size_t nplan, done, nbug, count[OUT__COUNT];
-	int njson, tty;
+	int tty;
 	uint64_t t0;
 	struct sb json, junit;
+	struct json jw;                 /* --json: writes the runs to json */
 	/* depth 2: what phase 1 saw after each fault */
 	char **explore;
 	uint64_t *post_hash;
@@ -39,6 +43,10 @@ struct sweep_ctx {
 	int phase2;
 	/* runs not planned because the fault cannot happen at the call */
 	size_t skipped[SKIP__COUNT];
+	struct ana_failures failures;   /* the bug runs, grouped */
+	long last_run;                  /* id of the run stored last */
+	size_t folded, npoints_match;   /* points left out: their failure ID ran */
+	long nfids;
 	const char *skip_example[SKIP__COUNT];
 };
 

@@ -146,11 +146,6 @@ static const char copy_sql[] =
 	"  exit_code)"
 	" SELECT m.dst, p.tid, p.pid, p.ptid, p.ident, p.exe, p.is_thread, p.start_ts, p.end_ts,"
 	"  p.exit_code FROM src.proc p JOIN temp.fl_recmap m ON m.src = p.rec WHERE m.fresh;\n"
-	"INSERT OR IGNORE INTO main.call(rec, seq, tid, pid, nr, args, ret, err, path, fdkind,"
-	"  ts, dur, site, fam_n, data)"
-	" SELECT m.dst, c.seq, c.tid, c.pid, c.nr, c.args, c.ret, c.err, c.path, c.fdkind, c.ts,"
-	"  c.dur, c.site, c.fam_n, c.data FROM src.call c JOIN temp.fl_recmap m ON m.src = c.rec"
-	"  WHERE m.fresh;\n"
 	"INSERT OR IGNORE INTO main.str(rec, id, s)"
 	" SELECT m.dst, x.id, x.s FROM src.str x JOIN temp.fl_recmap m ON m.src = x.rec"
 	"  WHERE m.fresh;\n"
@@ -165,10 +160,6 @@ static const char copy_sql[] =
 	"INSERT OR IGNORE INTO main.snapshot(rec, path, mode, data, link)"
 	" SELECT m.dst, s.path, s.mode, s.data, s.link FROM src.snapshot s"
 	"  JOIN temp.fl_recmap m ON m.src = s.rec;\n"
-	"INSERT OR IGNORE INTO main.point(rec, id, family, ident, nth, seq, name, site, path,"
-	"  fdkind, errnos)"
-	" SELECT m.dst, p.id, p.family, p.ident, p.nth, p.seq, p.name, p.site, p.path, p.fdkind,"
-	"  p.errnos FROM src.point p JOIN temp.fl_recmap m ON m.src = p.rec;\n"
 	"INSERT OR IGNORE INTO main.sysname SELECT nr, name, family FROM src.sysname;\n"
 	"INSERT OR IGNORE INTO main.errname SELECT err, name FROM src.errname;\n"
 	"INSERT INTO main.sweep(rec, kind, started_ns, ended_ns, seed, setup, chk, timeout_ms,"
@@ -187,6 +178,38 @@ static const char copy_sql[] =
 	" WHERE complete = 0 AND id IN (SELECT w.dst FROM temp.fl_sweepmap w"
 	"  JOIN src.sweep s ON s.id = w.src WHERE s.complete);\n";
 
+/* Step 1, calls and points.  %s is the input's std column, or NULL for an
+ * input older than schema 3 (a read-only input is never upgraded). */
+static const char calls_sql[] =
+	"INSERT OR IGNORE INTO main.call(rec, seq, tid, pid, nr, args, ret, err, path, fdkind,"
+	"  ts, dur, site, fam_n, data, std)"
+	" SELECT m.dst, c.seq, c.tid, c.pid, c.nr, c.args, c.ret, c.err, c.path, c.fdkind, c.ts,"
+	"  c.dur, c.site, c.fam_n, c.data, %s FROM src.call c"
+	"  JOIN temp.fl_recmap m ON m.src = c.rec WHERE m.fresh";
+static const char points_sql[] =
+	"INSERT OR IGNORE INTO main.point(rec, id, family, ident, nth, seq, name, site, path,"
+	"  fdkind, errnos, std)"
+	" SELECT m.dst, p.id, p.family, p.ident, p.nth, p.seq, p.name, p.site, p.path, p.fdkind,"
+	"  p.errnos, %s FROM src.point p JOIN temp.fl_recmap m ON m.src = p.rec";
+
+/* Copy src's table with sql, naming its std column if it has one. */
+static int copy_with_std(struct store *st, const char *fmt, const char *table,
+			 const char *col)
+{
+	sqlite3_stmt *s = NULL;
+	int has = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM pragma_table_info(?1, 'src')"
+			       " WHERE name = 'std'", -1, &s, NULL) != SQLITE_OK)
+		return sqlfail(st, "reading the input's columns");
+	sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		has = sqlite3_column_int(s, 0) > 0;
+	sqlite3_finalize(s);
+	char sql[1024];
+	snprintf(sql, sizeof sql, fmt, has ? col : "NULL");
+	return store_exec(st, sql);
+}
+
 /* Step 3.  ?1 is the repro prefix "faultline replay -d OUT --rec ". */
 static const char runs_sql[] =
 	"INSERT OR IGNORE INTO temp.fl_newrun"
@@ -200,8 +223,7 @@ static const char runs_copy_sql[] =
 	"  exit_code, signal, dur_ms, seed, repro, output)"
 	" SELECT w.dst, n.rec, r.point, r.fault, r.faults, r.fired, r.outcome, r.exit_code,"
 	"  r.signal, r.dur_ms, r.seed,"
-	"  CASE WHEN r.repro LIKE 'faultline replay -d % --rec % --point %'"
-	"   THEN ?1 || n.rec || substr(r.repro, instr(r.repro, ' --point ')) ELSE r.repro END,"
+	"  fl_repro_retarget(r.repro, ?1, n.rec),"
 	"  r.output FROM temp.fl_newrun n JOIN src.run r ON r.id = n.src"
 	"  LEFT JOIN temp.fl_sweepmap w ON w.src = r.sweep ORDER BY r.id";
 
@@ -213,6 +235,45 @@ static const char drop_sweeps_sql[] =
 	" AND NOT EXISTS (SELECT 1 FROM main.run r WHERE r.sweep = sweep.id)"
 	" AND EXISTS (SELECT 1 FROM src.run r JOIN temp.fl_sweepmap w ON w.src = r.sweep"
 	"  WHERE w.dst = sweep.id)";
+
+/* fl_repro_retarget(repro, prefix, rec): "faultline replay -d DB --rec N
+ * --point ..." becomes prefix || rec || " --point ...".  DB is one shell
+ * word, perhaps quoted: a quoted path may itself hold " --point ".  Any
+ * other text comes back as it is. */
+static void fn_retarget(sqlite3_context *cx, int argc, sqlite3_value **v)
+{
+	static const char head[] = "faultline replay -d ";
+	const char *r = (const char *)sqlite3_value_text(v[0]);
+	const char *prefix = (const char *)sqlite3_value_text(v[1]);
+	(void)argc;
+	if (!r || !prefix || strncmp(r, head, sizeof head - 1)) {
+		sqlite3_result_value(cx, v[0]);
+		return;
+	}
+	const char *p = r + sizeof head - 1;
+	while (p && *p && *p != ' ') {
+		if (*p == '\'')
+			p = strchr(p + 1, '\'') ? strchr(p + 1, '\'') + 1 : NULL;
+		else
+			p += *p == '\\' && p[1] ? 2 : 1;
+	}
+	if (p && !strncmp(p, " --rec ", 7)) {
+		p += 7;
+		const char *digits = p;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		if (p > digits && !strncmp(p, " --point ", 9)) {
+			char *out = sqlite3_mprintf("%s%lld%s", prefix,
+						    (long long)sqlite3_value_int64(v[2]), p);
+			if (out)
+				sqlite3_result_text(cx, out, -1, sqlite3_free);
+			else
+				sqlite3_result_error_nomem(cx);
+			return;
+		}
+	}
+	sqlite3_result_value(cx, v[0]);
+}
 
 static long count_of(struct store *st, const char *sql)
 {
@@ -264,7 +325,12 @@ int store_merge(struct store *st, const char *path, const char *out_name,
 	sb_puts(&prefix, "faultline replay -d ");
 	sb_shell_quote(&prefix, out_name);
 	sb_puts(&prefix, " --rec ");
-	rc = store_exec(st, "BEGIN IMMEDIATE");
+	if (sqlite3_create_function(st->db, "fl_repro_retarget", 3,
+				    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, fn_retarget, NULL,
+				    NULL) != SQLITE_OK)
+		rc = sqlfail(st, "merging runs");
+	else
+		rc = store_exec(st, "BEGIN IMMEDIATE");
 	if (!rc)
 		rc = store_exec(st, merge_setup_sql);
 	if (!rc && count_of(st, "SELECT count(*) FROM temp.sqlite_master"
@@ -276,6 +342,10 @@ int store_merge(struct store *st, const char *path, const char *out_name,
 	long maxid = count_of(st, "SELECT coalesce(max(id), 0) FROM main.sweep");
 	if (!rc)
 		rc = store_exec(st, copy_sql);
+	if (!rc)
+		rc = copy_with_std(st, calls_sql, "call", "c.std");
+	if (!rc)
+		rc = copy_with_std(st, points_sql, "point", "p.std");
 	if (!rc)
 		rc = exec_bound(st, runs_sql, NULL, 0, NULL);
 	if (!rc)

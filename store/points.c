@@ -26,7 +26,7 @@ int store_each_fault_call(struct store *st, long rec,
 	sqlite3_stmt *s = NULL;
 	if (sqlite3_prepare_v2(st->db,
 		"SELECT c.seq, c.tid, p.ident, c.name, c.family, c.fam_n, c.site, c.path,"
-		" c.fdkind, c.args, c.ret"
+		" c.fdkind, c.args, c.ret, c.std"
 		" FROM syscalls c LEFT JOIN proc p ON p.rec = c.rec AND p.tid = c.tid"
 		" WHERE c.rec = ? AND c.fam_n IS NOT NULL AND c.family IS NOT NULL"
 		" ORDER BY c.seq", -1, &s, NULL) != SQLITE_OK)
@@ -43,6 +43,8 @@ int store_each_fault_call(struct store *st, long rec,
 			.site = (uint64_t)sqlite3_column_int64(s, 6),
 			.path = col_text(s, 7), .fdkind = col_text(s, 8), .args = col_text(s, 9),
 			.ret = sqlite3_column_int64(s, 10),
+			.std = sqlite3_column_type(s, 11) == SQLITE_NULL ? -1
+			       : sqlite3_column_int(s, 11),
 		};
 		if (cb(arg, &f))
 			break;
@@ -58,7 +60,7 @@ int store_point_add(struct store *st, const struct store_point *p)
 {
 	int rc = store_prep(st, &st->stmt[S_POINT],
 			    "INSERT OR REPLACE INTO point(rec, id, family, ident, nth, seq, name, site,"
-			    " path, fdkind, errnos) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+			    " path, fdkind, errnos, std) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (rc)
 		return rc;
 	sqlite3_stmt *s = st->stmt[S_POINT];
@@ -74,6 +76,7 @@ int store_point_add(struct store *st, const struct store_point *p)
 	sqlite3_bind_text(s, 9, p->path, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 10, p->fdkind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 11, p->errnos, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 12, p->std);
 	return store_step_done(st, s);
 }
 
@@ -90,6 +93,19 @@ int store_site_frames(struct store *st, long rec, uint64_t site, struct sb *out)
 		sb_puts(out, col_text(s, 0));
 		rc = 0;
 	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_sites_like(struct store *st, long rec, const char *like)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM site WHERE rec = ? AND frames LIKE ? LIMIT 1",
+			       -1, &s, NULL) != SQLITE_OK)
+		return sqlerr(st);
+	sqlite3_bind_int64(s, 1, rec);
+	sqlite3_bind_text(s, 2, like, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s) == SQLITE_ROW;
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -161,7 +177,7 @@ int store_run_done(struct store *st, long sweep, long point, const char *fault)
 	return done;
 }
 
-int store_run_add(struct store *st, const struct store_run *r)
+long store_run_add(struct store *st, const struct store_run *r)
 {
 	int rc = store_prep(st, &st->stmt[S_RUN],
 			    "INSERT OR REPLACE INTO run(sweep, rec, point, fault, faults, fired, outcome,"
@@ -184,7 +200,8 @@ int store_run_add(struct store *st, const struct store_run *r)
 	sqlite3_bind_int64(s, 11, (sqlite3_int64)r->seed);
 	sqlite3_bind_text(s, 12, r->repro, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 13, r->output, -1, SQLITE_STATIC);
-	return store_step_done(st, s);
+	rc = store_step_done(st, s);
+	return rc ? rc : (long)sqlite3_last_insert_rowid(st->db);
 }
 
 int store_snap_add(struct store *st, long rec, const char *path, unsigned mode,

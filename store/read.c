@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "../json.h"
 #include "store_int.h"
 
 int store_each_call(struct store *st, long rec, int (*cb)(void *, const struct store_row *),
@@ -46,14 +47,12 @@ int store_each_call(struct store *st, long rec, int (*cb)(void *, const struct s
 	return 0;
 }
 
-static void print_value(FILE *out, sqlite3_stmt *s, int i, int json)
+static void print_value(FILE *out, sqlite3_stmt *s, int i)
 {
 	struct sb b;
 	sb_init(&b);
 	switch (sqlite3_column_type(s, i)) {
 	case SQLITE_NULL:
-		if (json)
-			fputs("null", out);
 		break;
 	case SQLITE_INTEGER:
 	case SQLITE_FLOAT:
@@ -61,25 +60,50 @@ static void print_value(FILE *out, sqlite3_stmt *s, int i, int json)
 		break;
 	case SQLITE_BLOB:
 		sb_escape(&b, sqlite3_column_blob(s, i), (size_t)sqlite3_column_bytes(s, i));
-		if (json) {
-			struct sb j;
-			sb_init(&j);
-			sb_json_str(&j, b.s ? b.s : "");
-			fputs(j.s, out);
-			sb_free(&j);
-		} else if (b.s) {
+		if (b.s)
 			fputs(b.s, out);
-		}
 		break;
 	default:
-		if (json) {
-			sb_json_str(&b, (const char *)sqlite3_column_text(s, i));
-			fputs(b.s, out);
-		} else {
-			fputs((const char *)sqlite3_column_text(s, i), out);
-		}
+		fputs((const char *)sqlite3_column_text(s, i), out);
 	}
 	sb_free(&b);
+}
+
+/* One row as a JSON object: numbers as numbers, text as strings (any
+ * bytes; json.h escapes what is not UTF-8), blobs as C-escaped strings. */
+static void json_row(struct sb *b, sqlite3_stmt *s, int n)
+{
+	struct json j;
+	json_init(&j, b);
+	json_obj(&j);
+	for (int i = 0; i < n; i++) {
+		json_key(&j, sqlite3_column_name(s, i));
+		switch (sqlite3_column_type(s, i)) {
+		case SQLITE_NULL:
+			json_null(&j);
+			break;
+		case SQLITE_INTEGER:
+			json_int(&j, sqlite3_column_int64(s, i));
+			break;
+		case SQLITE_FLOAT:
+			json_double(&j, sqlite3_column_double(s, i));
+			break;
+		case SQLITE_BLOB: {
+			struct sb e;
+			sb_init(&e);
+			sb_escape(&e, sqlite3_column_blob(s, i), (size_t)sqlite3_column_bytes(s, i));
+			json_strn(&j, e.s ? e.s : "", e.len);
+			sb_free(&e);
+			break;
+		}
+		default: {
+			const char *t = (const char *)sqlite3_column_text(s, i);
+			json_strn(&j, t ? t : "", t ? (size_t)sqlite3_column_bytes(s, i) : 0);
+		}
+		}
+	}
+	json_end(&j);
+	sb_putc(b, '\n');
 }
 
 int store_query_print(struct store *st, const char *sql, FILE *out, int header, int json)
@@ -102,21 +126,20 @@ int store_query_print(struct store *st, const char *sql, FILE *out, int header, 
 				fputc('\n', out);
 			}
 			first = 0;
-			if (json)
-				fputc('{', out);
-			for (int i = 0; i < n; i++) {
-				if (json) {
-					struct sb k;
-					sb_init(&k);
-					sb_json_str(&k, sqlite3_column_name(s, i));
-					fprintf(out, "%s%s:", i ? "," : "", k.s);
-					sb_free(&k);
-				} else if (i) {
-					fputc('|', out);
-				}
-				print_value(out, s, i, json);
+			if (json) {
+				struct sb row;
+				sb_init(&row);
+				json_row(&row, s, n);
+				fputs(row.s, out);
+				sb_free(&row);
+				continue;
 			}
-			fputs(json ? "}\n" : "\n", out);
+			for (int i = 0; i < n; i++) {
+				if (i)
+					fputc('|', out);
+				print_value(out, s, i);
+			}
+			fputc('\n', out);
 		}
 		if (rc != SQLITE_DONE) {
 			snprintf(st->err, sizeof st->err, "%s", sqlite3_errmsg(st->db));

@@ -12,13 +12,26 @@
 
 #include "store_int.h"
 
+/* The stored arrays keep every byte as it is: SQLite's json_each() gives
+ * back a byte that is not UTF-8 unchanged, and replay must run the program
+ * with the very argv and env it was recorded with.  Only '"', '\\' and
+ * control characters are escaped.  This is storage, not output: --json
+ * output goes through json.h, which escapes such bytes. */
 static void json_array(struct sb *b, char **v)
 {
 	sb_putc(b, '[');
 	for (int i = 0; v && v[i]; i++) {
-		if (i)
-			sb_putc(b, ',');
-		sb_json_str(b, v[i]);
+		sb_puts(b, i ? ",\"" : "\"");
+		for (const char *s = v[i]; *s; s++) {
+			unsigned char c = (unsigned char)*s;
+			if (c == '"' || c == '\\')
+				sb_printf(b, "\\%c", c);
+			else if (c < 0x20)
+				sb_printf(b, "\\u%04x", c);
+			else
+				sb_putc(b, (char)c);
+		}
+		sb_putc(b, '"');
 	}
 	sb_putc(b, ']');
 }
@@ -320,7 +333,8 @@ int store_call_add(struct store *st, const struct store_call *c)
 	if (!rc)
 		rc = store_prep(st, &st->stmt[S_CALL],
 				"INSERT OR REPLACE INTO call(rec, seq, tid, pid, nr, args, ret, err, path,"
-				" fdkind, ts, dur, site, fam_n, data) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+				" fdkind, ts, dur, site, fam_n, data, std)"
+				" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (rc)
 		return rc;
 	sqlite3_stmt *s = st->stmt[S_CALL];
@@ -349,6 +363,8 @@ int store_call_add(struct store *st, const struct store_call *c)
 		sqlite3_bind_int64(s, 14, c->fam_n);
 	if (data_id)
 		sqlite3_bind_int64(s, 15, data_id);
+	if (c->std >= 0)
+		sqlite3_bind_int(s, 16, c->std);
 	rc = store_step_done(st, s);
 	return rc ? rc : store_tick(st);
 }

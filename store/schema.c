@@ -3,7 +3,8 @@
  * docs/SCHEMA.md explains every table and view; keep them in step.
  *
  * Upgrades: store_schema_upgrade_sql runs first on an older file (it
- * drops what the CREATE ... IF NOT EXISTS below must make anew).
+ * drops what the CREATE ... IF NOT EXISTS below must make anew), then the
+ * columns of store_schema_columns its tables lack are added.
  *
  * Base tables are compact: numbers, not names; the decoded argument text,
  * target paths and payloads are stored once per recording in `str` and
@@ -13,10 +14,24 @@
  * name numbers with scalar subqueries rather than joins, so a query pays
  * only for the columns it uses.
  */
+#include <stddef.h>
+
 /* from version 1: syscalls named calls with scalar subqueries, evaluated
  * twice per row by a GROUP BY name; the joins on primary keys are cheaper
- * and SQLite leaves them out when a query uses none of their columns */
-const char store_schema_upgrade_sql[] = "DROP VIEW IF EXISTS syscalls;\n";
+ * and SQLite leaves them out when a query uses none of their columns.
+ * From version 2: the views gain the std column (below). */
+const char store_schema_upgrade_sql[] =
+	"DROP VIEW IF EXISTS syscalls;\n"
+	"DROP VIEW IF EXISTS points;\n";
+
+/* Columns added to existing tables since version 1, in order; an upgrade
+ * adds each one its table lacks (ALTER TABLE ... ADD COLUMN: the rows it
+ * already holds read NULL there).  Version 3: call.std and point.std. */
+const char *const store_schema_columns[][3] = {
+	{ "call", "std", "INTEGER" },
+	{ "point", "std", "INTEGER" },
+	{ NULL, NULL, NULL },
+};
 
 const char store_schema_sql[] =
 "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;\n"
@@ -33,7 +48,7 @@ const char store_schema_sql[] =
 "CREATE TABLE IF NOT EXISTS call(\n"
 "  rec INTEGER NOT NULL, seq INTEGER NOT NULL, tid INTEGER, pid INTEGER,\n"
 "  nr INTEGER, args INTEGER, ret INTEGER, err INTEGER, path INTEGER, fdkind INTEGER,\n"
-"  ts INTEGER, dur INTEGER, site INTEGER, fam_n INTEGER, data INTEGER,\n"
+"  ts INTEGER, dur INTEGER, site INTEGER, fam_n INTEGER, data INTEGER, std INTEGER,\n"
 "  PRIMARY KEY(rec, seq)) WITHOUT ROWID;\n"
 "CREATE TABLE IF NOT EXISTS str(rec INTEGER NOT NULL, id INTEGER NOT NULL, s TEXT,\n"
 "  PRIMARY KEY(rec, id)) WITHOUT ROWID;\n"
@@ -49,7 +64,7 @@ const char store_schema_sql[] =
 "CREATE TABLE IF NOT EXISTS point(\n"
 "  rec INTEGER NOT NULL, id INTEGER NOT NULL, family TEXT, ident TEXT,\n"
 "  nth INTEGER, seq INTEGER, name TEXT, site INTEGER, path TEXT, fdkind TEXT,\n"
-"  errnos TEXT, PRIMARY KEY(rec, id)) WITHOUT ROWID;\n"
+"  errnos TEXT, std INTEGER, PRIMARY KEY(rec, id)) WITHOUT ROWID;\n"
 "CREATE TABLE IF NOT EXISTS sweep(\n"
 "  id INTEGER PRIMARY KEY, rec INTEGER, kind TEXT, started_ns INTEGER,\n"
 "  ended_ns INTEGER, seed INTEGER, setup TEXT, chk TEXT, timeout_ms INTEGER,\n"
@@ -76,12 +91,13 @@ const char store_schema_sql[] =
 "           WHEN 4 THEN 'socket' WHEN 5 THEN 'dev' WHEN 6 THEN 'other' END AS fdkind,\n"
 "         c.ts, c.dur, c.site,\n"
 "         n.family AS family, c.fam_n,\n"
-"         (SELECT data FROM payload WHERE rec = c.rec AND id = c.data) AS data\n"
+"         (SELECT data FROM payload WHERE rec = c.rec AND id = c.data) AS data,\n"
+"         c.std\n"
 "  FROM call c LEFT JOIN sysname n ON n.nr = c.nr\n"
 "    LEFT JOIN errname e ON e.err = c.err;\n"
 "CREATE VIEW IF NOT EXISTS points AS\n"
 "  SELECT rec, id AS point, family, name AS syscall, ident AS thread, nth, seq,\n"
-"         site, path, fdkind, errnos FROM point;\n"
+"         site, path, fdkind, errnos, std FROM point;\n"
 "CREATE VIEW IF NOT EXISTS runs AS\n"
 "  SELECT r.id AS run, r.sweep, r.rec, r.point, p.name AS syscall, p.family,\n"
 "         p.path, r.fault, r.faults, r.fired, r.outcome, r.exit_code AS exit,\n"

@@ -25,11 +25,40 @@
 #include "store_int.h"
 
 extern const char store_schema_sql[], store_schema_upgrade_sql[];
+extern const char *const store_schema_columns[][3];
 
 static int fail(struct store *st, int rc)
 {
 	snprintf(st->err, sizeof st->err, "%s", sqlite3_errmsg(st->db));
 	return rc == SQLITE_NOMEM ? -ENOMEM : -EIO;
+}
+
+/* Add the columns of store_schema_columns that an older file's tables lack
+ * (a table it lacks altogether is made whole by store_schema_sql). */
+static int add_columns(struct store *st)
+{
+	for (int i = 0; store_schema_columns[i][0]; i++) {
+		const char *const *c = store_schema_columns[i];
+		sqlite3_stmt *s = NULL;
+		if (sqlite3_prepare_v2(st->db, "SELECT count(*), count(*) FILTER (WHERE name = ?2)"
+				       " FROM pragma_table_info(?1)", -1, &s, NULL) != SQLITE_OK)
+			return fail(st, sqlite3_errcode(st->db));
+		sqlite3_bind_text(s, 1, c[0], -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, c[1], -1, SQLITE_STATIC);
+		int rc = sqlite3_step(s);
+		int has_table = rc == SQLITE_ROW && sqlite3_column_int(s, 0) > 0;
+		int has_col = rc == SQLITE_ROW && sqlite3_column_int(s, 1) > 0;
+		sqlite3_finalize(s);
+		if (rc != SQLITE_ROW)
+			return fail(st, rc);
+		if (!has_table || has_col)
+			continue;
+		char sql[160];
+		snprintf(sql, sizeof sql, "ALTER TABLE %s ADD COLUMN %s %s", c[0], c[1], c[2]);
+		if (store_exec(st, sql) < 0)
+			return -EIO;
+	}
+	return 0;
 }
 
 int store_prep(struct store *st, sqlite3_stmt **slot, const char *sql)
@@ -180,6 +209,7 @@ int store_open(const char *path, int mode, struct store **out, char *err, size_t
 		char sql[128];
 		if (store_exec(st, "BEGIN IMMEDIATE") < 0 ||
 		    (rc == 0 && store_exec(st, store_schema_upgrade_sql) < 0) ||
+		    (rc == 0 && add_columns(st) < 0) ||
 		    store_exec(st, store_schema_sql) < 0) {
 			rc = -EIO;
 			goto out;

@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include "../faultline.h"
 
-#define STORE_SCHEMA_VERSION 2   /* 2: syscalls names by LEFT JOIN */
+#define STORE_SCHEMA_VERSION 3   /* 2: syscalls names by LEFT JOIN; 3: std */
 #define STORE_BATCH 8192
 
 struct store;
@@ -80,6 +80,8 @@ struct store_call {
 	int64_t ret;
 	const char *path;      /* the call's target: a path or an fd's file */
 	const char *fdkind;    /* file tty pipe socket dev other, or NULL */
+	int std;               /* the target fd is an inherited stdin/stdout/stderr:
+				  1 yes, 0 no, -1 the target is no fd (NULL) */
 	uint64_t ts, dur;      /* ns since the recording started */
 	uint64_t site;         /* call-site hash, 0 if none */
 	uint32_t fam_n;        /* nth call of its fault family in this thread */
@@ -127,6 +129,8 @@ struct store_fcall {          /* one call that belongs to a fault family */
 	uint32_t nth;             /* nth call of the family in that thread */
 	uint64_t site;
 	const char *path, *fdkind, *args;
+	int std;                  /* as store_call's; -1 also for a recording made
+				     before schema 3, which did not say */
 	int64_t ret;
 };
 int store_each_fault_call(struct store *st, long rec,
@@ -134,12 +138,15 @@ int store_each_fault_call(struct store *st, long rec,
 struct store_point {
 	long rec, id;
 	const char *family, *ident, *name, *path, *fdkind, *errnos;
+	int std;                  /* marked [std] */
 	uint32_t nth;
 	uint64_t seq, site;
 };
 int store_point_add(struct store *st, const struct store_point *p);
 /* How many points of rec are stored (analyze stores them once). */
 long store_point_count(struct store *st, long rec);
+/* Does any call site of rec have frames LIKE this pattern (1, 0, -errno)? */
+int store_sites_like(struct store *st, long rec, const char *like);
 /* The frames of a call site ("module+0xoff" lines) into *out. */
 int store_site_frames(struct store *st, long rec, uint64_t site, struct sb *out);
 
@@ -163,7 +170,8 @@ struct store_run {
 	int fired, exit_code, signal;
 	uint64_t dur_ms, seed;
 };
-int store_run_add(struct store *st, const struct store_run *r);
+/* Returns the new run's id (the runs view's run, > 0) or a negative errno. */
+long store_run_add(struct store *st, const struct store_run *r);
 
 /* ---- snapshot of the recorded working directory ---- */
 /* path is relative to the directory ("" is the directory itself); data is

@@ -183,7 +183,8 @@ fi
 # --- a database of schema version 1, and one newer than this faultline ----------
 old=$TMP/v1.db
 run_bounded "$FL" record -q --db "$old" -- sh -c 'ls /nonexistent-e2e 2>/dev/null; true' >/dev/null 2>&1
-sqlite3 "$old" "drop view syscalls;
+sqlite3 "$old" "drop view syscalls; drop view points;
+alter table call drop column std; alter table point drop column std;
 create view syscalls as select c.rec, c.seq, coalesce(c.pid, c.tid) as pid, c.tid,
   (select name from sysname where nr = c.nr) as name, c.ret,
   (select name from errname where err = c.err) as errno from call c;
@@ -193,11 +194,13 @@ flq "$old" "select count(*) from syscalls" >/dev/null
 check "schema 1: a read-only command leaves the version as it is" \
 	[ "$(sqlite3 "$old" "select value from meta where key = 'schema_version'")" = 1 ]
 run_bounded "$FL" analyze --db "$old" >/dev/null 2>&1
-check "schema 1: the first write upgrades it to 2" \
-	[ "$(sqlite3 "$old" "select value from meta where key = 'schema_version'")" = 2 ]
+check "schema 1: the first write upgrades it to 3" \
+	[ "$(sqlite3 "$old" "select value from meta where key = 'schema_version'")" = 3 ]
 got=$(flq "$old" "select name, errno, count(*) from syscalls group by 1, 2")
 check "schema 1 upgraded: the syscalls view counts the same names and errnos" \
 	test -n "$want" -a "$want" = "$got"
+check "schema 1 upgraded: its calls' std is NULL (the recording did not say)" \
+	[ "$(flq "$old" "select count(*) > 0, count(std) from syscalls")" = "1|0" ]
 sqlite3 "$old" "update meta set value = '99' where key = 'schema_version'"
 bad "a database of a newer schema version: exit 2, one line naming it" 2 "v1.db" \
 	analyze --db "$old"

@@ -38,6 +38,9 @@ sweep() {
 	case $prog in *.py) cmd=(/usr/bin/python3 "$C/$name/$prog");; esac
 	(cd "$dir" && { [ -z "$setup" ] || $setup; } &&
 	 timeout 120 "$FL" record -q -d t.db -- "${cmd[@]}" >/dev/null 2>&1)
+	# what the recorded directory holds now, to see that replays leave it be
+	(cd "$dir" && find . -path ./t.db\* -prune -o -type f -print0 | sort -z |
+	 xargs -0 sha256sum) >"$dir.sum" 2>/dev/null
 	local args=(-d "$dir/t.db" --family "$fams" --fault "$faults" --no-std
 		    --check "sh $C/$name/check.sh" -q --json -t 20)
 	[ -n "$setup" ] && args+=(--setup "$setup")
@@ -106,7 +109,9 @@ else
 	bad "repro line did not reproduce: '$repro'"
 fi
 # ... and the original directory was never modified by the replays.
-if [ "$(cat "$scratch/fsyncok-fsyncok/data.txt" 2>/dev/null | wc -c)" -gt 0 ] &&
+now=$(cd "$scratch/fsyncok-fsyncok" && find . -path ./t.db\* -prune -o -type f -print0 | sort -z |
+      xargs -0 sha256sum)
+if [ -s "$scratch/fsyncok-fsyncok.sum" ] && [ "$now" = "$(cat "$scratch/fsyncok-fsyncok.sum")" ] &&
    ! ls "$scratch/fsyncok-fsyncok" | grep -qv -e '^t.db' -e '^data.txt$' -e '^journal$'; then
 	ok "replays left the recorded directory as it was"
 else

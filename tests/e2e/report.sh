@@ -105,7 +105,7 @@ bad "with a stray argument" --db t.db stray
 # Render it: a screenshot, and the DOM after the page's scripts ran.
 chrome=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$chrome" ]; then
-	pass "# SKIP chromium not installed"
+	note "SKIP: chromium not installed, the page is not rendered (not counted)"
 else
 	flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
 	       --disable-background-networking --disable-component-update --disable-sync)

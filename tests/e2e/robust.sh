@@ -137,7 +137,7 @@ if [ "$ncpu" -ge 2 ]; then
 	expect "placement: a mask the program set itself is kept (taskset -c 0)" \
 		"main 1|thread 1" "$(tr '\n' '|' <"$db.out" | sed 's/|$//')"
 else
-	pass "placement: skipped, one CPU (nothing to place)"
+	note "SKIP placement: one CPU, nothing to place (not counted)"
 fi
 
 # --- (h, i, j) faultline interrupted or killed mid-run ---------------------------------

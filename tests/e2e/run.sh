@@ -3,7 +3,10 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 tp=0 tf=0 status=0
-for t in corpus parity robust badinput explore report shard fidelity pysites; do
+# every script of this folder but the helpers, the fast ones first
+for t in corpus parity robust badinput explore report shard \
+	$(cd "$here" && ls *.sh | sed 's/\.sh$//' |
+	  grep -vx -e lib -e run -e demo -e corpus -e parity -e robust -e badinput -e explore -e report -e shard); do
 	[ -f "$here/$t.sh" ] || continue
 	echo "== e2e $t"
 	out=$(bash "$here/$t.sh" 2>&1)

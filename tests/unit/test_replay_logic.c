@@ -220,9 +220,6 @@ static void test_strings(void **state)
 	sb_reset(&b);
 	sb_escape(&b, (const unsigned char *)"a\n\"\x01", 4);
 	assert_string_equal(b.s, "a\\n\\\"\\x01");
-	sb_reset(&b);
-	sb_json_str(&b, "q\"\\\n");
-	assert_string_equal(b.s, "\"q\\\"\\\\\\n\"");
 	sb_free(&b);
 	assert_string_equal(fl_errno_name(5), "EIO");
 	assert_int_equal(fl_errno_from_name("ECONNREFUSED"), 111);

@@ -106,16 +106,19 @@ static void test_recording_roundtrip(void **state)
 	struct store_proc th = { .rec = id, .tid = 101, .pid = 100, .ptid = 100, .ident = "1.1",
 				 .exe = "/bin/prog", .is_thread = 1 };
 	assert_int_equal(store_proc_add(st, &th), 0);
-	/* thread 1 writes twice, thread 1.1 once; an fsync fails */
-	struct { int tid; const char *sc; int64_t ret; uint32_t n; } rows[] = {
-		{ 100, "write", 5, 1 }, { 101, "write", 5, 1 }, { 100, "write", 5, 2 },
-		{ 100, "fsync", -5, 1 }, { 100, "getpid", 100, 0 },
+	/* thread 1 writes twice, thread 1.1 once; an fsync fails.  The first
+	 * write is on an inherited stdout, the second on a file at fd 1, the
+	 * third does not say (an old recording): fd 1 stands in. */
+	struct { int tid; const char *sc; int64_t ret; uint32_t n; int std; } rows[] = {
+		{ 100, "write", 5, 1, 1 }, { 101, "write", 5, 1, 0 }, { 100, "write", 5, 2, -1 },
+		{ 100, "fsync", -5, 1, 0 }, { 100, "getpid", 100, 0, -1 },
 	};
 	for (int i = 0; i < 5; i++) {
 		struct store_call c = { .rec = id, .seq = (uint64_t)i + 1, .tid = rows[i].tid,
 					.pid = 100, .nr = nr_of(rows[i].sc), .args = "1, \"hello\", 5",
 					.finished = 1, .ret = rows[i].ret, .path = "/tmp/out",
-					.fdkind = "file", .fam_n = rows[i].n, .data = "hello", .datalen = 5 };
+					.fdkind = "file", .fam_n = rows[i].n, .data = "hello", .datalen = 5,
+					.std = rows[i].std };
 		assert_int_equal(store_call_add(st, &c), 0);
 	}
 	assert_int_equal(store_rec_finish(st, id, 2, 0, 1, 5), 0);
@@ -138,6 +141,10 @@ static void test_recording_roundtrip(void **state)
 	assert_string_equal(pts.v[1].ident, "1.1");
 	assert_int_equal(pts.v[2].nth, 2);
 	assert_int_equal(pts.v[3].family, FAM_FSYNC);
+	assert_true(pts.v[0].std_stream);
+	assert_false(pts.v[1].std_stream);
+	assert_true(pts.v[2].std_stream);
+	assert_false(pts.v[3].std_stream);
 	assert_string_equal(pts.v[3].errnos, rec_families[FAM_FSYNC].errnos);
 	struct ana_filter flt = { 0 };
 	const char *bad;

@@ -298,6 +298,8 @@ struct walk {
 	uint64_t *pcs;
 	int n, max;
 	uint64_t stray;
+	uint64_t stop_lo, stop_hi;  /* end after the first frame in here */
+	int stopped;
 };
 
 static int walk_frame(Dwfl_Frame *frame, void *arg)
@@ -314,6 +316,10 @@ static int walk_frame(Dwfl_Frame *frame, void *arg)
 		return DWARF_CB_ABORT;
 	}
 	w->pcs[w->n++] = pc;
+	if (pc >= w->stop_lo && pc < w->stop_hi) {
+		w->stopped = 1;
+		return DWARF_CB_ABORT;
+	}
 	return w->n < w->max ? DWARF_CB_OK : DWARF_CB_ABORT;
 }
 
@@ -331,17 +337,22 @@ static int explain(struct proc *p, uint64_t pc)
 	return 0;
 }
 
-static int unwind(struct proc *p, pid_t tid, uint64_t *pcs, int max)
+/* The pcs of thread tid, at most max; with stop_hi, up to the first
+ * frame in [stop_lo, stop_hi) (*stopped set). */
+static int unwind(struct proc *p, pid_t tid, uint64_t *pcs, int max,
+		  uint64_t stop_lo, uint64_t stop_hi, int *stopped)
 {
-	struct walk w = { p, pcs, 0, max, 0 };
+	struct walk w = { p, pcs, 0, max, 0, stop_lo, stop_hi, 0 };
 	if (!p->attached)
 		return 0;
 	dwfl_getthread_frames(p->dwfl, tid, walk_frame, &w);
 	if (w.stray && explain(p, w.stray)) {
 		w.n = 0;
 		w.stray = 0;
+		w.stopped = 0;
 		dwfl_getthread_frames(p->dwfl, tid, walk_frame, &w);
 	}
+	*stopped = w.stopped;
 	return w.n;
 }
 
@@ -416,8 +427,18 @@ uint64_t rec_stack_site(struct rec_stack *st, pid_t pid, pid_t tid,
 	if (max_frames > STACK_MAX_FRAMES)
 		max_frames = STACK_MAX_FRAMES;
 	struct proc *p = proc_get(st, pid);
-	int n = unwind(p, tid, pcs, max_frames);
-	int scanned = n <= 1 && max_frames > 1;
+	int npy = 0, stopped = 0;
+	if (p->py && st->py_tid == tid) {
+		npy = st->npyf < max_frames ? st->npyf : max_frames;
+	} else if (p->py) {
+		npy = rec_py_frames(p->py, tid, st->pyf, max_frames);
+	}
+	st->py_tid = 0;
+	/* with Python frames, the native ones end at the interpreter (that
+	 * first interpreter frame is kept in last_pcs: the memo checks it) */
+	int n = unwind(p, tid, pcs, max_frames, npy ? p->pyscan.lo : 0,
+		       npy ? p->pyscan.hi : 0, &stopped);
+	int scanned = n <= 1 && !stopped && max_frames > 1;
 	if (scanned)
 		n = stack_scan(p, tid, pcs, max_frames);
 	/* a scan's frames depend on every word of the stack window, not
@@ -426,13 +447,6 @@ uint64_t rec_stack_site(struct rec_stack *st, pid_t pid, pid_t tid,
 	if (!scanned)
 		memcpy(st->last_pcs, pcs, (size_t)n * sizeof pcs[0]);
 	size_t start = frames->len;
-	int npy = 0;
-	if (p->py && st->py_tid == tid) {
-		npy = st->npyf < max_frames ? st->npyf : max_frames;
-	} else if (p->py) {
-		npy = rec_py_frames(p->py, tid, st->pyf, max_frames);
-	}
-	st->py_tid = 0;
 	/* Python code's call: its Python frames, then the native frames
 	 * below the interpreter (the libc wrapper, an extension's frames) */
 	for (int i = 0; i < npy; i++) {

@@ -23,14 +23,16 @@ void rec_stack_forget(struct rec_stack *st, pid_t pid);
 
 /* Unwind thread tid of process pid, which is in a ptrace syscall-stop, up
  * to max_frames.  Appends the frames to *frames, one "module+0xoff" per
- * line, innermost first.  Returns the site hash (never 0) computed over
- * the frames, or 0 if nothing could be unwound. */
+ * line, innermost first (Python code's calls: see below).  Returns the
+ * site hash (never 0) computed over the frames, or 0 if nothing could be
+ * unwound. */
 uint64_t rec_stack_site(struct rec_stack *st, pid_t pid, pid_t tid,
 			int max_frames, struct sb *frames);
 
 /* The pcs of the last rec_stack_site() (innermost first; a caller's pc is
- * its return address - 1); returns how many, at most max, or -1 when they
- * came from the stack scan that replaces a failed unwind. */
+ * its return address - 1; with Python frames, up to the first one in the
+ * interpreter); returns how many, at most max, or -1 when they came from
+ * the stack scan that replaces a failed unwind. */
 int rec_stack_last_pcs(const struct rec_stack *st, uint64_t *pcs, int max);
 /* The tracee stack the last unwind read, from addr on (NULL if it does
  * not hold addr); *len: how many bytes. */

@@ -56,23 +56,27 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 
 uint64_t fl_now_ns(void);      /* CLOCK_MONOTONIC */
+/* --seed: the bytes a recorded or replayed program gets from getrandom(),
+ * a PRNG of (seed, the thread's creation path, its nth getrandom call),
+ * written into the stopped tracee at addr.  0 or -errno. */
+int fl_seeded_random(pid_t pid, uint64_t addr, size_t len, uint64_t seed, const char *ident,
+		     uint64_t nth);
+/* /dev/urandom or /dev/random: its reads get fl_seeded_random()'s bytes too */
+int fl_random_dev(const char *path);
 uint64_t fl_wall_ns(void);     /* CLOCK_REALTIME */
 
 /* errno number <-> "EIO".  Names come from the C library's list. */
 const char *fl_errno_name(int err);
-/* FNV-1a 64 over n bytes, continuing from h (start with FL_FNV_INIT). */
+/* FNV-1a 64 over n bytes, continuing from h (start with FL_FNV_INIT; the
+ * thread idents and interned strings of existing databases were made with
+ * FL_FNV_OLD, a short offset basis kept so that they stay the same). */
 #define FL_FNV_INIT 0xcbf29ce484222325ull
+#define FL_FNV_OLD 1469598103934665603ull
 uint64_t fl_fnv1a(uint64_t h, const void *p, size_t n);
 int fl_errno_from_name(const char *name);   /* -1 if unknown */
 
 /* Parse "123" fully; returns 0 or -EINVAL. */
 int fl_parse_long(const char *s, long *out);
-
-/* Common option: --db/-d FILE, --rec N.  Parsed by each command. */
-struct fl_dbopt {
-	const char *db;
-	long rec;    /* 0 = latest */
-};
 
 /* Subcommands: faultline.c dispatches on this table. */
 struct fl_cmd {

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <time.h>
 
 #include "faultline.h"
@@ -225,4 +226,35 @@ uint64_t fl_fnv1a(uint64_t h, const void *p, size_t n)
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ b[i]) * 1099511628211ull;
 	return h;
+}
+
+int fl_seeded_random(pid_t pid, uint64_t addr, size_t len, uint64_t seed, const char *ident,
+		     uint64_t nth)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (const char *c = ident; c && *c; c++)
+		h = (h ^ (unsigned char)*c) * 1099511628211ull;
+	uint64_t x = h ^ (seed * 0x9e3779b97f4a7c15ull) ^ (nth * 0xc2b2ae3d27d4eb4full);
+	unsigned char buf[4096];
+	for (size_t off = 0; off < len;) {
+		size_t k = len - off < sizeof buf ? len - off : sizeof buf;
+		for (size_t i = 0; i < k; i += 8) {
+			/* splitmix64 */
+			uint64_t z = (x += 0x9e3779b97f4a7c15ull);
+			z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+			z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+			z ^= z >> 31;
+			memcpy(buf + i, &z, k - i < 8 ? k - i : 8);
+		}
+		struct iovec l = { buf, k }, r = { (void *)(uintptr_t)(addr + off), k };
+		if (process_vm_writev(pid, &l, 1, &r, 1, 0) != (ssize_t)k)
+			return -errno;
+		off += k;
+	}
+	return 0;
+}
+
+int fl_random_dev(const char *path)
+{
+	return path && (!strcmp(path, "/dev/urandom") || !strcmp(path, "/dev/random"));
 }

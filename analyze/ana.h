@@ -35,6 +35,12 @@ struct ana_point {
 	/* set by ana_select() (1 until it runs) */
 	int site_ok, exe_ok;      /* a frame matches --site; the exe --exe */
 	int startup;              /* interpreter start-up, before the script's first call */
+	int site_frames;          /* frames the site was recorded with (0: unknown) */
+	/* the other names of the point (replay --key): the nth call of the
+	 * family on the same target (tkey, ana_target_key), and the nth from
+	 * the same call site, counted over all threads in recorded order */
+	uint64_t tkey;
+	uint32_t path_nth, site_nth;
 };
 
 struct ana_filter {
@@ -77,6 +83,21 @@ int ana_match(const struct ana_filter *f, const struct ana_point *p);
  * *bad. */
 int ana_parse_families(const char *list, uint64_t *bits, const char **bad);
 void ana_points_free(struct ana_points *p);
+/* The identity of a call's target, the same in every run: a file's path
+ * (normalised by ana_path_normalize, runs of 6+ digits - pids, addresses,
+ * clocks in temporary names - count as one), or the kind of a non-file
+ * ("pipe", "socket" ...: their inode numbers change).  0: no target. */
+uint64_t ana_target_key(const char *path, const char *fdkind);
+/* Collapse "//", "/./" and "x/..", drop a trailing "/" and " (deleted)",
+ * in place. */
+void ana_path_normalize(char *p);
+/* Are two normalised paths the same file name, runs of 6+ digits aside? */
+int ana_same_path(const char *a, const char *b);
+
+/* The directories outside cwd that the recording wrote to (files changed,
+ * created, renamed, removed), one per line into out; how many.  Replay
+ * runs each get their own copy of them. */
+size_t ana_outside_writes(const struct ana_points *pts, const char *cwd, struct sb *out);
 
 /* A person's name for a call site: the innermost frame outside the C
  * library, symbolised ("save_file (saver.c:31)").  Cached per site. */

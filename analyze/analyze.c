@@ -193,6 +193,16 @@ int cmd_analyze(int argc, char **argv)
 		if (nstartup)
 			printf("%zu points are interpreter start-up, before the script's first own "
 			       "call (--no-startup leaves them out)\n", nstartup);
+		struct sb ow;
+		sb_init(&ow);
+		size_t now = ana_outside_writes(&pts, r.cwd, &ow);
+		if (now) {
+			printf("written outside the working directory (each replay run gets its own "
+			       "copy; `record --snapshot-path` keeps their initial state):\n");
+			for (char *l = strtok(ow.s, "\n"); l; l = strtok(NULL, "\n"))
+				printf("  %s\n", l);
+		}
+		sb_free(&ow);
 		for (int f = 1; f < FAM__COUNT; f++) {
 			if (!count[f])
 				continue;

@@ -11,7 +11,8 @@
  *     program left, and many calls leave the same state; the check's words
  *     say which;
  *   - the check's output (its first lines after "--- check:"), with what
- *     changes from run to run folded: paths, numbers, hex strings.
+ *     changes from run to run folded: paths, numbers, hex strings, and
+ *     quoted text (the data a check quotes, such as a torn last line).
  * Runs with equal signatures are one failure; the first run seen is its
  * example.
  */
@@ -47,6 +48,15 @@ void ana_normalize_output(const char *out, struct sb *b)
 		size_t start = b->len;
 		for (size_t i = 0; i < n && b->len - start < SIG_LINE_MAX;) {
 			const char *w = out + i;
+			/* quoted text is data the check shows (a torn line): '*' */
+			if (*w == '\'' || *w == '"') {
+				const char *q = memchr(w + 1, *w, n - i - 1);
+				if (q) {
+					sb_printf(b, "%c*%c", *w, *w);
+					i += (size_t)(q - w) + 1;
+					continue;
+				}
+			}
 			size_t wl = strcspn(w, " \t'\"`(),:;=<>[]\n");
 			if (wl > n - i)
 				wl = n - i;

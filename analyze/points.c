@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,25 +64,32 @@ static int add_point(void *arg, const struct store_fcall *f)
 	return 0;
 }
 
-/* Every frame of the site is in the dynamic loader (ld.so's own startup). */
-static int loader_site(struct store *st, long rec, uint64_t site)
+/* Every frame of the site is in the dynamic loader (ld.so's own startup).
+ * *nframes: how many frames the site has. */
+static int loader_site(struct store *st, long rec, uint64_t site, int *nframes)
 {
 	static uint64_t last_site;
 	static long last_rec;
-	static int last;
+	static int last, last_n;
+	*nframes = 0;
 	if (!site)
 		return 0;
-	if (site == last_site && rec == last_rec)
+	if (site == last_site && rec == last_rec) {
+		*nframes = last_n;
 		return last;
+	}
+	last_n = 0;
 	struct sb fr;
 	sb_init(&fr);
 	int all = 0;
 	if (store_site_frames(st, rec, site, &fr) == 0 && fr.s) {
 		all = 1;
-		for (const char *f = fr.s; *f && all;) {
+		for (const char *f = fr.s; *f;) {
 			const char *e = strchr(f, '\n');
 			size_t n = e ? (size_t)(e - f) : strlen(f);
-			all = memmem(f, n, "/ld-linux", 9) != NULL || memmem(f, n, "[vdso]", 6) != NULL;
+			all = all && (memmem(f, n, "/ld-linux", 9) != NULL ||
+				      memmem(f, n, "[vdso]", 6) != NULL);
+			last_n += n > 0;
 			f += n + (e ? 1 : 0);
 		}
 	}
@@ -89,6 +97,7 @@ static int loader_site(struct store *st, long rec, uint64_t site)
 	last_site = site;
 	last_rec = rec;
 	last = all;
+	*nframes = last_n;
 	return all;
 }
 
@@ -216,6 +225,122 @@ size_t ana_fid_select(const struct ana_points *pts, const struct ana_filter *f, 
 	return kept;
 }
 
+void ana_path_normalize(char *p)
+{
+	size_t n = strlen(p);
+	if (n > 10 && !strcmp(p + n - 10, " (deleted)"))
+		p[n - 10] = 0;
+	char *w = p;
+	for (const char *r = p; *r;) {
+		if (r[0] == '/' && (r[1] == '/' || (r[1] == '.' && (r[2] == '/' || !r[2])))) {
+			r += r[1] == '/' ? 1 : 2;
+			continue;
+		}
+		*w++ = *r++;
+	}
+	*w = 0;
+	if (w > p + 1 && w[-1] == '/')
+		w[-1] = 0;
+	/* "a/b/../c" -> "a/c" (lexically, as the recording's strings were) */
+	char *d;
+	while ((d = strstr(p, "/../")) || ((d = strstr(p, "/..")) && !d[3])) {
+		char *up = d;
+		while (up > p && up[-1] != '/')
+			up--;
+		if (up == p)
+			break;   /* "/.." stays */
+		memmove(up - (up - 1 > p ? 1 : 0), d + 3, strlen(d + 3) + 1);
+	}
+	if (!p[0])
+		strcpy(p, "/");
+}
+
+int ana_same_path(const char *a, const char *b)
+{
+	while (*a && *b) {
+		size_t na = strspn(a, "0123456789"), nb = strspn(b, "0123456789");
+		if (na >= 6 && nb >= 6) {
+			a += na;
+			b += nb;
+			continue;
+		}
+		if (*a != *b)
+			return 0;
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
+uint64_t ana_target_key(const char *path, const char *fdkind)
+{
+	char b[4096];
+	uint64_t h = 1469598103934665603ull;
+	if (!path && !fdkind)
+		return 0;
+	if (fdkind && strcmp(fdkind, "file")) {
+		snprintf(b, sizeof b, "%s", fdkind);
+	} else {
+		if (!path)
+			return 0;
+		snprintf(b, sizeof b, "%s", path);
+		ana_path_normalize(b);
+	}
+	for (const char *c = b; *c; c++) {
+		size_t nd = strspn(c, "0123456789");
+		if (nd >= 6) {
+			c += nd - 1;
+			h = (h ^ '#') * 1099511628211ull;
+			continue;
+		}
+		h = (h ^ (unsigned char)*c) * 1099511628211ull;
+	}
+	return h ? h : 1;
+}
+
+/* A counter per 64-bit key: open addressing, n a power of two. */
+struct kcount {
+	uint64_t *key;
+	uint32_t *n;
+	size_t cap;
+};
+
+static uint32_t kcount_bump(struct kcount *k, uint64_t key)
+{
+	size_t i = (size_t)(key * 0x9e3779b97f4a7c15ull) & (k->cap - 1);
+	while (k->key[i] && k->key[i] != key)
+		i = (i + 1) & (k->cap - 1);
+	k->key[i] = key;
+	return ++k->n[i];
+}
+
+/* path_nth and site_nth of every point, in recorded order. */
+static void number_by_key(struct ana_points *out)
+{
+	struct kcount byt = { 0 }, bys = { 0 };
+	size_t cap = 16;
+	while (cap < 2 * out->n + 2)
+		cap *= 2;
+	byt.cap = bys.cap = cap;
+	byt.key = xcalloc(cap, sizeof *byt.key);
+	byt.n = xcalloc(cap, sizeof *byt.n);
+	bys.key = xcalloc(cap, sizeof *bys.key);
+	bys.n = xcalloc(cap, sizeof *bys.n);
+	for (size_t i = 0; i < out->n; i++) {
+		struct ana_point *p = &out->v[i];
+		uint64_t fam = (uint64_t)p->family * 0x100000001b3ull;
+		p->tkey = ana_target_key(p->path, p->fdkind);
+		if (p->tkey)
+			p->path_nth = kcount_bump(&byt, (p->tkey ^ fam) | 1);
+		if (p->site)
+			p->site_nth = kcount_bump(&bys, (p->site ^ fam) | 1);
+	}
+	free(byt.key);
+	free(byt.n);
+	free(bys.key);
+	free(bys.n);
+}
+
 int ana_collect(struct store *st, long rec, struct ana_points *out)
 {
 	struct collect c = { out, 0 };
@@ -224,8 +349,9 @@ int ana_collect(struct store *st, long rec, struct ana_points *out)
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; i < out->n; i++)
-		out->v[i].loader = loader_site(st, rec, out->v[i].site);
+		out->v[i].loader = loader_site(st, rec, out->v[i].site, &out->v[i].site_frames);
 	number_fids(out);
+	number_by_key(out);
 	if (store_point_count(st, rec) == (long)out->n)
 		return 0;   /* stored by an earlier analyze/replay: same recording, same points */
 	if ((rc = store_begin(st)) < 0)
@@ -402,4 +528,53 @@ void ana_site_label(struct store *st, long rec, uint64_t site, struct sb *out)
 	sb_puts(out, lab.s);
 	sb_free(&frames);
 	sb_free(&lab);
+}
+
+/* Does point p change a file (the families that write, an open for
+ * writing)? */
+static int writes_file(const struct ana_point *p)
+{
+	switch (p->family) {
+	case FAM_WRITE: case FAM_RENAME: case FAM_UNLINK: case FAM_MKDIR: case FAM_RMDIR:
+	case FAM_FTRUNCATE: case FAM_FALLOCATE: case FAM_LINK: case FAM_CHMOD: case FAM_CHOWN:
+		return 1;
+	case FAM_OPEN:
+		return p->args && (strstr(p->args, "O_WRONLY") || strstr(p->args, "O_RDWR") ||
+				   strstr(p->args, "O_CREAT"));
+	}
+	return 0;
+}
+
+size_t ana_outside_writes(const struct ana_points *pts, const char *cwd, struct sb *out)
+{
+	size_t n = 0, cl = strlen(cwd);
+	for (size_t i = 0; i < pts->n; i++) {
+		const struct ana_point *p = &pts->v[i];
+		if (!p->path || p->path[0] != '/' || (p->fdkind && strcmp(p->fdkind, "file")) ||
+		    !writes_file(p))
+			continue;
+		char d[4096];
+		snprintf(d, sizeof d, "%s", p->path);
+		ana_path_normalize(d);
+		if ((!strncmp(d, cwd, cl) && (d[cl] == '/' || !d[cl])) || !strncmp(d, "/dev/", 5) ||
+		    !strncmp(d, "/proc/", 6) || !strncmp(d, "/sys/", 5))
+			continue;
+		char *slash = strrchr(d, '/');
+		if (slash && slash != d)
+			*slash = 0;
+		/* each directory once */
+		int seen = 0;
+		size_t dl = strlen(d);
+		for (const char *l = out->s; l && *l && !seen;) {
+			const char *e = strchr(l, '\n');
+			size_t ll = e ? (size_t)(e - l) : strlen(l);
+			seen = ll == dl && !strncmp(l, d, dl);
+			l += ll + (e ? 1 : 0);
+		}
+		if (!seen) {
+			sb_printf(out, "%s\n", d);
+			n++;
+		}
+	}
+	return n;
 }

@@ -26,6 +26,7 @@ const struct rp_outcome rp_outcomes[RP__COUNT] = {
 	{ "retried", "#3f8f7a", "#fff", 0, "the call was reissued and completed, check held" },
 	{ "handled", "#2e9e5b", "#fff", 0, "failed cleanly, check held" },
 	{ "not_reached", "#a0a7b0", "#1f2328", 0, "the fault never fired" },
+	{ "diverged", "#8a6fb0", "#fff", 0, "the armed call was not the recorded one: not injected" },
 	{ "error", "#5f6670", "#fff", 0, "faultline could not run it" },
 	{ "clean", "#8fb8a0", "#1f2328", 0, "the baseline: nothing injected, check held" },
 };
@@ -211,11 +212,23 @@ static int gather(struct report *r)
 		r->points[i].label = xstrdup(lab.s ? lab.s : "?");
 		sb_free(&lab);
 	}
+	for (size_t i = 0; !rc && i < r->nruns; i++) {
+		struct rp_run *u = &r->runs[i];
+		if (!rp_outcomes[u->oc].bug)
+			continue;
+		struct sb sig;
+		sb_init(&sig);
+		ana_failure_sig(rp_outcomes[u->oc].name, u->fault, u->p ? u->p->label : NULL,
+				u->output, &sig);
+		ana_failures_add(&r->failures, sig.s, u->run, rp_outcomes[u->oc].name, u->repro);
+		sb_free(&sig);
+	}
 	return rc;
 }
 
 static void report_free(struct report *r)
 {
+	ana_failures_free(&r->failures);
 	for (size_t i = 0; i < r->nprocs; i++) {
 		free(r->procs[i].ident);
 		free(r->procs[i].exe);
@@ -313,6 +326,19 @@ static void print_json(struct report *r, const char *html)
 		json_end(&j);
 	}
 	json_end(&j);
+	json_key(&j, "failures");
+	json_arr(&j);
+	for (size_t i = 0; i < r->failures.n; i++) {
+		const struct ana_failure *f = &r->failures.v[i];
+		json_obj(&j);
+		json_kstr(&j, "outcome", f->outcome);
+		json_kstr(&j, "signature", f->sig);
+		json_kint(&j, "runs", (long long)f->runs);
+		json_kint(&j, "example", f->example);
+		json_kstr(&j, "repro", f->repro);
+		json_end(&j);
+	}
+	json_end(&j);
 	json_kstr(&j, "html", html);
 	json_end(&j);
 	sb_putc(&b, '\n');
@@ -338,26 +364,23 @@ static void print_text(struct report *r)
 		       r->sweeps[i].check ? "'" : "");
 	printf("%zu runs:", r->nruns);
 	for (int i = 0; i < RP__COUNT; i++)
-		if (r->count[i] || i < RP_ERROR)
+		if (r->count[i] || i < RP_DIVERGED)
 			printf("%s %ld %s", i ? "," : "", r->count[i], rp_outcomes[i].name);
 	printf("\n");
+	if (r->nruns && (r->count[RP_NOT_REACHED] || r->count[RP_DIVERGED]))
+		printf("  inconclusive: %.1f%% not_reached, %.1f%% diverged\n",
+		       100.0 * (double)r->count[RP_NOT_REACHED] / (double)r->nruns,
+		       100.0 * (double)r->count[RP_DIVERGED] / (double)r->nruns);
 	if (r->nbaselines)
 		printf("%ld baseline run%s (nothing injected): %ld failed\n", r->nbaselines,
 		       r->nbaselines == 1 ? "" : "s", r->baselines_failed);
-	for (size_t i = 0; i < r->nruns; i++) {
-		struct rp_run *u = &r->runs[i];
-		if (!rp_outcomes[u->oc].bug)
-			continue;
-		printf("%-11s point %-5ld %-10s %-8s %s", rp_outcomes[u->oc].name, u->point,
-		       u->p ? u->p->syscall : "?", u->fault, u->p ? u->p->label : "?");
-		if (u->signal)
-			printf("  [SIG%s]", sigabbrev_np(u->signal) ? sigabbrev_np(u->signal) : "?");
-		else
-			printf("  [exit %d]", u->exit_code);
-		if (u->p && u->p->path)
-			printf("  %s", u->p->path);
-		printf("\n    repro: %s\n", u->repro ? u->repro : "");
-	}
+	/* the distinct failures, not every bug run: --json and --html list those */
+	if (r->failures.n)
+		printf("%zu distinct failure%s (%ld run%s):\n", r->failures.n,
+		       r->failures.n == 1 ? "" : "s", r->nbugs, r->nbugs == 1 ? "" : "s");
+	for (size_t i = 0; i < r->failures.n; i++)
+		printf("  %zux %s\n    example: run %ld\n    repro: %s\n", r->failures.v[i].runs,
+		       r->failures.v[i].sig, r->failures.v[i].example, r->failures.v[i].repro);
 	sb_free(&d);
 }
 

@@ -1,18 +1,19 @@
 /*
  * analyze/report.h - what `faultline report` gathers from the database
  * (report.c) and renders as one self-contained HTML page (report_html.c).
- * Internal to the two files; not an API.
+ * Internal to report.c, report_html.c and report_svg.c; not an API.
  */
 #ifndef REPORT_H
 #define REPORT_H
 
 #include <stdio.h>
 #include "../store/results.h"
+#include "ana.h"
 
 /* Outcomes, worst first: the worst outcome of a point's runs colours it. */
 enum {
-	RP_CRASH, RP_HANG, RP_BROKEN, RP_SILENT, RP_RETRIED, RP_HANDLED, RP_NOT_REACHED, RP_ERROR,
-	RP_CLEAN,
+	RP_CRASH, RP_HANG, RP_BROKEN, RP_SILENT, RP_RETRIED, RP_HANDLED, RP_NOT_REACHED,
+	RP_DIVERGED, RP_ERROR, RP_CLEAN,
 	RP__COUNT
 };
 struct rp_outcome {
@@ -72,6 +73,7 @@ struct report {
 	struct rp_sweep *sweeps;
 	size_t nsweeps;
 	long count[RP__COUNT], nbugs;
+	struct ana_failures failures;     /* the bug runs grouped (analyze/failures.c) */
 	/* baseline runs (fault "none", no point): kept out of the runs above */
 	long nbaselines, baselines_failed;
 	/* calls per family per time bin; fam[i] NULL-free, "other" last */

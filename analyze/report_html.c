@@ -189,7 +189,7 @@ static void outcome_chips(struct report *r, struct sb *b)
 {
 	sb_puts(b, "<div class=\"chips\">");
 	for (int i = 0; i < RP__COUNT; i++) {
-		if (i >= RP_ERROR && !r->count[i])
+		if (i >= RP_DIVERGED && !r->count[i])
 			continue;
 		sb_printf(b, "<span class=\"chip%s\" title=\"%s\">", r->count[i] ? "" : " zero",
 			  rp_outcomes[i].about);
@@ -255,6 +255,29 @@ static void sites_table(struct report *r, struct sb *b)
 	}
 	sb_puts(b, "</tbody></table>");
 	free(v);
+}
+
+/* The distinct failures: what to fix, most runs first as they came. */
+static void failures_table(struct report *r, struct sb *b)
+{
+	sb_puts(b, "<table id=\"failures\"><thead><tr><th>outcome</th><th>failure</th>"
+		   "<th>runs</th><th>example</th><th>repro</th></tr></thead><tbody>");
+	for (size_t i = 0; i < r->failures.n; i++) {
+		const struct ana_failure *f = &r->failures.v[i];
+		int oc = RP_ERROR;
+		for (int k = 0; k < RP__COUNT; k++)
+			if (!strcmp(rp_outcomes[k].name, f->outcome))
+				oc = k;
+		sb_puts(b, "<tr><td>");
+		badge(b, oc);
+		sb_puts(b, "</td><td class=\"mono\">");
+		rp_esc(b, f->sig);
+		sb_printf(b, "</td><td>%zu</td><td><a href=\"#f-%ld\">run %ld</a></td>"
+			     "<td class=\"mono\">", f->runs, f->example, f->example);
+		rp_esc(b, f->repro);
+		sb_puts(b, "</td></tr>");
+	}
+	sb_puts(b, "</tbody></table>");
 }
 
 static void findings_table(struct report *r, struct sb *b)
@@ -414,6 +437,9 @@ int rp_write_html(struct report *r, FILE *f)
 	sb_puts(&b, "<h2>Timeline</h2><div class=\"card\">");
 	rp_timeline(r, &b);
 	if (r->nbugs) {
+		sb_printf(&b, "</div><h2>Distinct failures (%zu)</h2><div class=\"card\">",
+			  r->failures.n);
+		failures_table(r, &b);
 		sb_puts(&b, "</div><h2>Findings by call site</h2><div class=\"card\">");
 		sites_table(r, &b);
 	}

@@ -1,6 +1,7 @@
 /*
  * record/decode.c - argument decoders, one case per enum rec_arg (see
- * decode.h for the entry/exit protocol), and the per-process fd/cwd cache.
+ * decode.h for the entry/exit protocol).  The fd and cwd cache they name
+ * targets with is record/fdcache.c.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -321,7 +322,8 @@ static void put_msghdr(struct rec_decoder *d, struct sb *b, pid_t tid, uint64_t 
  * fd, arg 4.  -1: the call has none. */
 static int target_arg(const struct rec_sys *s)
 {
-	for (int i = (s->flags & SF_TARGET_1) ? 1 : 0; i < s->nargs; i++)
+	for (int i = (s->flags & SF_TARGET_2) ? 2 : (s->flags & SF_TARGET_1) ? 1 : 0; i < s->nargs;
+	     i++)
 		if (s->arg[i] == A_FD || s->arg[i] == A_DIRFD || s->arg[i] == A_PATH)
 			return i;
 	return -1;

@@ -38,6 +38,8 @@ struct recorder {
 	int stack_depth;
 	size_t capture;
 	int memo;                    /* reuse call sites (FAULTLINE_SITE_MEMO=0: unwind every call) */
+	long seed;                   /* getrandom() returns fl_seeded_random()'s bytes */
+	int real_random;             /* --real-random: it returns the kernel's */
 	int store_err;
 	struct sb frames;
 };
@@ -63,6 +65,7 @@ struct tstate {
 	struct site_memo *memo;      /* SITE_SLOTS, by ip and sp */
 	unsigned memo_next;
 	uint32_t fam_n;
+	uint32_t nrandom;            /* getrandom calls so far (--seed) */
 	struct rec_decoded d;
 	/* While the tracer holds a call parked (ERESTART*) and a signal handler
 	 * makes calls of its own, the parked call's state waits here. */
@@ -284,6 +287,15 @@ static void on_call_exit(void *ctx, struct rec_thread *t, struct rec_call *c)
 		s->parked = 0;
 		s = s->park;
 	}
+	/* the same bytes replay gives the program (--seed), decoded as such */
+	if (!r->real_random && c->finished && c->ret > 0 && c->sys && c->sys->arg[0] == A_BUF_OUT &&
+	    !strcmp(c->sys->name, "getrandom"))
+		fl_seeded_random(t->pid, c->args[0], (size_t)c->ret, (uint64_t)r->seed, t->ident,
+				 ++s->nrandom);
+	else if (!r->real_random && c->finished && c->ret > 0 && c->sys &&
+		 !strcmp(c->sys->name, "read") && fl_random_dev(s->d.path.s))
+		fl_seeded_random(t->pid, c->args[1], (size_t)c->ret, (uint64_t)r->seed, t->ident,
+				 ++s->nrandom);
 	rec_decode_exit(r->dec, t->tid, t->pid, c, &s->d);
 	struct store_call sc = {
 		.rec = r->rec, .seq = s->seq, .tid = t->tid, .pid = t->pid, .nr = c->nr,
@@ -385,9 +397,16 @@ static void usage(FILE *f)
 "                       its size (by default only up to 64 MiB / 10000 entries);\n"
 "                       replay starts every run from it\n"
 "      --no-snapshot    do not; replays then see the directory as it is then\n"
+"      --snapshot-path DIR  also store DIR's initial state (any size; up to 8):\n"
+"                       replay runs see it there as it was recorded\n"
 "      --no-pin         leave CPU placement to the kernel (by default a program\n"
 "                       with one live thread shares faultline's CPU, which\n"
 "                       makes each ptrace stop cheaper)\n"
+"      --seed N         getrandom() and reads of /dev/urandom return bytes from a\n"
+"                       PRNG of (N, thread, call number), as in `replay --seed N`\n"
+"                       (default 1), so replays see the recorded temp names and\n"
+"                       hash seeds\n"
+"      --real-random    they return the kernel's bytes\n"
 "  -q, --quiet          no summary line on stderr\n"
 "  -h, --help           this text\n"
 "\n"
@@ -403,14 +422,18 @@ int cmd_record(int argc, char **argv)
 		{ "stack-depth", required_argument, 0, 'S' },
 		{ "snapshot", no_argument, 0, 'N' },
 		{ "no-snapshot", no_argument, 0, 'n' },
+		{ "snapshot-path", required_argument, 0, 'X' },
 		{ "no-pin", no_argument, 0, 'P' },
+		{ "seed", required_argument, 0, 'e' },
+		{ "real-random", no_argument, 0, 'R' },
 		{ "quiet", no_argument, 0, 'q' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
 	const char *db = FL_DEFAULT_DB;
 	long capture = 4096, depth = 8;
-	int quiet = 0, c, ret = FL_EXIT_USAGE, snap = -1, pin = 1;
+	int quiet = 0, c, ret = FL_EXIT_USAGE, snap = -1, pin = 1, nextra = 0;
+	static char extra[8][PATH_MAX + 1];   /* --snapshot-path, as "//ABS" */
 	struct recorder r;
 	memset(&r, 0, sizeof r);
 	/* which of fds 0, 1, 2 the program inherits: asked before any open
@@ -419,6 +442,7 @@ int cmd_record(int argc, char **argv)
 	for (int fd = 0; fd < 3; fd++)
 		if (fcntl(fd, F_GETFD) >= 0)
 			std_refs |= 1u << fd;
+	r.seed = 1;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+d:s:qh", lo, NULL)) != -1) {
@@ -439,7 +463,23 @@ int cmd_record(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'N': snap = 1; break;
 		case 'n': snap = 0; break;
+		case 'X':
+			if (nextra == 8 || !realpath(optarg, extra[nextra] + 1) ||
+			    !strcmp(extra[nextra] + 1, "/")) {
+				fl_error("--snapshot-path: cannot use '%s' (a directory other than /, "
+					 "at most 8)", optarg);
+				return FL_EXIT_USAGE;
+			}
+			extra[nextra++][0] = '/';
+			break;
 		case 'P': pin = 0; break;
+		case 'R': r.real_random = 1; break;
+		case 'e':
+			if (fl_parse_long(optarg, &r.seed) || r.seed < 0) {
+				fl_error("--seed wants a number >= 0, not '%s'", optarg);
+				return FL_EXIT_USAGE;
+			}
+			break;
 		case 'h': usage(stdout); return 0;
 		default:
 			return FL_EXIT_USAGE;   /* getopt said what */
@@ -492,6 +532,13 @@ int cmd_record(int argc, char **argv)
 			 store_errmsg(r.st));
 		goto out;
 	}
+	for (int i = 0; i < nextra; i++)
+		if (rec_snapshot_take(r.st, r.rec, extra[i], db) < 0 || store_commit(r.st) < 0 ||
+		    store_begin(r.st) < 0) {
+			fl_error("cannot store the snapshot of '%s' in '%s': %s", extra[i] + 1, db,
+				 store_errmsg(r.st));
+			goto out;
+		}
 	r.dec = rec_decoder_new((size_t)capture, 32);
 	rec_decoder_std_refs(r.dec, std_refs);
 	r.stack_depth = (int)depth;

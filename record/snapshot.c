@@ -3,7 +3,9 @@
  * stored in the database so that every replay run starts from exactly what
  * the recorded run saw (replay mounts it as the lower layer of each run's
  * overlay).  Regular files, directories and symlinks; other file types are
- * skipped.  The database itself (and its -wal/-shm/-journal) is left out.
+ * skipped.  Extra paths (record --snapshot-path) are stored the same way
+ * under their absolute path ("/home/u/.cache/x/..."), where the cwd's
+ * entries are relative; replay restores each and overlays it at its path.  The database itself (and its -wal/-shm/-journal) is left out.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -53,6 +55,7 @@ struct take {
 	size_t base_len;
 	struct stat skip[4];
 	int nskip;
+	int absolute;        /* an extra path: entries keep their absolute path */
 	int err;
 };
 static struct take *g_take;
@@ -65,7 +68,7 @@ static int take_one(const char *path, const struct stat *sb, int type, struct FT
 		if (t->skip[i].st_dev == sb->st_dev && t->skip[i].st_ino == sb->st_ino)
 			return 0;
 	const char *rel = path + t->base_len;
-	while (*rel == '/')
+	while (*rel == '/' && !t->absolute)
 		rel++;
 	int rc = 0;
 	if (type == FTW_D || type == FTW_DP) {
@@ -102,7 +105,11 @@ static int take_one(const char *path, const struct stat *sb, int type, struct FT
 
 int rec_snapshot_take(struct store *st, long rec, const char *dir, const char *db)
 {
-	struct take t = { .st = st, .rec = rec, .base_len = strlen(dir) };
+	int absolute = dir[0] == '/' && dir[1] == '/';
+	if (absolute)
+		dir++;
+	struct take t = { .st = st, .rec = rec, .base_len = absolute ? 0 : strlen(dir),
+			  .absolute = absolute };
 	static const char *sfx[] = { "", "-wal", "-shm", "-journal" };
 	for (int i = 0; i < 4; i++) {
 		char p[PATH_MAX + 16];
@@ -116,5 +123,5 @@ int rec_snapshot_take(struct store *st, long rec, const char *dir, const char *d
 		return t.err;
 	if (rc != 0)
 		return -EIO;
-	return store_rec_set_snapshot(st, rec, 1);
+	return absolute ? 0 : store_rec_set_snapshot(st, rec, 1);
 }

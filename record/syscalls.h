@@ -92,6 +92,7 @@ enum {
 	SF_DUP2      = 1 << 7,  /* makes arg 1 a copy of arg 0 (dup2/dup3) */
 	SF_EINTR     = 1 << 8,  /* may fail with EINTR (a signal interrupted a wait);
 				   calls without it never do, whatever the family */
+	SF_TARGET_2  = 1 << 9,  /* the call's target is arg 2 (copy_file_range, splice) */
 };
 
 struct rec_sys {

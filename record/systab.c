@@ -46,9 +46,9 @@ const struct rec_sys rec_systab[] = {
 	ROW(pwritev, FAM_WRITE, SF_EINTR, A_FD, A_IOV_IN, A_UINT, A_INT),
 	ROW(preadv2, FAM_READ, SF_EINTR, A_FD, A_IOV_OUT, A_UINT, A_INT, A_UINT, A_HEX),
 	ROW(pwritev2, FAM_WRITE, SF_EINTR, A_FD, A_IOV_IN, A_UINT, A_INT, A_UINT, A_HEX),
-	ROW(sendfile, NONE, SF_EINTR, A_FD, A_FD, A_PTR, A_UINT),
-	ROW(copy_file_range, NONE, SF_EINTR, A_FD, A_PTR, A_FD, A_PTR, A_UINT, A_HEX),
-	ROW(splice, NONE, SF_EINTR, A_FD, A_PTR, A_FD, A_PTR, A_UINT, A_HEX),
+	ROW(sendfile, FAM_WRITE, SF_EINTR, A_FD, A_FD, A_PTR, A_UINT),
+	ROW(copy_file_range, FAM_WRITE, SF_TARGET_2 | SF_EINTR, A_FD, A_PTR, A_FD, A_PTR, A_UINT, A_HEX),
+	ROW(splice, FAM_WRITE, SF_TARGET_2 | SF_EINTR, A_FD, A_PTR, A_FD, A_PTR, A_UINT, A_HEX),
 	ROW(lseek, FAM_SEEK, 0, A_FD, A_INT, A_WHENCE),
 	ROW(fadvise64, NONE, 0, A_FD, A_INT, A_UINT, A_INT),
 	ROW(readahead, NONE, 0, A_FD, A_INT, A_UINT),
@@ -278,7 +278,8 @@ const size_t rec_systab_len = sizeof rec_systab / sizeof rec_systab[0];
 const struct rec_family_info rec_families[FAM__COUNT] = {
 	FAM(FAM_NONE, "none", "", ""),
 	FAM(FAM_WRITE, "write", "EIO ENOSPC EDQUOT EINTR EAGAIN EPIPE EFBIG",
-	    "write, writev, pwrite64, pwritev, pwritev2: data going out to a file or pipe"),
+	    "write, writev, pwrite64, pwritev, pwritev2, copy_file_range, sendfile, "
+	    "splice: data going out to a file or pipe"),
 	FAM(FAM_READ, "read", "EIO EINTR EAGAIN",
 	    "read, readv, pread64, preadv, preadv2: data coming in"),
 	FAM(FAM_OPEN, "open", "ENOENT EACCES EMFILE ENFILE ENOSPC EIO EINTR ENOMEM",

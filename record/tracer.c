@@ -642,9 +642,7 @@ static void on_spawn_event(struct rec_tracer *tr, struct rec_thread *p, int even
 		snprintf(c->ident, sizeof c->ident, "%.50s.%u", p->ident, p->nspawned);
 	} else {
 		/* a deep chain: fold the creator's path into a hash */
-		uint64_t h = 1469598103934665603ull;
-		for (const char *q = p->ident; *q; q++)
-			h = (h ^ (unsigned char)*q) * 1099511628211ull;
+		uint64_t h = fl_fnv1a(FL_FNV_OLD, p->ident, strlen(p->ident));
 		snprintf(c->ident, sizeof c->ident, "#%016llx.%u", (unsigned long long)h,
 			 p->nspawned);
 	}

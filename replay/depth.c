@@ -29,7 +29,8 @@ int rpl_depth2(struct opts *o, struct sweep_ctx *x, struct ana_points *pts, size
 	size_t nseen = 0;
 	for (size_t i = 0; i < n1 && n2 < budget; i++) {
 		const struct rpl_spec *a = &x->plan[i];
-		if (!x->explore[i] || x->oc[i] == OUT_NOT_REACHED || x->oc[i] == OUT_ERROR)
+		if (!x->explore[i] || x->oc[i] == OUT_NOT_REACHED || x->oc[i] == OUT_DIVERGED ||
+		    x->oc[i] == OUT_ERROR)
 			continue;
 		/* the new call sites this run reached */
 		uint64_t sites[256];

@@ -368,7 +368,7 @@ int cmd_fuzz(int argc, char **argv)
 		printf("%zu fuzz runs (seed %ld, %s) in %.1fs (sweep %ld):", z.done, z.cfg.seed,
 		       rate > 0 ? "rate" : "faults per run", secs, z.sweep);
 		for (int i = 0; i < OUT__COUNT; i++)
-			if (z.count[i] || i < OUT_ERROR)
+			if (z.count[i] || i < OUT_DIVERGED)
 				printf("%s %zu %s", i ? "," : "", z.count[i], rpl_outcome_name[i]);
 		printf("\n");
 		for (size_t g = 0; g < z.ng; g++) {

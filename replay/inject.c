@@ -5,19 +5,16 @@
  * The filter traces exactly the syscalls of the armed families (rows of the
  * syscall table); the entry callback counts them per thread (the tracer
  * keeps rec_thread.fam_count) and injects when a thread's creation path
- * and count match an arm.  With persist, once an arm fired, every later
+ * and count match an arm (or, with --key path/site, when the count of the
+ * family's calls on the arm's target or from its call site does:
+ * identity.c).  The call is first compared with the recorded one
+ * (identity.c): a mismatch is not injected and makes the run `diverged`.  With persist, once an arm fired, every later
  * call of its family, in any thread, fails the same way.
  *
- * Crash faults (power loss just after the call) also trace the write, fsync
- * and sync families: before a write to a regular file lands, the bytes it
- * will overwrite and the file's size are saved (keyed by an fd of our own on
- * the inode, so renames do not matter); a successful fsync or fdatasync of
- * the file, or a sync/syncfs, makes its saved entries durable (dropped).
- * After the crash, rpl_inject_rollback() puts the saved bytes back in
- * reverse order: the file is as a power loss would have left it.  Not
- * modelled: writes through mmap, O_SYNC/O_DSYNC files (treated as durable),
- * directory entries (create, rename, unlink are durable at once), and
- * ftruncate/fallocate.
+ * Crash faults (power loss just after the call) also trace the families the
+ * crash model needs (rpl_crash_families) and hand it every traced call
+ * (replay/crash.c); after the kill, rpl_inject_rollback() has it undo what
+ * was not durable.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -40,18 +37,6 @@
 #include "../record/syscalls.h"
 #include "rpl.h"
 
-#define UNDO_MAX_BYTES (256u << 20)
-
-struct rpl_undo {
-	int fd;              /* ours, on the inode */
-	dev_t dev;
-	ino_t ino;
-	off_t off, oldsize;
-	size_t len;
-	char *old;
-	struct rpl_undo *next;   /* newest first */
-};
-
 static uint64_t mix(uint64_t x)
 {
 	x ^= x >> 33;
@@ -61,128 +46,29 @@ static uint64_t mix(uint64_t x)
 	return x ^ (x >> 33);
 }
 
-/* ---- crash bookkeeping -------------------------------------------------- */
+/* ---- crash bookkeeping (replay/crash.c) ---------------------------------- */
 
-static int fdinfo(pid_t pid, int fd, long long *pos, unsigned *flags)
+static const struct rpl_fault *crash_fault(const struct rpl_injector *in)
 {
-	char p[64], line[128];
-	snprintf(p, sizeof p, "/proc/%d/fdinfo/%d", pid, fd);
-	FILE *f = fopen(p, "r");
-	if (!f)
-		return -errno;
-	*pos = 0;
-	*flags = 0;
-	while (fgets(line, sizeof line, f)) {
-		sscanf(line, "pos: %lld", pos);
-		sscanf(line, "flags: %o", flags);
-	}
-	fclose(f);
-	return 0;
-}
-
-static void save_write(struct rpl_injector *in, struct rec_thread *t, struct rec_call *c)
-{
-	static size_t total;
-	const char *n = c->sys->name;
-	int vec = !strcmp(n, "writev") || !strcmp(n, "pwritev") || !strcmp(n, "pwritev2");
-	int positional = !strncmp(n, "pwrite", 6);
-	long long pos;
-	unsigned flags;
-	int tfd = (int)c->args[0];
-	if (fdinfo(t->pid, tfd, &pos, &flags) < 0 || (flags & (O_SYNC | O_DSYNC)))
-		return;
-	char p[64];
-	snprintf(p, sizeof p, "/proc/%d/fd/%d", t->pid, tfd);
-	struct stat sb;
-	if (stat(p, &sb) < 0 || !S_ISREG(sb.st_mode))
-		return;
-	size_t len = 0;
-	if (vec) {
-		struct iovec v[64];
-		size_t cnt = c->args[2] < 64 ? (size_t)c->args[2] : 64;
-		if (rec_mem_read(t->tid, c->args[1], v, cnt * sizeof v[0]) != (ssize_t)(cnt * sizeof v[0]))
-			return;
-		for (size_t i = 0; i < cnt; i++)
-			len += v[i].iov_len;
-	} else {
-		len = (size_t)c->args[2];
-	}
-	off_t off = positional ? (off_t)c->args[3] : (off_t)pos;
-	if ((flags & O_APPEND) && !positional)
-		off = sb.st_size;
-	if (total + len > UNDO_MAX_BYTES)
-		return;
-	/* one fd of ours per inode */
-	int fd = -1;
-	for (struct rpl_undo *u = in->undo; u; u = u->next)
-		if (u->dev == sb.st_dev && u->ino == sb.st_ino) {
-			fd = u->fd;
-			break;
-		}
-	if (fd < 0 && (fd = open(p, O_RDWR | O_CLOEXEC)) < 0)
-		return;
-	struct rpl_undo *u = xcalloc(1, sizeof *u);
-	u->fd = fd;
-	u->dev = sb.st_dev;
-	u->ino = sb.st_ino;
-	u->off = off;
-	u->oldsize = sb.st_size;
-	u->len = off < sb.st_size ? (size_t)(sb.st_size - off) : 0;
-	if (u->len > len)
-		u->len = len;
-	u->old = xmalloc(u->len + 1);
-	ssize_t got = u->len ? pread(fd, u->old, u->len, off) : 0;
-	u->len = got > 0 ? (size_t)got : 0;
-	total += u->len;
-	u->next = in->undo;
-	in->undo = u;
-}
-
-/* Entries of that inode (or all, for sync) are durable now. */
-static void make_durable(struct rpl_injector *in, pid_t pid, int tfd, int all)
-{
-	struct stat sb;
-	char p[64];
-	snprintf(p, sizeof p, "/proc/%d/fd/%d", pid, tfd);
-	if (!all && stat(p, &sb) < 0)
-		return;
-	for (struct rpl_undo *u = in->undo; u; u = u->next)
-		if (all || (u->dev == sb.st_dev && u->ino == sb.st_ino)) {
-			free(u->old);
-			u->old = NULL;
-			u->len = 0;
-			u->oldsize = -1;   /* nothing to undo */
-		}
+	for (int i = 0; i < in->narms; i++)
+		if (in->arms[i].fault.kind == FAULT_CRASH)
+			return &in->arms[i].fault;
+	return NULL;
 }
 
 int rpl_inject_rollback(struct rpl_injector *in)
 {
-	int rc = 0;
-	for (struct rpl_undo *u = in->undo; u; u = u->next) {
-		if (u->oldsize < 0)
-			continue;
-		if (u->len && pwrite(u->fd, u->old, u->len, u->off) != (ssize_t)u->len)
-			rc = -EIO;
-		if (ftruncate(u->fd, u->oldsize) < 0)
-			rc = -errno;
-	}
+	int distinct = 1;
+	int rc = in->crash ? rpl_crash_rollback(in->crash, &distinct) : 0;
+	if (!distinct)
+		in->nfired = 0;   /* this torn prefix does not exist: not reached */
 	return rc;
 }
 
 void rpl_inject_free(struct rpl_injector *in)
 {
-	while (in->undo) {
-		struct rpl_undo *u = in->undo;
-		in->undo = u->next;
-		int last = 1;
-		for (struct rpl_undo *v = in->undo; v; v = v->next)
-			if (v->fd == u->fd)
-				last = 0;
-		if (last)
-			close(u->fd);
-		free(u->old);
-		free(u);
-	}
+	rpl_crash_free(in->crash);
+	in->crash = NULL;
 }
 
 /* ---- arming ------------------------------------------------------------ */
@@ -228,7 +114,7 @@ static int arm(struct rpl_injector *in, const struct rpl_arm *a, struct rec_thre
 static void watch_target(struct rpl_injector *in, struct rec_thread *t, struct rec_call *c)
 {
 	const struct rec_sys *s = c->sys;
-	int k = s->flags & SF_TARGET_1 ? 1 : 0;
+	int k = s->flags & SF_TARGET_2 ? 2 : s->flags & SF_TARGET_1 ? 1 : 0;
 	in->fired_fam = s->family;
 	in->target_arg = -1;
 	if (s->arg[k] == A_FD || s->arg[k] == A_DIRFD) {
@@ -264,6 +150,7 @@ static int on_call_entry(void *ctx, struct rec_thread *t, struct rec_call *c)
 		return REC_ACT_NONE;   /* (no family: sched_setaffinity, for tracer.c) */
 	int fam = c->sys->family;
 	int act = REC_ACT_NONE, hit = 0;
+	uint64_t tk = 0, site = 0;   /* this call's target key and site, once */
 	if (in->nfired && !in->reissued && t->tid == in->first_tid && fam == in->fired_fam)
 		in->reissued = same_target(in, t, c);
 	for (int i = 0; i < in->narms && !hit; i++) {
@@ -277,8 +164,14 @@ static int on_call_entry(void *ctx, struct rec_thread *t, struct rec_call *c)
 			}
 			continue;
 		}
-		if (t->fam_count[fam] != a->nth || strcmp(t->ident, a->ident))
+		if (!rpl_key_match(in, i, t, c, &tk, &site))
 			continue;
+		/* after a first fault the program's path is ours, not the
+		 * recording's: later arms (fuzz, bisect, --with) count as is */
+		if (in->check && !in->nfired && rpl_arm_diverged(in, a, t, c, &in->why)) {
+			in->diverged++;
+			continue;   /* another call than the recorded one: not injected */
+		}
 		act = arm(in, a, t, c);
 		if (act == REC_ACT_NONE && a->fault.kind == FAULT_SHORT)
 			continue;   /* not applicable to this call: leave it unfired */
@@ -306,9 +199,16 @@ static int on_call_entry(void *ctx, struct rec_thread *t, struct rec_call *c)
 			in->post_hash = (in->post_hash ^ (uint64_t)c->nr ^ (site << 7)) *
 					1099511628211ull;
 	}
-	/* crash bookkeeping sees every write, including a faulted one */
-	if (fam == FAM_WRITE && act == REC_ACT_NONE && in->track_writes)
-		save_write(in, t, c);
+	if (in->nprobes && (in->count_fams & (1ull << fam)))
+		rpl_probe_call(in, t, c);
+	/* the crash model sees every call that runs */
+	if (in->track_writes && act == REC_ACT_NONE) {
+		const struct rpl_fault *f = crash_fault(in);
+		if (!in->crash && f)
+			in->crash = rpl_crash_new(f->crash_mode, f->torn_k);
+		if (in->crash)
+			rpl_crash_entry(in->crash, t, c);
+	}
 	return act;
 }
 
@@ -317,6 +217,29 @@ static void on_call_exit(void *ctx, struct rec_thread *t, struct rec_call *c)
 	struct rpl_injector *in = ctx;
 	if (!c->sys || !c->finished)
 		return;
+	if (in->seed_random && c->ret > 0 && !c->sys->family && !strcmp(c->sys->name, "getrandom")) {
+		uintptr_t n = (uintptr_t)t->user + 1;
+		t->user = (void *)n;
+		fl_seeded_random(t->pid, c->args[0], (size_t)c->ret, in->seed, t->ident, n);
+		return;
+	}
+	if (in->seed_urandom && c->ret > 0 && c->sys->family == FAM_READ &&
+	    !strcmp(c->sys->name, "read")) {
+		char l[64], dev[32];
+		snprintf(l, sizeof l, "/proc/%d/fd/%d", t->pid, (int)c->args[0]);
+		ssize_t k = readlink(l, dev, sizeof dev - 1);
+		if (k > 0) {
+			dev[k] = 0;
+			if (fl_random_dev(dev)) {
+				uintptr_t n = (uintptr_t)t->user + 1;
+				t->user = (void *)n;
+				fl_seeded_random(t->pid, c->args[1], (size_t)c->ret, in->seed, t->ident,
+						 n);
+			}
+		}
+	}
+	if (in->crash && !in->crashed && c->sys->family)
+		rpl_crash_exit(in->crash, t, c);
 	if (in->crash_pending == t->tid && !in->crashed) {
 		/* power loss right after this call: nothing after it happens */
 		in->crashed = 1;
@@ -324,15 +247,7 @@ static void on_call_exit(void *ctx, struct rec_thread *t, struct rec_call *c)
 		if (pg > 0 && pg != getpgrp())
 			kill(-pg, SIGKILL);
 		kill(t->pid, SIGKILL);
-		return;
 	}
-	if (in->crashed || !in->undo || c->ret < 0)
-		return;
-	if (c->sys->family == FAM_FSYNC && strcmp(c->sys->name, "msync") &&
-	    strcmp(c->sys->name, "sync_file_range"))
-		make_durable(in, t->pid, (int)c->args[0], 0);
-	else if (c->sys->family == FAM_SYNC)
-		make_durable(in, t->pid, -1, 1);
 }
 
 static void on_gone(void *ctx, struct rec_thread *t, int status)
@@ -355,7 +270,7 @@ uint64_t rpl_inject_families(const struct rpl_arm *arms, int narms)
 	for (int i = 0; i < narms; i++) {
 		f |= 1ull << arms[i].family;
 		if (arms[i].fault.kind == FAULT_CRASH)
-			f |= (1ull << FAM_WRITE) | (1ull << FAM_FSYNC) | (1ull << FAM_SYNC);
+			f |= rpl_crash_families(arms[i].fault.crash_mode);
 	}
 	return f;
 }
@@ -385,6 +300,8 @@ int rpl_seccomp_build(uint64_t fams, struct rpl_filter *out)
 			continue;
 		rc = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), (int)nr, 0);
 	}
+	if (rc == 0 && (fams & RPL_TRACE_RANDOM))
+		rc = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), SCMP_SYS(getrandom), 0);
 	/* the engine stops placing CPUs once the program places itself */
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), SCMP_SYS(sched_setaffinity), 0);

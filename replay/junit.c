@@ -1,7 +1,8 @@
 /*
- * replay/junit.c - JUnit XML for CI systems: one <testcase> per run, a
- * <failure> for the bug outcomes (crash, hang, broken), <skipped> for
- * not_reached, and the run's output as <system-out>.
+ * replay/junit.c - JUnit XML for CI systems: one <testcase> per run that
+ * found no bug (<skipped> for not_reached, diverged and error) and one per
+ * distinct failure (replay.c groups the bug runs), with a <failure> whose
+ * message is the failure's signature and repro line.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -43,7 +44,7 @@ void rpl_junit_case(struct sb *b, const char *family, const char *name,
 		sb_puts(b, "\">");
 		xml_escape(b, repro);
 		sb_puts(b, "</failure>\n");
-	} else if (oc == OUT_NOT_REACHED || oc == OUT_ERROR) {
+	} else if (oc == OUT_NOT_REACHED || oc == OUT_DIVERGED || oc == OUT_ERROR) {
 		sb_printf(b, "      <skipped message=\"%s\"/>\n", rpl_outcome_name[oc]);
 	}
 	if (output && *output) {

@@ -2,6 +2,8 @@
  * replay/outcome.c - fault specs and the outcome of a run.
  *
  * Outcome rules, first match wins:
+ *   diverged     the armed call was not the one recorded at that point (another
+ *                syscall, target or call site): not injected, inconclusive
  *   not_reached  the fault never fired (the run diverged): inconclusive
  *   hang         the run outlived --timeout and was killed
  *   crash        killed by SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT or SIGSYS
@@ -31,8 +33,8 @@
 #include "rpl.h"
 
 const char *const rpl_outcome_name[OUT__COUNT] = {
-	"crash", "hang", "broken", "silent", "retried", "handled", "not_reached", "error",
-	"clean",
+	"crash", "hang", "broken", "silent", "retried", "handled", "not_reached", "diverged",
+	"error", "clean",
 };
 
 int rpl_outcome_is_bug(enum rpl_outcome o)
@@ -42,6 +44,8 @@ int rpl_outcome_is_bug(enum rpl_outcome o)
 
 enum rpl_outcome rpl_classify(const struct rpl_result *r)
 {
+	if (r->diverged)
+		return OUT_DIVERGED;
 	if (!r->fired && !r->baseline)
 		return OUT_NOT_REACHED;
 	if (r->timed_out)
@@ -70,9 +74,21 @@ int rpl_fault_parse(const char *s, struct rpl_fault *f)
 	} else if (!strcasecmp(s, "kill")) {
 		f->kind = FAULT_KILL;
 		snprintf(f->spec, sizeof f->spec, "kill");
-	} else if (!strcasecmp(s, "crash")) {
+	} else if (!strcasecmp(s, "crash") || !strcasecmp(s, "crash:posix") ||
+		   !strcasecmp(s, "crash:torn")) {
 		f->kind = FAULT_CRASH;
-		snprintf(f->spec, sizeof f->spec, "crash");
+		f->crash_mode = !strcasecmp(s, "crash") ? CRASH_ORDERED
+				: !strcasecmp(s, "crash:posix") ? CRASH_POSIX : CRASH_TORN;
+		snprintf(f->spec, sizeof f->spec, "%s", f->crash_mode == CRASH_ORDERED ? "crash"
+				: f->crash_mode == CRASH_POSIX ? "crash:posix" : "crash:torn");
+	} else if (!strncasecmp(s, "crash:torn/", 11)) {
+		long k;
+		if (fl_parse_long(s + 11, &k) || k < 1 || k > RPL_TORN_MAX)
+			return -EINVAL;
+		f->kind = FAULT_CRASH;
+		f->crash_mode = CRASH_TORN;
+		f->torn_k = (unsigned)k;
+		snprintf(f->spec, sizeof f->spec, "crash:torn/%ld", k);
 	} else if (!strncasecmp(s, "delay:", 6)) {
 		long ms;
 		if (fl_parse_long(s + 6, &ms) || ms < 0 || ms > 3600000)
@@ -94,6 +110,27 @@ int rpl_fault_parse(const char *s, struct rpl_fault *f)
 	return 0;
 }
 
+int rpl_fault_expand(const struct rpl_fault *f, long torn_max, struct rpl_fault *out)
+{
+	if (f->kind != FAULT_CRASH || f->crash_mode != CRASH_TORN || f->torn_k)
+		torn_max = 1;
+	for (long k = 0; out && k < torn_max; k++) {
+		out[k] = *f;
+		if (torn_max > 1 || (f->crash_mode == CRASH_TORN && !f->torn_k)) {
+			out[k].torn_k = (unsigned)k + 1;
+			snprintf(out[k].spec, sizeof out[k].spec, "crash:torn/%ld", k + 1);
+		}
+	}
+	return (int)torn_max;
+}
+
+const char *const rpl_skip_name[SKIP__COUNT] = {
+	[SKIP_SHORT_CALL] = "short_no_count", [SKIP_SHORT_SIZE] = "short_tiny",
+	[SKIP_EINTR] = "eintr_never_waits", [SKIP_ERRNO] = "errno_not_returned",
+	[SKIP_REGULAR] = "regular_file", [SKIP_CRASH_SAME] = "crash_same_state",
+	[SKIP_TORN_CUTS] = "torn_no_cut",
+};
+
 const char *const rpl_skip_why[SKIP__COUNT] = {
 	[SKIP_SHORT_CALL] = "short: the call has no byte count to shorten",
 	[SKIP_SHORT_SIZE] = "short: the recorded call moved 0 or 1 byte, nothing shorter exists",
@@ -101,6 +138,8 @@ const char *const rpl_skip_why[SKIP__COUNT] = {
 	[SKIP_ERRNO] = "the call never fails with that errno (--any-errno injects it anyway)",
 	[SKIP_CRASH_SAME] = "crash: the call changes nothing on disk, so the state equals a "
 			    "crash at the last call that did",
+	[SKIP_TORN_CUTS] = "crash:torn/K: no write to a file recorded so far can be cut K times "
+			   "at 512-byte boundaries",
 	[SKIP_REGULAR] = "eintr/EAGAIN: I/O on a regular file neither waits for a signal nor "
 			 "for buffer space",
 };

@@ -39,8 +39,10 @@ static void usage(FILE *f)
 "invariant, each with a command that reproduces it.  Each run sees the\n"
 "recorded working directory, at its path, through a private overlay whose\n"
 "lower layer is the snapshot `record` took (or the directory as it is now\n"
-"if it took none): runs never see each other's writes and the directory is\n"
-"never modified.  Exit status: 1 if a run found a bug, 0 if none, 2 on errors.\n"
+"if it took none), and the rest of the filesystem through overlays of its\n"
+"own: runs never see each other's writes and the host is never modified\n"
+"(replay warns about any mount it could not isolate).  Exit status: 1 if a\n"
+"run found a bug, 0 if none, 2 on errors.\n"
 "\n"
 "  -d, --db FILE        database (default %s)\n"
 "      --rec N          recording N (default: the latest)\n"
@@ -64,13 +66,31 @@ static void usage(FILE *f)
 "                       ENOSPC...), default, eintr, short (a true short\n"
 "                       read/write), delay:MS, kill (SIGKILL at the call),\n"
 "                       crash (power loss just after the call: SIGKILL, then\n"
-"                       every write not yet made durable by fsync is undone)\n"
+"                       file data no fsync made durable is lost; names kept),\n"
+"                       crash:posix (also every create, rename, link, unlink,\n"
+"                       mkdir, rmdir and size change no fsync of its directory\n"
+"                       or file made durable is rolled back), crash:torn (as\n"
+"                       crash, plus a 512-byte-aligned prefix of each file's\n"
+"                       last un-durable write: one run per prefix, crash:torn/K;\n"
+"                       see docs/CRASH.md)\n"
+"      --torn-max N     crash:torn: at most N prefixes per point (default 4)\n"
 "      --with P:SPEC,...  also arm these faults in every run (e.g. 25:EIO):\n"
 "                       explores a second fault on top of each point\n"
 "      --persist        once fired, every later call of the family fails too\n"
 "      --any-errno      also inject errnos the syscall table calls unrealistic for\n"
 "                       a call (EINTR on stat, EMFILE on write); refused otherwise\n"
 "      --no-baseline    skip the baseline run (see below)\n"
+"      --isolate all|cwd  what each run gets to itself: all (default), every\n"
+"                       writable mount (/, /tmp, $HOME ...) as a private overlay;\n"
+"                       cwd, only the recorded working directory\n"
+"      --key thread|path|site  how a run finds a point again: the nth call of\n"
+"                       the family in the same thread (thread), on the same\n"
+"                       file (path; pipes and sockets by kind), or from the same\n"
+"                       call stack (site: one unwind per call of the family).\n"
+"                       Default: thread, or path when the baseline shows the\n"
+"                       threads do not repeat their calls (replay says so)\n"
+"      --fire-anyway    inject at the armed count even when the call there is not\n"
+"                       the recorded one (no `diverged` outcome; for experiments)\n"
 "      --depth 2        then fault each call site that a first fault's recovery\n"
 "                       path reached and the recording never did, together with\n"
 "                       that first fault\n"
@@ -84,7 +104,11 @@ static void usage(FILE *f)
 "  -j, --jobs N         runs in parallel (default: number of CPUs)\n"
 "  -t, --timeout SEC    a run that takes longer is a hang (default: 10, or 5x\n"
 "                       the recorded run's duration if that is longer)\n"
-"      --seed N         seed for every random choice (default 1)\n"
+"      --seed N         seed for every random choice (default 1); getrandom()\n"
+"                       and reads of /dev/urandom in the program return bytes\n"
+"                       from a PRNG of (N, thread, call number), as\n"
+"                       `record --seed N` gave them\n"
+"      --real-random    getrandom() returns the kernel's bytes\n"
 "      --resume         continue the last interrupted sweep with the same options\n"
 "      --all            list every run, not only the bugs\n"
 "      --dry-run        plan the sweep and say what it would run; run nothing\n"
@@ -92,7 +116,8 @@ static void usage(FILE *f)
 "      --keep           keep each run's directory (printed) for inspection\n"
 "      --no-pin         leave CPU placement to the kernel (by default a run whose\n"
 "                       program has one live thread shares one CPU with its tracer)\n"
-"      --junit FILE     also write the runs as JUnit XML (bugs are failures)\n"
+"      --junit FILE     also write the runs as JUnit XML: one failing test case\n"
+"                       per distinct failure, one passing case per other run\n"
 "      --shard K/N      run only the K-th of N deterministic slices of the runs\n"
 "                       (for CI matrices and array jobs; see docs/SCALE.md);\n"
 "                       combine the databases with `faultline merge`\n"
@@ -102,7 +127,9 @@ static void usage(FILE *f)
 "Before the sweep, a baseline run: --setup, the program with the swept\n"
 "families traced and nothing injected, --check.  The sweep starts only if the\n"
 "check holds and the program reaches every planned point again; otherwise\n"
-"replay says what failed and exits 2.  It is stored as a run with fault `none`.\n"
+"replay says what failed and exits 2.  Unless --key is given, when threads do\n"
+"not repeat their calls but every file's own order of calls holds, replay\n"
+"says so and uses --key path.  It is stored as a run with fault `none`.\n"
 "Faults that cannot happen at a call are not planned (short on a 0- or 1-byte\n"
 "transfer, EINTR on a call that never waits); the summary counts them.\n"
 "\n"
@@ -110,7 +137,9 @@ static void usage(FILE *f)
 "broken (the check failed), silent (exit 0 although the fault fired: was the\n"
 "error swallowed?), retried (a short/eintr/EAGAIN fault the program answered\n"
 "by issuing the call again, exit 0, check held: correct), handled (failed\n"
-"cleanly, check held), not_reached (the fault never fired), error (faultline\n"
+"cleanly, check held), not_reached (the fault never fired), diverged (the\n"
+"armed call was another syscall, target or call site than the recorded one:\n"
+"not injected; its output says what differed), error (faultline\n"
 "or the check could not run: exit 126/127).  crash, hang and broken are bugs.\n"
 "Commands in --setup/--check run directly when their first word is a program\n"
 "on PATH, else through /bin/sh -c.\n", FL_DEFAULT_DB);
@@ -138,7 +167,7 @@ static int parse_faults(struct opts *o, const char *s)
 	for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
 		if (o->nfaults == MAX_FAULTS || rpl_fault_parse(tok, &o->faults[o->nfaults]) < 0) {
 			fl_error("unknown fault '%s' (an errno name like EIO, default, eintr, short, "
-				 "delay:MS, kill or crash)", tok);
+				 "delay:MS, kill, crash, crash:posix or crash:torn)", tok);
 			return -EINVAL;
 		}
 		o->nfaults++;
@@ -171,6 +200,11 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		{ "exe", required_argument, 0, 'X' + 256 },
 		{ "no-startup", no_argument, 0, 'U' + 256 },
 		{ "no-baseline", no_argument, 0, 'B' + 256 },
+		{ "torn-max", required_argument, 0, 'T' + 256 },
+		{ "fire-anyway", no_argument, 0, 'F' + 256 },
+		{ "isolate", required_argument, 0, 'I' + 256 },
+		{ "key", required_argument, 0, 'K' + 256 },
+		{ "real-random", no_argument, 0, 'R' + 256 },
 		{ 0, 0, 0, 0 }
 	};
 	const char *bad;
@@ -230,6 +264,26 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		case 'X' + 256: o->flt.exe_glob = optarg; break;
 		case 'U' + 256: o->flt.no_startup = 1; break;
 		case 'B' + 256: o->cfg.no_baseline = 1; break;
+		case 'T' + 256: num = &o->torn_max; what = "--torn-max"; break;
+		case 'F' + 256: o->cfg.fire_anyway = 1; break;
+		case 'R' + 256: o->cfg.real_random = 1; break;
+		case 'K' + 256:
+			for (o->cfg.key = 0; o->cfg.key < RPL_KEY__COUNT; o->cfg.key++)
+				if (!strcmp(optarg, rpl_key_name[o->cfg.key]))
+					break;
+			if (o->cfg.key == RPL_KEY__COUNT) {
+				fl_error("--key wants thread, path or site, not '%s'", optarg);
+				return -EINVAL;
+			}
+			o->cfg.key_set = 1;
+			break;
+		case 'I' + 256:
+			if (strcmp(optarg, "all") && strcmp(optarg, "cwd")) {
+				fl_error("--isolate wants all or cwd, not '%s'", optarg);
+				return -EINVAL;
+			}
+			o->cfg.cwd_only = !strcmp(optarg, "cwd");
+			break;
 		case 'H':
 			if (sscanf(optarg, "%ld/%ld", &o->shard_k, &o->shard_n) != 2 || o->shard_n < 1 ||
 			    o->shard_k < 1 || o->shard_k > o->shard_n) {
@@ -254,11 +308,34 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		fl_error("--depth goes up to 2");
 		return -EINVAL;
 	}
+	if (!o->torn_max)
+		o->torn_max = RPL_TORN_MAX_DEFAULT;
+	if (o->torn_max > RPL_TORN_MAX) {
+		fl_error("--torn-max goes up to %d", RPL_TORN_MAX);
+		return -EINVAL;
+	}
 	if (!o->nfaults)
 		rpl_fault_parse("default", &o->faults[o->nfaults++]);
 	/* the dynamic loader's startup calls are not the program's error paths */
 	o->flt.no_loader = !loader && !o->flt.nids;
 	return 0;
+}
+
+/* For each point (in recording order), the most torn-write cuts any file
+ * write recorded up to it, the point included, can have: crash:torn/K
+ * leaves a state of its own only below that. */
+static unsigned *torn_bounds(const struct ana_points *pts)
+{
+	unsigned *b = xcalloc(pts->n + 1, sizeof *b), m = 0;
+	for (size_t i = 0; i < pts->n; i++) {
+		const struct ana_point *p = &pts->v[i];
+		if (p->family == FAM_WRITE && p->ret > 0 && p->fdkind && !strcmp(p->fdkind, "file")) {
+			unsigned c = rpl_torn_max_cuts((uint64_t)p->ret);
+			m = c > m ? c : m;
+		}
+		b[i] = m;
+	}
+	return b;
 }
 
 /* The key that makes a sweep resumable: everything that decides its runs. */
@@ -366,10 +443,11 @@ void rpl_sweep_done(void *arg, size_t i, struct rpl_done *d)
 		sb_init(&sig);
 		ana_failure_sig(rpl_outcome_name[d->oc], s->n > 1 ? faults.s : s->f[0].spec, lab.s,
 				d->output.s, &sig);
-		ana_failures_add(&x->failures, sig.s, x->last_run, rpl_outcome_name[d->oc], repro.s);
+		ana_failures_add(&x->failures, sig.s, run, rpl_outcome_name[d->oc], repro.s);
 		sb_free(&sig);
 	}
-	if (o->junit) {
+	if (o->junit && !rpl_outcome_is_bug(d->oc)) {
+		/* a bug run is counted in its distinct failure's test case */
 		struct sb name;
 		sb_init(&name);
 		sb_printf(&name, "point %ld %s %s at %s", p->id, p->name, faults.s, lab.s);
@@ -408,7 +486,7 @@ void rpl_sweep_done(void *arg, size_t i, struct rpl_done *d)
 		if (p->path)
 			printf("  %s", p->path);
 		printf("\n    repro: %s\n", repro.s);
-		if (d->oc == OUT_ERROR) {
+		if (d->oc == OUT_ERROR || d->oc == OUT_DIVERGED) {
 			/* why: the output's last line (faultline's or the check's) */
 			const char *t = d->output.s ? d->output.s : "";
 			size_t n = strlen(t);
@@ -461,6 +539,7 @@ static void dry_run_json(struct sweep_ctx *x, size_t nmatch)
 			continue;
 		json_obj(&j);
 		json_kint(&j, "runs", (long long)x->skipped[i]);
+		json_kstr(&j, "reason", rpl_skip_name[i]);
 		json_kstr(&j, "why", rpl_skip_why[i]);
 		json_kstr(&j, "example", x->skip_example[i]);
 		json_end(&j);
@@ -482,6 +561,10 @@ int cmd_replay(int argc, char **argv)
 	struct store *st;
 	struct store_rec r;
 	struct ana_points pts;
+	struct rpl_fault *fx = NULL;   /* the faults, crash:torn expanded */
+	char *expanded = NULL;          /* fx[k] came from expanding crash:torn */
+	unsigned *cuts = NULL;          /* torn_bounds() */
+	size_t *planned_by = NULL;      /* runs planned per fx[k] */
 	char err[8192];
 	int ret = FL_EXIT_USAGE;
 	if (store_open(o.cfg.db, STORE_WRITE, &st, err, sizeof err) < 0) {
@@ -515,12 +598,29 @@ int cmd_replay(int argc, char **argv)
 		fl_error("cannot read recording %ld: %s", r.id, store_errmsg(st));
 		goto out;
 	}
+	/* the program reads /dev/urandom: seed those reads too (record did) */
+	for (size_t i = 0; i < pts.n && !o.cfg.seed_urandom; i++)
+		o.cfg.seed_urandom = pts.v[i].family == FAM_READ && fl_random_dev(pts.v[i].path);
 	struct rpl_spec with;
 	memset(&with, 0, sizeof with);
 	if (o.with && parse_with(o.with, &pts, &with) < 0)
 		goto out;
-	x.plan = xcalloc(pts.n * (size_t)o.nfaults + 1, sizeof *x.plan);
-	size_t nth_run = 0, nmatch = 0, planned_by[MAX_FAULTS] = { 0 };
+	/* crash:torn is one run per prefix: crash:torn/1 .. /torn_max, planned
+	 * only up to the cuts the writes recorded so far can have */
+	int nfx = 0;
+	for (int k = 0; k < o.nfaults; k++)
+		nfx += rpl_fault_expand(&o.faults[k], o.torn_max, NULL);
+	fx = xcalloc((size_t)nfx, sizeof *fx);
+	expanded = xcalloc((size_t)nfx, 1);
+	for (int k = 0, n = 0; k < o.nfaults; k++) {
+		int e = rpl_fault_expand(&o.faults[k], o.torn_max, fx + n);
+		memset(expanded + n, e > 1 || fx[n].torn_k != o.faults[k].torn_k, (size_t)e);
+		n += e;
+	}
+	cuts = torn_bounds(&pts);
+	x.plan = xcalloc(pts.n * (size_t)nfx + 1, sizeof *x.plan);
+	size_t nth_run = 0, nmatch = 0;
+	planned_by = xcalloc((size_t)nfx + 1, sizeof *planned_by);
 	/* one failure ID fails one way: its first and last point stand for it
 	 * (--point names points itself) */
 	char *keep = xcalloc(pts.n + 1, 1);
@@ -533,14 +633,17 @@ int cmd_replay(int argc, char **argv)
 			x.folded++;
 			continue;
 		}
-		for (int k = 0; k < o.nfaults; k++) {
-			enum rpl_skip why = rpl_fault_skip(&o.faults[k], pts.v[i].name, pts.v[i].fdkind,
-							   pts.v[i].ret,
-							   o.cfg.any_errno);
-			if (why == SKIP_NONE && rpl_crash_same(&o.faults[k], pts.v[i].family,
+		for (int k = 0; k < nfx; k++) {
+			enum rpl_skip why = rpl_fault_skip(&fx[k], pts.v[i].name, pts.v[i].fdkind,
+							   pts.v[i].ret, o.cfg.any_errno);
+			/* a crash at a call that changed nothing: the state is a crash at
+			 * the last one that did (--point still runs what it names) */
+			if (why == SKIP_NONE && !o.flt.nids && rpl_crash_same(&fx[k], pts.v[i].family,
 							       pts.v[i].fdkind, pts.v[i].args,
 							       pts.v[i].ret))
 				why = SKIP_CRASH_SAME;
+			if (why == SKIP_NONE && expanded[k] && fx[k].torn_k > cuts[i])
+				why = SKIP_TORN_CUTS;
 			if (why != SKIP_NONE) {
 				x.skipped[why]++;
 				if (!x.skip_example[why])
@@ -548,7 +651,7 @@ int cmd_replay(int argc, char **argv)
 				continue;
 			}
 			planned_by[k]++;
-			struct rpl_fault f = o.faults[k];
+			struct rpl_fault f = fx[k];
 			if (f.kind == FAULT_ERRNO && !f.err)
 				rpl_default_fault(&pts.v[i], &f);   /* named in the repro */
 			if (o.shard_n && (long)(nth_run++ % (size_t)o.shard_n) != o.shard_k - 1)
@@ -571,8 +674,8 @@ int cmd_replay(int argc, char **argv)
 			x.nfids++;
 	free(seen_fid);
 	/* an errno that none of the chosen calls can return is a mistake */
-	for (int k = 0; k < o.nfaults && nmatch; k++) {
-		const struct rpl_fault *f = &o.faults[k];
+	for (int k = 0; k < nfx && nmatch; k++) {
+		const struct rpl_fault *f = &fx[k];
 		if (planned_by[k] || f->kind != FAULT_ERRNO || !f->err)
 			continue;
 		int why = x.skipped[SKIP_REGULAR] ? SKIP_REGULAR :
@@ -585,10 +688,15 @@ int cmd_replay(int argc, char **argv)
 		goto out;
 	}
 	if (!x.nplan) {
-		if (nmatch)
+		int most = SKIP_SHORT_CALL;
+		for (int i = 1; i < SKIP__COUNT; i++)
+			if (x.skipped[i] > x.skipped[most])
+				most = i;
+		if (nmatch && x.folded == 0)
 			fl_error("no run to plan: %s (recording %ld, %zu matching points)",
-				 x.skipped[SKIP_SHORT_SIZE] ? rpl_skip_why[SKIP_SHORT_SIZE] :
-				 rpl_skip_why[SKIP_SHORT_CALL], r.id, nmatch);
+				 rpl_skip_why[most], r.id, nmatch);
+		else if (nmatch)
+			fl_error("no run to plan (recording %ld, %zu matching points)", r.id, nmatch);
 		else
 			fl_error("no fault point matches (recording %ld has %zu points; see faultline "
 				 "analyze)", r.id, pts.n);
@@ -692,6 +800,37 @@ int cmd_replay(int argc, char **argv)
 		json_key(j, "seconds");
 		json_double(j, (double)(long long)(secs * 100 + 0.5) / 100);
 		json_kbool(j, "complete", complete);
+		json_kbool(j, "baseline", !o.cfg.no_baseline);
+		json_kint(j, "points", (long long)x.npoints_match);
+		json_kint(j, "failure_ids", x.nfids);
+		json_kint(j, "planned", (long long)total);
+		json_kint(j, "folded", (long long)x.folded);
+		json_key(j, "not_planned");
+		json_arr(j);
+		for (int i = 1; i < SKIP__COUNT; i++) {
+			if (!x.skipped[i])
+				continue;
+			json_obj(j);
+			json_kint(j, "runs", (long long)x.skipped[i]);
+			json_kstr(j, "reason", rpl_skip_name[i]);
+			json_kstr(j, "why", rpl_skip_why[i]);
+			json_kstr(j, "example", x.skip_example[i]);
+			json_end(j);
+		}
+		json_end(j);
+		json_end(j);   /* summary */
+		json_key(j, "failures");
+		json_arr(j);
+		for (size_t i = 0; i < x.failures.n; i++) {
+			const struct ana_failure *f = &x.failures.v[i];
+			json_obj(j);
+			json_kstr(j, "outcome", f->outcome);
+			json_kstr(j, "signature", f->sig);
+			json_kint(j, "runs", (long long)f->runs);
+			json_kint(j, "example", f->example);
+			json_kstr(j, "repro", f->repro);
+			json_end(j);
+		}
 		json_end(j);
 		json_end(j);
 		printf("%s\n", x.json.s);
@@ -702,16 +841,20 @@ int cmd_replay(int argc, char **argv)
 		printf("%s%zu runs over %zu points in %.1fs (sweep %ld):", x.nbug || o.all ? "\n" : "",
 		       x.done, npoints, secs, x.sweep);
 		for (int i = 0; i < OUT__COUNT; i++)
-			if (x.count[i] || i < OUT_ERROR)
+			if (x.count[i] || i < OUT_DIVERGED)
 				printf("%s %zu %s", i ? "," : "", x.count[i], rpl_outcome_name[i]);
 		printf("\n");
+		if (x.done && (x.count[OUT_NOT_REACHED] || x.count[OUT_DIVERGED]))
+			printf("inconclusive: %.1f%% not_reached, %.1f%% diverged (of %zu runs)\n",
+			       100.0 * (double)x.count[OUT_NOT_REACHED] / (double)x.done,
+			       100.0 * (double)x.count[OUT_DIVERGED] / (double)x.done, x.done);
 		for (int i = 1; i < SKIP__COUNT; i++)
 			if (x.skipped[i])
 				printf("%zu run%s not planned (%s; e.g. %s)\n", x.skipped[i],
 				       x.skipped[i] == 1 ? "" : "s", rpl_skip_why[i], x.skip_example[i]);
 		if (x.failures.n) {
-			printf("%zu distinct failure%s (%zu runs):\n", x.failures.n,
-			       x.failures.n == 1 ? "" : "s", x.nbug);
+			printf("%zu distinct failure%s (%zu run%s):\n", x.failures.n,
+			       x.failures.n == 1 ? "" : "s", x.nbug, x.nbug == 1 ? "" : "s");
 			for (size_t i = 0; i < x.failures.n; i++)
 				printf("  %zux %s\n    repro: %s\n", x.failures.v[i].runs,
 				       x.failures.v[i].sig, x.failures.v[i].repro);
@@ -727,8 +870,26 @@ int cmd_replay(int argc, char **argv)
 		sb_init(&suite);
 		sb_printf(&suite, "faultline replay of %s (recording %ld, sweep %ld)", r.exe, r.id,
 			  x.sweep);
-		if (rpl_junit_write(o.junit, suite.s, &x.junit, x.done, x.nbug,
-				    x.count[OUT_NOT_REACHED] + x.count[OUT_ERROR], secs) < 0)
+		/* one test case per distinct failure, not per bug run */
+		for (size_t i = 0; i < x.failures.n; i++) {
+			const struct ana_failure *f = &x.failures.v[i];
+			enum rpl_outcome oc = OUT_BROKEN;
+			for (int k = 0; k < OUT__COUNT; k++)
+				if (!strcmp(rpl_outcome_name[k], f->outcome))
+					oc = (enum rpl_outcome)k;
+			struct sb name, out;
+			sb_init(&name);
+			sb_init(&out);
+			sb_printf(&name, "failure %zu: %s", i + 1, f->sig);
+			sb_printf(&out, "%zu runs fail this way; example: run %ld\n", f->runs, f->example);
+			rpl_junit_case(&x.junit, "failure", name.s, oc, 0, f->repro, out.s);
+			sb_free(&name);
+			sb_free(&out);
+		}
+		if (rpl_junit_write(o.junit, suite.s, &x.junit, x.done - x.nbug + x.failures.n,
+				    x.failures.n, x.count[OUT_NOT_REACHED] + x.count[OUT_DIVERGED] +
+				    x.count[OUT_ERROR],
+				    secs) < 0)
 			fl_error("cannot write '%s': %s", o.junit, strerror(errno));
 		sb_free(&suite);
 	}
@@ -745,6 +906,10 @@ out:
 	free(x.oc);
 	free(x.plan);
 	ana_failures_free(&x.failures);
+	free(fx);
+	free(expanded);
+	free(cuts);
+	free(planned_by);
 	sb_free(&key);
 	sb_free(&x.json);
 	sb_free(&x.junit);

@@ -29,6 +29,11 @@
 static char g_base[PATH_MAX];          /* this process's run directories */
 static char g_lower[PATH_MAX + 16];    /* the overlay's lower layer */
 static long g_lower_rec = -1;
+/* extra snapshot paths (record --snapshot-path): lowers under g_extra */
+#define MAX_EXTRA 8
+static char g_extra[PATH_MAX + 16];
+static struct rpl_lower g_lowers[1 + MAX_EXTRA];
+static int g_nlowers;
 
 static void point_name(const struct ana_point *p, struct sb *b);
 
@@ -56,6 +61,12 @@ void rpl_spec_repro(const struct rpl_cfg *cfg, long rec, const struct rpl_spec *
 	sb_printf(b, " --seed %ld", cfg->seed);
 	if (cfg->persist)
 		sb_puts(b, " --persist");
+	if (cfg->fire_anyway)
+		sb_puts(b, " --fire-anyway");
+	if (cfg->real_random)
+		sb_puts(b, " --real-random");
+	if (cfg->key != RPL_KEY_THREAD)
+		sb_printf(b, " --key %s", rpl_key_name[cfg->key]);
 	if (cfg->setup) {
 		sb_puts(b, " --setup ");
 		sb_shell_quote(b, cfg->setup);
@@ -135,10 +146,10 @@ static int child_setup(void *ctx)
 	X("exit", d->res.exit_code) X("signal", d->res.signal) \
 	X("check_ran", d->res.check_ran) X("check", d->res.check_code) \
 	X("baseline", d->res.baseline) X("retryable", d->res.retryable) \
-	X("reissued", d->res.reissued)
+	X("reissued", d->res.reissued) X("diverged", d->res.diverged)
 
 static int result_write(FILE *f, const struct rpl_done *d, const struct sb *log,
-			const struct sb *counts)
+			const struct sb *counts, const struct sb *leaks)
 {
 #define W(k, v) fprintf(f, "%s %d\n", k, (int)(v));
 	RESULT_FIELDS(W)
@@ -148,6 +159,8 @@ static int result_write(FILE *f, const struct rpl_done *d, const struct sb *log,
 		fputs(log->s, f);
 	if (counts->s)
 		fputs(counts->s, f);
+	if (leaks->len)
+		fprintf(f, "isolation %s\n", leaks->s);
 	return ferror(f) ? -EIO : 0;
 }
 
@@ -170,8 +183,15 @@ static int result_read(FILE *f, struct rpl_done *d)
 	}
 	if (nf != want)
 		return -EINVAL;
-	while (fgets(line, sizeof line, f))
-		sb_puts(!strncmp(line, "count ", 6) ? &d->counts : &d->explore, line);
+	while (fgets(line, sizeof line, f)) {
+		if (!strncmp(line, "isolation ", 10)) {
+			line[strcspn(line, "\n")] = 0;
+			sb_puts(&d->leaks, line + 10);
+		} else {
+			sb_puts(!strncmp(line, "count ", 6) || !strncmp(line, "keys ", 5) ?
+				&d->counts : &d->explore, line);
+		}
+	}
 	d->res.fired = d->nfired > 0;
 	return 0;
 }
@@ -181,12 +201,14 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 			const struct rpl_spec *s, const char *dir)
 {
 	int moved = 0;
-	char path[PATH_MAX + 32], e_point[64], e_fault[128], e_sys[96], e_seed[64],
+	char path[PATH_MAX + 32], cwd_now[PATH_MAX], e_point[64], e_fault[128], e_sys[96], e_seed[64],
 		e_dir[PATH_MAX + 32];
 	struct rpl_done d;
 	memset(&d, 0, sizeof d);
 
-	if (rpl_sandbox_enter(g_lower, r->cwd, dir, &moved) < 0)
+	struct sb leaks;
+	sb_init(&leaks);
+	if (rpl_sandbox_enter(g_lowers, g_nlowers, dir, !cfg->cwd_only, &moved, &leaks) < 0)
 		_exit(3);
 	snprintf(path, sizeof path, "%s/output", dir);
 	int out = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -217,14 +239,57 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 		arms[i] = (struct rpl_arm){ .family = s->p[i]->family, .ident = s->p[i]->ident,
 					    .nth = s->p[i]->nth, .fault = s->f[i], .err = s->f[i].err,
 					    .rec_ret = s->p[i]->id > 0 ? s->p[i]->ret : 0 };
+		if (s->p[i]->id > 0) {
+			arms[i].rec_syscall = s->p[i]->name;
+			arms[i].rec_path = s->p[i]->path;
+			arms[i].rec_fdkind = s->p[i]->fdkind;
+			arms[i].rec_site = s->p[i]->site;
+			arms[i].site_frames = s->p[i]->site_frames;
+			/* a point without a target or site keeps the thread key */
+			if (cfg->key == RPL_KEY_PATH && s->p[i]->path_nth) {
+				arms[i].key = RPL_KEY_PATH;
+				arms[i].kval = s->p[i]->tkey;
+				arms[i].knth = s->p[i]->path_nth;
+			} else if (cfg->key == RPL_KEY_SITE && s->p[i]->site_nth) {
+				arms[i].key = RPL_KEY_SITE;
+				arms[i].kval = s->p[i]->site;
+				arms[i].knth = s->p[i]->site_nth;
+			}
+		}
 		in.track_writes |= s->f[i].kind == FAULT_CRASH;
 	}
 	in.arms = arms;
 	in.narms = s->n;
 	in.persist = cfg->persist;
 	in.seed = (uint64_t)cfg->seed;
+	in.seed_random = !cfg->real_random;
 	in.first = -1;
+	in.check = !cfg->fire_anyway;
+	sb_init(&in.why);
+	if (moved) {
+		in.moved_from = getcwd(cwd_now, sizeof cwd_now);
+		in.moved_to = r->cwd;
+	}
 	in.count_fams = s->n ? 0 : s->fams;
+	struct rpl_probe *probes = NULL;
+	if (!s->n && s->nplan) {
+		probes = xcalloc(s->nplan * RPL_MAX_ARMS, sizeof *probes);
+		for (size_t i = 0; i < s->nplan; i++)
+			for (int k = 0; k < s->plan[i].n; k++) {
+				const struct ana_point *p = s->plan[i].p[k];
+				if (p->id > 0 && p->tkey)
+					probes[in.nprobes++] = (struct rpl_probe){
+						.ident = p->ident, .family = p->family, .nth = p->nth,
+						.path_nth = p->path_nth, .tkey = p->tkey };
+			}
+		qsort(probes, in.nprobes, sizeof *probes, rpl_probe_cmp);
+		size_t u = 0;   /* one probe per point */
+		for (size_t i = 0; i < in.nprobes; i++)
+			if (!u || rpl_probe_cmp(&probes[u - 1], &probes[i]))
+				probes[u++] = probes[i];
+		in.nprobes = u;
+		in.probes = probes;
+	}
 	sb_init(&in.counts);
 	uint64_t fams = rpl_inject_families(arms, s->n) | in.count_fams;
 	if (cfg->explore) {
@@ -232,6 +297,12 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 		in.stk = rec_stack_new();
 		sb_init(&in.log);
 		fams = rpl_inject_families(arms, -1);
+	}
+	if (in.seed_random)
+		fams |= RPL_TRACE_RANDOM;
+	if (in.seed_random && cfg->seed_urandom) {
+		in.seed_urandom = 1;
+		fams |= 1ull << FAM_READ;
 	}
 	if (rpl_seccomp_build(fams, &g_filter) < 0) {
 		dprintf(out, "faultline: cannot build the seccomp filter\n");
@@ -249,12 +320,19 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 		_exit(6);
 	if (in.crashed && rpl_inject_rollback(&in) < 0)
 		dprintf(out, "faultline: could not undo every un-fsynced write\n");
+	rpl_probe_report(&in, &in.counts);
+	rpl_probe_free(&in);
+	free(probes);
 	d.nfired = in.nfired;
 	d.first = in.first;
 	d.post_hash = in.post_hash;
 	d.res.baseline = s->n == 0;
 	d.res.retryable = in.first >= 0 && rpl_fault_retryable(&arms[in.first].fault);
 	d.res.reissued = in.reissued;
+	d.res.diverged = in.diverged > 0;
+	if (in.diverged)
+		dprintf(out, "faultline: diverged: the armed call is not the recorded one: %s "
+			"(not injected; --fire-anyway injects anyway)\n", in.why.s ? in.why.s : "?");
 	d.res.timed_out = tr.timed_out;
 	d.res.exit_code = tr.exit_code;
 	d.res.signal = WIFSIGNALED(tr.status) ? WTERMSIG(tr.status) : 0;
@@ -278,7 +356,7 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 	FILE *f = fopen(path, "w");
 	if (!f)
 		_exit(7);
-	int bad = result_write(f, &d, &in.log, &in.counts) < 0;
+	int bad = result_write(f, &d, &in.log, &in.counts, &leaks) < 0;
 	_exit(fclose(f) == 0 && !bad ? 0 : 7);
 }
 
@@ -334,22 +412,38 @@ static int prepare_lower(struct store *st, const struct store_rec *r, int quiet)
 			g_base[0] = 0;
 			return -errno;
 		}
+		/* the run's root is built at its absolute path (a relative TMPDIR) */
+		char abs[PATH_MAX];
+		if (g_base[0] != '/' && realpath(g_base, abs))
+			snprintf(g_base, sizeof g_base, "%s", abs);
 	}
 	if (g_lower_rec == r->id)
 		return 0;
-	if (r->has_snapshot) {
-		snprintf(g_lower, sizeof g_lower, "%s/snapshot-%ld", g_base, r->id);
-		if (rpl_snapshot_restore(st, r->id, g_lower) < 0) {
-			fl_error("cannot restore the snapshot of recording %ld into '%s': %s", r->id,
-				 g_lower, store_errmsg(st));
-			return -EIO;
-		}
-	} else {
+	struct sb roots;
+	sb_init(&roots);
+	snprintf(g_lower, sizeof g_lower, "%s/snapshot-%ld", g_base, r->id);
+	snprintf(g_extra, sizeof g_extra, "%s/extra-%ld", g_base, r->id);
+	if (rpl_snapshot_restore(st, r->id, g_lower, g_extra, &roots) < 0) {
+		fl_error("cannot restore the snapshot of recording %ld into '%s': %s", r->id,
+			 g_lower, store_errmsg(st));
+		sb_free(&roots);
+		return -EIO;
+	}
+	if (!r->has_snapshot) {
 		snprintf(g_lower, sizeof g_lower, "%s", r->cwd);
 		if (!quiet)
 			fl_warn("recording %ld has no snapshot: runs start from '%s' as it is now",
 				r->id, r->cwd);
 	}
+	g_lowers[0] = (struct rpl_lower){ g_lower, r->cwd };
+	g_nlowers = 1;
+	for (char *l = roots.s ? strtok(roots.s, "\n") : NULL; l && g_nlowers <= MAX_EXTRA;
+	     l = strtok(NULL, "\n")) {
+		char *lower = xmalloc(strlen(g_extra) + strlen(l) + 1);
+		sprintf(lower, "%s%s", g_extra, l);
+		g_lowers[g_nlowers++] = (struct rpl_lower){ lower, xstrdup(l) };
+	}
+	sb_free(&roots);
 	g_lower_rec = r->id;
 	return 0;
 }
@@ -435,6 +529,7 @@ int rpl_run_all(const struct rpl_cfg *cfg, struct store *st, const struct store_
 		sb_init(&d.output);
 		sb_init(&d.explore);
 		sb_init(&d.counts);
+		sb_init(&d.leaks);
 		d.secs = (double)(fl_now_ns() - w[k].t0) / 1e9;
 		d.dir = w[k].dir;
 		if (read_result(w[k].dir, status, &d) == 0)
@@ -442,6 +537,7 @@ int rpl_run_all(const struct rpl_cfg *cfg, struct store *st, const struct store_
 		sb_free(&d.output);
 		sb_free(&d.explore);
 		sb_free(&d.counts);
+		sb_free(&d.leaks);
 		if (!cfg->keep)
 			rpl_rmtree(w[k].dir);
 		w[k].pid = 0;
@@ -513,6 +609,9 @@ static void base_done(void *arg, size_t i, struct rpl_done *d)
 		sb_puts(&b->d.output, d->output.s);
 	if (d->counts.s)
 		sb_puts(&b->d.counts, d->counts.s);
+	sb_init(&b->d.leaks);
+	if (d->leaks.s)
+		sb_puts(&b->d.leaks, d->leaks.s);
 	b->got = 1;
 }
 
@@ -586,7 +685,7 @@ static void hint_unrecorded(const char *cmd, const struct store_rec *r, struct s
 	}
 }
 
-int rpl_baseline(const struct rpl_cfg *cfg, struct store *st, const struct store_rec *r,
+int rpl_baseline(struct rpl_cfg *cfg, struct store *st, const struct store_rec *r,
 		 const struct rpl_spec *specs, size_t n, long sweep)
 {
 	if (cfg->no_baseline)
@@ -596,6 +695,8 @@ int rpl_baseline(const struct rpl_cfg *cfg, struct store *st, const struct store
 	for (size_t i = 0; i < n; i++)
 		for (int k = 0; k < specs[i].n; k++)
 			base.fams |= 1ull << specs[i].p[k]->family;
+	base.plan = specs;
+	base.nplan = n;
 	struct rpl_cfg c = *cfg;
 	c.jobs = 1;
 	c.explore = 0;
@@ -672,8 +773,28 @@ int rpl_baseline(const struct rpl_cfg *cfg, struct store *st, const struct store
 					}
 				}
 			}
-		if (!missing) {
+		size_t same = 0, other = 0, pmiss = 0;
+		const char *kl = d->counts.s ? strstr(d->counts.s, "keys ") : NULL;
+		if (kl)
+			sscanf(kl, "keys %zu %zu %zu", &same, &other, &pmiss);
+		int thread_ok = !missing && !other;
+		if (cfg->key == RPL_KEY_PATH && pmiss) {
+			fl_error("baseline: with nothing injected the program did not reach %zu of %zu "
+				 "planned fault points by path (--key path): it does not repeat its "
+				 "recorded calls; --no-baseline sweeps anyway", pmiss, planned);
+		} else if (cfg->key != RPL_KEY_THREAD || thread_ok) {
 			rc = 0;
+		} else if (!cfg->key_set && kl && !pmiss) {
+			/* the threads' order of calls is not stable (a runtime that
+			 * moves work between threads), the files' order is */
+			if (!cfg->quiet)
+				fl_warn("baseline: the thread key is unstable here (%zu of %zu planned points "
+					"not reached, %zu reached on another target); every target's own "
+					"order of calls held: using --key path", missing, planned, other);
+			cfg->key = RPL_KEY_PATH;
+			rc = 0;
+		} else if (!missing) {
+			rc = 0;   /* --key thread: reached, the divergence check judges each run */
 		} else {
 			fl_error("baseline: with nothing injected the program did not reach %zu of %zu "
 				 "planned fault points (e.g. point %ld: thread %s made %u %s calls, the "
@@ -683,6 +804,16 @@ int rpl_baseline(const struct rpl_cfg *cfg, struct store *st, const struct store
 				 rec_families[first->family].name, first->nth);
 		}
 	}
+	if (d->leaks.len && !cfg->quiet) {
+		if (!strcmp(d->leaks.s, "/"))
+			fl_warn("runs are isolated in the working directory only: writes elsewhere "
+				"(/tmp, $HOME ...) reach the host and later runs%s",
+				cfg->cwd_only ? " (--isolate cwd)" : geteuid() ? " (not root: no mount "
+				"namespace, each run works in a copy of the directory)" :
+				" (no overlay of / here)");
+		else
+			fl_warn("not isolated (writes reach the host): %s", d->leaks.s);
+	}
 	if (rc == 0 && d->res.exit_code != r->exit_code && !cfg->quiet)
 		fl_warn("baseline: the program exited %d, the recording %d", d->res.exit_code,
 			r->exit_code);
@@ -690,5 +821,6 @@ int rpl_baseline(const struct rpl_cfg *cfg, struct store *st, const struct store
 	sb_free(&d->output);
 	sb_free(&d->counts);
 	sb_free(&d->explore);
+	sb_free(&d->leaks);
 	return rc;
 }

@@ -17,6 +17,14 @@ struct rpl_cfg {
 	int any_errno;            /* --any-errno: plan errnos the table calls unrealistic */
 	int no_baseline;          /* --no-baseline */
 	int no_pin;               /* --no-pin: leave CPU placement to the kernel */
+	int cwd_only;             /* --isolate cwd: only the working directory is the
+				     run's own (today's cost, for comparison) */
+	int key;                  /* enum rpl_key: how runs find a point again */
+	int key_set;              /* --key given; else the baseline may switch to path */
+	int real_random;          /* --real-random: getrandom() is not seeded */
+	int seed_urandom;         /* the recording read /dev/urandom: seed its reads */
+	int fire_anyway;          /* --fire-anyway: inject at the count even when the
+				     call is not the recorded one (no `diverged`) */
 	int explore;              /* log the calls after the first fault (1, replay
 				     --depth 2) or all of them (2, bisect) */
 };
@@ -25,6 +33,8 @@ struct rpl_cfg {
 struct rpl_spec {
 	int n;                    /* 0: the baseline run, nothing armed */
 	uint64_t fams;            /* the baseline: families traced and counted */
+	const struct rpl_spec *plan;  /* the baseline: the sweep's runs, whose */
+	size_t nplan;                 /* points it probes (rpl_probe) */
 	struct ana_point *p[RPL_MAX_ARMS];
 	struct rpl_fault f[RPL_MAX_ARMS];
 };
@@ -41,6 +51,8 @@ struct rpl_done {
 	uint64_t post_hash;       /* explore: the calls after the first fault */
 	struct sb explore;        /* explore: "family ident nth site syscall" lines */
 	struct sb counts;         /* baseline: "count ident family n" lines */
+	struct sb leaks;          /* mounts the run shared with the host ("/": all
+				     but the working directory) */
 };
 
 /* Run specs[0..n) with cfg->jobs workers.  skip(arg, i) may say a run is
@@ -55,11 +67,13 @@ int rpl_run_all(const struct rpl_cfg *cfg, struct store *st, const struct store_
 int rpl_options_have(const char *options, const char *word);
 /* The baseline run of a sweep (unless cfg->no_baseline): --setup, the
  * program with the families of specs[0..n) traced and nothing injected,
- * --check.  It is stored as a run of `sweep` with fault "none".  Returns 0
+ * --check.  Unless --key was given, a thread key that does not find the
+ * planned points (missing, or on another target) while the path key does
+ * switches cfg->key to path, and says so.  It is stored as a run of `sweep` with fault "none".  Returns 0
  * when the check held and the program reached every planned point; else
  * prints one line that says what failed and returns -EAGAIN (-EINTR when
  * interrupted, another -errno when it could not run). */
-int rpl_baseline(const struct rpl_cfg *cfg, struct store *st, const struct store_rec *r,
+int rpl_baseline(struct rpl_cfg *cfg, struct store *st, const struct store_rec *r,
 		 const struct rpl_spec *specs, size_t n, long sweep);
 /* One line of an explore log; stores the site's frames if new. */
 struct rpl_logline {

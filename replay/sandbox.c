@@ -2,13 +2,15 @@
  * replay/sandbox.c - isolating a run, and running the user's shell commands.
  *
  * Isolation: the worker process that owns one run enters a private mount
- * namespace and mounts an overlay at the recorded working directory: the
- * lower layer is the directory as it is (or its snapshot), the upper layer
- * lives in the run's own temporary directory.  The program, --setup and
- * --check all run inside, see the recorded path, and write only to the
- * upper layer; the original directory is never modified and runs never see
- * each other.  The namespace dies with the worker.  Without CAP_SYS_ADMIN
- * the fallback copies the directory (cp -a) and runs in the copy.
+ * namespace in which every writable mount is an overlay of its own
+ * (isolate.c), and the recorded working directory an overlay whose lower
+ * layer is its snapshot (or the directory as it is).  The program, --setup
+ * and --check all run inside, see the recorded paths, and write only to the
+ * run's upper layers; the host is never modified and runs never see each
+ * other.  The namespace dies with the worker.  Where whole-filesystem
+ * isolation is refused, only the working directory is overlaid (and "/"
+ * is reported as shared); without mount namespaces the fallback copies the
+ * directory (cp -a) and runs in the copy.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -202,39 +204,75 @@ int rpl_rmtree(const char *dir)
 	return nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS) == 0 ? 0 : -EIO;
 }
 
-int rpl_sandbox_enter(const char *lower, const char *cwd, const char *rundir, int *moved)
+int rpl_sandbox_enter(const struct rpl_lower *lowers, int nlowers, const char *rundir,
+		      int whole, int *moved, struct sb *leaks)
 {
-	char up[PATH_MAX], work[PATH_MAX], opts[3 * PATH_MAX + 64];
+	char up[PATH_MAX];
+	const char *cwd = lowers[0].at;
 	*moved = 0;
-	snprintf(up, sizeof up, "%s/upper", rundir);
-	snprintf(work, sizeof work, "%s/work", rundir);
-	if (mkdir(up, 0755) < 0 || mkdir(work, 0755) < 0)
-		return -errno;
-	if (unshare(CLONE_NEWNS) == 0 &&
-	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0) {
-		snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s", lower, up, work);
-		if (mount("overlay", cwd, "overlay", 0, opts) == 0)
+	if (rpl_isolate_ns() == 0) {
+		if (whole && rpl_isolate_root(rundir, lowers, nlowers, leaks) == 0)
+			return chdir(cwd) < 0 ? -errno : 0;
+		/* the recorded directories alone (the half-built root, if any,
+		 * is under rundir and never entered) */
+		sb_reset(leaks);
+		sb_puts(leaks, "/");
+		int ok = 1;
+		snprintf(up, sizeof up, "%s/cwd-layers", rundir);
+		if (mkdir(up, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		for (int i = 0; i < nlowers && ok; i++)
+			ok = rpl_overlay(lowers[i].lower, lowers[i].at, up, i) == 0;
+		if (ok)
 			return chdir(cwd) < 0 ? -errno : 0;
 	}
 	/* fallback: a private copy, at another path */
 	char copy[PATH_MAX], src[PATH_MAX + 4];
 	snprintf(copy, sizeof copy, "%s/copy", rundir);
-	snprintf(src, sizeof src, "%s/.", lower);
+	snprintf(src, sizeof src, "%s/.", lowers[0].lower);
 	if (mkdir(copy, 0755) < 0)
 		return -errno;
 	char *argv[] = { "/bin/cp", "-a", "--", src, copy, NULL };
 	if (run_argv(argv, NULL, -1, 0) != 0)
 		return -EIO;
 	*moved = 1;
+	sb_reset(leaks);
+	sb_puts(leaks, "/");
 	return chdir(copy) < 0 ? -errno : 0;
 }
+
+struct restore {
+	const char *dest, *extra;
+	struct sb *roots;
+	char last_root[PATH_MAX];
+};
 
 static int restore_one(void *arg, const char *path, unsigned mode, const void *data,
 		       size_t len, const char *link)
 {
-	const char *dest = arg;
+	struct restore *rs = arg;
+	const char *dest = rs->dest;
 	char p[PATH_MAX * 2];
-	snprintf(p, sizeof p, "%s/%s", dest, path);
+	if (path[0] == '/') {
+		/* an extra snapshot path: under extra, at its absolute path; the
+		 * first entry that is not inside the last root is a root */
+		size_t rl = strlen(rs->last_root);
+		if (!rl || strncmp(path, rs->last_root, rl) || path[rl] != '/') {
+			snprintf(rs->last_root, sizeof rs->last_root, "%s", path);
+			sb_printf(rs->roots, "%s\n", path);
+			snprintf(p, sizeof p, "%s%s", rs->extra, path);
+			/* its parents, as plain directories */
+			for (char *c = p + strlen(rs->extra) + 1; (c = strchr(c, '/')); c++) {
+				*c = 0;
+				if (mkdir(p, 0755) < 0 && errno != EEXIST)
+					return -errno;
+				*c = '/';
+			}
+		}
+		snprintf(p, sizeof p, "%s%s", rs->extra, path);
+	} else {
+		snprintf(p, sizeof p, "%s/%s", dest, path);
+	}
 	if (!*path)
 		return chmod(dest, mode & 07777) < 0 ? -errno : 0;
 	if (S_ISDIR(mode))
@@ -257,10 +295,14 @@ static int restore_one(void *arg, const char *path, unsigned mode, const void *d
 	return close(fd) < 0 ? -errno : 0;
 }
 
-int rpl_snapshot_restore(struct store *st, long rec, const char *dest)
+int rpl_snapshot_restore(struct store *st, long rec, const char *dest, const char *extra,
+			 struct sb *roots)
 {
+	struct restore rs = { .dest = dest, .extra = extra, .roots = roots };
 	if (mkdir(dest, 0755) < 0 && errno != EEXIST)
 		return -errno;
+	if (mkdir(extra, 0755) < 0 && errno != EEXIST)
+		return -errno;
 	/* rows come in path order, so a directory precedes its entries */
-	return store_snap_each(st, rec, restore_one, (void *)dest);
+	return store_snap_each(st, rec, restore_one, &rs);
 }

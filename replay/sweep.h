@@ -14,6 +14,7 @@ struct opts {
 	struct rpl_cfg cfg;
 	const char *junit, *with;
 	long rec, depth, budget;
+	long torn_max;                  /* crash:torn expands to crash:torn/1..torn_max */
 	int prune;
 	long shard_k, shard_n;          /* run only plan entries i with i % n == k - 1 */
 	int json, all, resume;
@@ -44,7 +45,6 @@ struct sweep_ctx {
 	/* runs not planned because the fault cannot happen at the call */
 	size_t skipped[SKIP__COUNT];
 	struct ana_failures failures;   /* the bug runs, grouped */
-	long last_run;                  /* id of the run stored last */
 	size_t folded, npoints_match;   /* points left out: their failure ID ran */
 	long nfids;
 	const char *skip_example[SKIP__COUNT];

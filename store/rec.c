@@ -219,11 +219,7 @@ int store_proc_end(struct store *st, long rec, int tid, uint64_t end_ts, int exi
 
 static uint64_t fnv(const void *p, size_t n)
 {
-	const unsigned char *b = p;
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * 1099511628211ull;
-	return h;
+	return fl_fnv1a(FL_FNV_OLD, p, n);
 }
 
 void store_intern_clear(struct store *st)

@@ -10,9 +10,11 @@
  * target paths and payloads are stored once per recording in `str` and
  * `payload` (zstd-compressed) and referenced by id, so the 200000 identical
  * writes of a loop cost one string; pid is NULL when it equals tid; fdkind
- * is a small code.  The views are the stable interface users query; they
- * name numbers with scalar subqueries rather than joins, so a query pays
- * only for the columns it uses.
+ * is a small code.  The views are the stable interface users query: the
+ * syscalls view names call and errno numbers with LEFT JOINs on primary
+ * keys (which SQLite drops when a query uses none of their columns) and
+ * reads the interned strings with scalar subqueries, so a query pays only
+ * for the columns it uses.
  */
 #include <stddef.h>
 

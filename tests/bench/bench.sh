@@ -10,7 +10,8 @@
 #
 # Environment:
 #   BENCH_REPS      repetitions per measurement (default 3; median taken)
-#   BENCH_SECTIONS  subset of "record size replay sweep query" (default all)
+#   BENCH_SECTIONS  subset of "record size replay sweep isolation query"
+#                   (default all)
 #   BENCH_QUERY_N   writes in the recording the query section reads (1000000)
 #   BENCH_TIMEOUT   seconds after which one measured command is killed (600)
 #   BENCH_OUT       where the report goes (default docs/BENCHMARKS.md;
@@ -23,7 +24,7 @@ export LC_ALL=C
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 REPS=${BENCH_REPS:-3}
-SECTIONS=${BENCH_SECTIONS:-record size replay sweep query}
+SECTIONS=${BENCH_SECTIONS:-record size replay sweep isolation query}
 QUERY_N=${BENCH_QUERY_N:-1000000}
 TIMEOUT=${BENCH_TIMEOUT:-600}
 OUT_MD=${BENCH_OUT:-$ROOT/docs/BENCHMARKS.md}
@@ -373,6 +374,39 @@ if want sweep; then
 fi
 
 #
+# isolation: the same sweep with each run's whole filesystem private
+# (--isolate all, the default) and with the working directory alone
+# (--isolate cwd, the isolation before whole-filesystem overlays), -j 1,
+# --fire-anyway (no unwind at the armed call: the isolation alone); then
+# the default (the divergence check's unwind too).  Per-run overhead =
+# time difference / runs.
+#
+if want isolation; then
+	base=$T/iso && db=$DBS/iso.db
+	rm -rf "$base"; mkdir -p "$base"; cp "$ROOT/corpus/fsyncok/fsyncok" "$base/"
+	rmdb "$db"
+	(cd "$base" && "$FL" record -q --db "$db" -- ./fsyncok) >/dev/null 2>&1 </dev/null
+	find "$base" -mindepth 1 ! -name fsyncok -delete
+	ic=() ia=() id=() iruns=""
+	for ((r = 1; r <= REPS; r++)); do
+		say "isolation $r/$REPS"
+		OUTF=$T/iso.out
+		timed "$FL" replay --db "$db" --no-std -q -j 1 --no-baseline --isolate cwd --fire-anyway
+		ic+=("$T_US")
+		iruns=$(grep -o '^[0-9]* runs over' "$T/iso.out" | grep -o '^[0-9]*')
+		timed "$FL" replay --db "$db" --no-std -q -j 1 --no-baseline --isolate all --fire-anyway
+		ia+=("$T_US")
+		timed "$FL" replay --db "$db" --no-std -q -j 1 --no-baseline
+		id+=("$T_US")
+		OUTF=/dev/null
+	done
+	mc=$(median "${ic[@]}") ma=$(median "${ia[@]}") md=$(median "${id[@]}")
+	per() { awk -v a="$1" -v b="$2" -v n="${iruns:-0}" 'BEGIN { if (n > 0) printf "%+.1f ms", (a - b) / n / 1000; else print "-" }'; }
+	row isolation "fsyncok sweep" "$(secs "$ma")" "$(secs "$mc")" - "$(ratio "$ma" "$mc")" - \
+		"per-run overhead" - "${iruns:-?} runs; whole filesystem vs cwd only: $(per "$ma" "$mc") per run; with the divergence check's unwind: $(per "$md" "$mc") per run (the native column is --isolate cwd)"
+fi
+
+#
 # query: GROUP BY over a recording of about BENCH_QUERY_N syscalls.
 #
 if want query; then
@@ -515,6 +549,11 @@ $(workload_list)
   syscall-heavy workloads (all but \`compute\`).
 - **size**: database bytes per recorded syscall for \`writes\`, with the
   default \`--capture 4096\` (target: at most 8) and with \`--capture 0\`.
+- **isolation**: a sweep of \`fsyncok\` (-j 1, no baseline) with every run's
+  whole filesystem private (\`--isolate all\`, the default) against the
+  working directory alone (\`--isolate cwd\`, in the native column), both
+  with \`--fire-anyway\`; the notes give the per-run difference, and the
+  same with the divergence check (one unwind per run).  Never a target.
 - **replay**: one run with EIO armed on the last write point
   (\`max(point)\` of family write after \`faultline analyze\`):
   \`faultline replay --db F --point P --fault EIO -j 1 -q\`, against the

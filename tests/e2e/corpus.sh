@@ -15,6 +15,7 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
 # name | program in corpus/NAME | families | faults | expected bug outcome | more replay options
+# (check.sh gets the program as $1: tornjournal's check runs its reader)
 targets='
 shortwrite|shortwrite|write|short|broken
 fsyncok|fsyncok|write,fsync|EIO|broken
@@ -26,6 +27,9 @@ connrefused|connrefused|connect|ECONNREFUSED|crash
 staticsave|staticsave|write|EIO|broken
 pysave|pysave.py|write|EIO|broken
 renamenofsync|renamenofsync|open,write,fsync,close,rename|crash|broken
+nodirsync|nodirsync|write,fsync,rename|crash,crash:posix|broken
+tornjournal|tornjournal|write,fsync|crash,crash:torn|broken
+cfrcopy|cfrcopy|write,close,rename|crash|broken
 '
 
 # sweep NAME PROG FAMILIES FAULTS -> prints the outcome counts line, sets $out
@@ -42,7 +46,7 @@ sweep() {
 	(cd "$dir" && find . -path ./t.db\* -prune -o -type f -print0 | sort -z |
 	 xargs -0 sha256sum) >"$dir.sum" 2>/dev/null
 	local args=(-d "$dir/t.db" --family "$fams" --fault "$faults" --no-std
-		    --check "sh $C/$name/check.sh" -q --json -t 20)
+		    --check "sh $C/$name/check.sh ${cmd[*]: -1}" -q --json -t 20)
 	[ -n "$setup" ] && args+=(--setup "$setup")
 	[ -n "$more" ] && args+=($more)
 	out=$(cd "$dir" && timeout 300 "$FL" replay "${args[@]}" 2>&1)
@@ -86,6 +90,18 @@ if [ "$rc" = 0 ] && [ "$(count retried)" -ge 1 ] && [ "$(count silent)" = 0 ]; t
 else
 	bad "shortwrite twin: expected retried runs, got exit $rc: $(printf '%s' "$out" | tail -c 400)"
 fi
+
+# Only the new crash states tell these apart: under plain `crash` the
+# planted bug is not found.
+for t in nodirsync:write,fsync,rename tornjournal:write,fsync; do
+	sweep "${t%%:*}" "${t%%:*}" "${t#*:}" crash
+	bugs=$(( $(count crash) + $(count hang) + $(count broken) ))
+	if [ "$rc" = 0 ] && [ "$bugs" = 0 ]; then
+		ok "${t%%:*}: plain crash finds nothing ($(count runs) runs)"
+	else
+		bad "${t%%:*}: plain crash found a bug (exit $rc)"
+	fi
+done
 
 # The two-fault bug is out of reach of any single fault: doubleclose
 # survives every single write/close fault (it needs #4's fuzz/depth-2).

@@ -17,6 +17,7 @@
 #include "../../faultline.h"
 #include "../../record/decode.h"
 #include "../../record/syscalls.h"
+#include "../../analyze/ana.h"
 #include "../../replay/rpl.h"
 
 /* Which --check/--setup commands skip /bin/sh (replay/sandbox.c). */
@@ -103,6 +104,14 @@ static void test_outcomes(void **state)
 	assert_false(rpl_outcome_is_bug(OUT_SILENT));
 	assert_false(rpl_outcome_is_bug(OUT_NOT_REACHED));
 	assert_string_equal(rpl_outcome_name[OUT_NOT_REACHED], "not_reached");
+	/* a diverged armed call is never a pass nor the recorded label */
+	struct rpl_result dv = { .fired = 0, .diverged = 1, .exit_code = 0 };
+	assert_int_equal(rpl_classify(&dv), OUT_DIVERGED);
+	dv.check_ran = 1;
+	dv.check_code = 1;
+	assert_int_equal(rpl_classify(&dv), OUT_DIVERGED);
+	assert_false(rpl_outcome_is_bug(OUT_DIVERGED));
+	assert_string_equal(rpl_outcome_name[OUT_DIVERGED], "diverged");
 }
 
 static void test_fault_specs(void **state)
@@ -231,10 +240,38 @@ static void test_strings(void **state)
 	assert_int_equal(fl_parse_long("", &v), -EINVAL);
 }
 
+/* The names of a point that survive reruns (replay --key, divergence). */
+static void test_identity(void **state)
+{
+	(void)state;
+	char p[256];
+	strcpy(p, "/a/./b//c/");
+	ana_path_normalize(p);
+	assert_string_equal(p, "/a/b/c");
+	strcpy(p, "/w/app/../lib/__pycache__/x.pyc");
+	ana_path_normalize(p);
+	assert_string_equal(p, "/w/lib/__pycache__/x.pyc");
+	strcpy(p, "/x/out.tmp (deleted)");
+	ana_path_normalize(p);
+	assert_string_equal(p, "/x/out.tmp");
+	/* numbers chosen at run time in temporary names */
+	assert_true(ana_same_path("/d/f.pyc.140483753014448", "/d/f.pyc.140366567077040"));
+	assert_false(ana_same_path("/d/out-1.txt", "/d/out-2.txt"));
+	assert_false(ana_same_path("/d/f.12345", "/d/f.54321"));   /* too short: a name */
+	assert_int_equal(ana_target_key("/d/./f.pyc.140483753014448", "file"),
+			 ana_target_key("/d/f.pyc.140366567077040", NULL));
+	assert_int_not_equal(ana_target_key("/d/a", "file"), ana_target_key("/d/b", "file"));
+	/* pipes and sockets by kind: their inode numbers change */
+	assert_int_equal(ana_target_key("pipe:[123]", "pipe"), ana_target_key("pipe:[456]", "pipe"));
+	assert_int_equal(ana_target_key(NULL, NULL), 0);
+	assert_string_equal(rpl_key_name[RPL_KEY_PATH], "path");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_outcomes),
+		cmocka_unit_test(test_identity),
 		cmocka_unit_test(test_fault_specs),
 		cmocka_unit_test(test_fd_kinds),
 		cmocka_unit_test(test_format_ret),

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Initial state: an empty journal.
+: > journal.log

@@ -448,15 +448,25 @@ uint64_t rec_stack_site(struct rec_stack *st, pid_t pid, pid_t tid,
 		memcpy(st->last_pcs, pcs, (size_t)n * sizeof pcs[0]);
 	size_t start = frames->len;
 	/* Python code's call: its Python frames, then the native frames
-	 * below the interpreter (the libc wrapper, an extension's frames) */
+	 * below the interpreter (the libc wrapper, an extension's frames),
+	 * max_frames lines in all, at most half of them native.  A site of
+	 * fewer lines was cut nowhere, so an unwind as deep as it has lines
+	 * (replay/identity.c) gives it again. */
+	int nat = n;
+	if (npy) {
+		for (nat = 0; nat < n; nat++)
+			if (pcs[nat] >= p->pyscan.lo && pcs[nat] < p->pyscan.hi)
+				break;
+		int half = nat < max_frames / 2 ? nat : max_frames / 2;
+		npy = npy < max_frames - half ? npy : max_frames - half;
+		nat = nat < max_frames - npy ? nat : max_frames - npy;
+	}
 	for (int i = 0; i < npy; i++) {
 		if (i)
 			sb_putc(frames, '\n');
 		rec_py_frame_text(p->py, &st->pyf[i], frames);
 	}
-	for (int i = 0; i < n; i++) {
-		if (npy && pcs[i] >= p->pyscan.lo && pcs[i] < p->pyscan.hi)
-			break;
+	for (int i = 0; i < nat; i++) {
 		if (i || npy)
 			sb_putc(frames, '\n');
 		put_frame(p, pcs[i], frames);

@@ -42,7 +42,9 @@ const unsigned char *rec_stack_window(const struct rec_stack *st, uint64_t addr,
 /* Python code's calls.  In a CPython 3.11 process, a call made while the
  * thread runs Python code gets its Python frames as its site: lines
  * "qualname (file.py:line)", innermost first, then the native frames below
- * the interpreter (record/pyframes.c).
+ * the interpreter (record/pyframes.c); max_frames lines in all, at most
+ * half of them native.  A site of fewer lines than max_frames was not cut,
+ * so an unwind with max_frames = its line count gives it again.
  *
  * rec_stack_py_key: a hash of thread tid's Python frames (code objects and
  * instructions; 0: none), which with the native frames determine the

@@ -6,7 +6,8 @@
 # same sites as an unwind at every call, a replay of the state write
 # reproduces, and depth 2's new sites (found during replay) are only the
 # recovery path's own lines: replay names the calls it shares with the
-# recording as the recording did.
+# recording as the recording did.  progs/pydeep.py writes 12 calls deep:
+# its site is cut at 8 lines, and a replay still finds the call.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PY=/usr/bin/python3.11
@@ -76,5 +77,18 @@ new=$(flq t.db "select replace(frames, char(10), ' < ') from site
 check "... save (pysites.py:11), the retry at the with statement" \
 	has "$new" "^save ($W/pysites.py:11) < main"
 check "... main (pysites.py:28), the error message" has "$new" "^main ($W/pysites.py:28) < <module>"
+
+# a site cut at 8 lines (7 Python frames and libc's) is found again by a
+# replay that unwinds 8 deep: the run is not `diverged`
+cp "$PROGS_SRC/pydeep.py" .
+run_bounded "$FL" record -q -d d.db -- "$PY" pydeep.py >/dev/null 2>&1
+fr=$(flq d.db "select frames from site where id = (select site from syscalls
+	where path like '%/deep.txt' and family = 'write')")
+n=$(printf '%s\n' "$fr" | grep -c .)
+npy=$(printf '%s\n' "$fr" | grep -c '^nest (.*pydeep.py:\(9\|12\))$')
+check "the deep write's site: 8 lines, 7 of them nest()'s ($n, $npy)" [ "$n" = 8 -a "$npy" = 7 ]
+out=$(run_bounded "$FL" replay -d d.db --family write --path '*/deep.txt' -q --all 2>&1)
+check "its replay finds the call again: handled, not diverged" \
+	has "$out" "^handled .*nest (pydeep.py:9) <- nest (pydeep.py:12)"
 
 finish

@@ -12,7 +12,7 @@ LDLIBS  = -lsqlite3 -lzstd -lseccomp -ldw -lelf
 PREFIX  ?= /usr/local
 
 CORE_SRC = util.c json.c \
-	record/tracer.c record/systab.c record/xlat.c record/decode.c record/stack.c record/snapshot.c record/fdcache.c \
+	record/tracer.c record/systab.c record/xlat.c record/decode.c record/stack.c record/pyframes.c record/snapshot.c record/fdcache.c \
 	store/store.c store/schema.c store/rec.c store/read.c store/sqlfn.c store/points.c store/results.c \
 	analyze/points.c analyze/failures.c analyze/select.c replay/inject.c replay/crash.c replay/crash_names.c replay/crash_torn.c replay/identity.c replay/isolate.c replay/sandbox.c replay/outcome.c replay/junit.c replay/runner.c
 CMD_SRC  = faultline.c record/record.c record/show.c store/query.c \

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../record/pyframes.h"
 #include "../record/stack.h"
 #include "../record/syscalls.h"
 #include "ana.h"
@@ -496,6 +497,41 @@ static int libc_frame(const char *f, size_t n)
 	return 0;
 }
 
+/* A Python site (record/stack.h): its frame and its caller's, then the
+ * first frame below the interpreter that is not libc's, an extension's:
+ * "dump (json/__init__.py:180) <- save (app.py:12)",
+ * "commit (db.py:9) <- save (app.py:3) via libsqlite3.so.0+0xaa355".
+ * Returns 0 when the site is not Python's. */
+static int py_label(const char *frames, struct sb *lab)
+{
+	int npy = 0;
+	for (const char *f = frames; *f;) {
+		const char *e = strchr(f, '\n');
+		size_t n = e ? (size_t)(e - f) : strlen(f);
+		if (rec_py_is_frame(f, n)) {
+			if (npy == 1)
+				sb_puts(lab, " <- ");
+			if (npy++ < 2)
+				rec_py_frame_short(f, n, lab);
+		} else if (!npy) {
+			return 0;
+		} else if (!libc_frame(f, n)) {
+			char one[4200];
+			struct sb sym;
+			sb_init(&sym);
+			snprintf(one, sizeof one, "%.*s", (int)n, f);
+			rec_stack_symbolize(one, &sym);
+			/* no symbols: "/usr/lib/x/libsqlite3.so.0+0xab108" */
+			const char *t = sym.s ? sym.s : "", *slash = strrchr(t, '/');
+			sb_printf(lab, " via %s", t[0] == '/' && slash ? slash + 1 : t);
+			sb_free(&sym);
+			break;
+		}
+		f += n + (e ? 1 : 0);
+	}
+	return npy > 0;
+}
+
 void ana_site_label(struct store *st, long rec, uint64_t site, struct sb *out)
 {
 	static struct { uint64_t site; long rec; char *label; } cache[256];
@@ -525,7 +561,8 @@ void ana_site_label(struct store *st, long rec, uint64_t site, struct sb *out)
 		const char *e = strchr(pick, '\n');
 		char one[4200];
 		snprintf(one, sizeof one, "%.*s", (int)(e ? (size_t)(e - pick) : strlen(pick)), pick);
-		rec_stack_symbolize(one, &lab);
+		if (!py_label(frames.s, &lab))
+			rec_stack_symbolize(one, &lab);
 	}
 	if (!lab.len)
 		sb_printf(&lab, "site %016llx", (unsigned long long)site);

@@ -51,7 +51,7 @@ struct recorder {
 /* A call site found by an unwind, and where its frames' return addresses
  * lie on the stack (offsets from sp, increasing). */
 struct site_memo {
-	uint64_t ip, sp, site;
+	uint64_t ip, sp, py, site;    /* py: rec_stack_py_key() */
 	int nra;
 	size_t span;              /* bytes from sp that hold them all */
 	uint16_t off[SITE_RA];
@@ -61,6 +61,7 @@ struct site_memo {
 struct tstate {
 	uint64_t seq;
 	uint64_t site;
+	uint64_t py;                 /* the call's rec_stack_py_key() */
 	struct site_memo *memo;      /* SITE_SLOTS, by ip and sp */
 	unsigned memo_next;
 	uint32_t fam_n;
@@ -115,14 +116,14 @@ static struct site_memo *memo_bucket(struct tstate *s, const struct rec_call *c)
 {
 	if (!s->memo)
 		s->memo = xcalloc(SITE_SLOTS, sizeof *s->memo);
-	uint64_t h = (c->ip ^ (c->sp * 0x9e3779b97f4a7c15ull)) >> 32;
+	uint64_t h = (c->ip ^ ((c->sp ^ s->py) * 0x9e3779b97f4a7c15ull)) >> 32;
 	return &s->memo[(h % (SITE_SLOTS / SITE_WAYS)) * SITE_WAYS];
 }
 
-static int memo_match(const struct site_memo *m, const struct rec_call *c,
+static int memo_match(const struct site_memo *m, const struct rec_call *c, uint64_t py,
 		      const unsigned char *top, size_t n)
 {
-	if (!m->site || m->ip != c->ip || m->sp != c->sp || m->span > n)
+	if (!m->site || m->ip != c->ip || m->sp != c->sp || m->py != py || m->span > n)
 		return 0;
 	for (int i = 0; i < m->nra; i++) {
 		uint64_t w;
@@ -136,7 +137,7 @@ static int memo_match(const struct site_memo *m, const struct rec_call *c,
 /* Remember site: find the return addresses of the unwound frames (each
  * caller's pc + 1), in order, in the probe. */
 static void memo_fill(struct recorder *r, struct site_memo *m, const struct rec_call *c,
-		      uint64_t site, const unsigned char *top, size_t n)
+		      uint64_t py, uint64_t site, const unsigned char *top, size_t n)
 {
 	uint64_t pcs[SITE_RA + 1];
 	int npc = rec_stack_last_pcs(r->stk, pcs, SITE_RA + 1);
@@ -161,6 +162,7 @@ static void memo_fill(struct recorder *r, struct site_memo *m, const struct rec_
 	m->span = off;
 	m->ip = c->ip;
 	m->sp = c->sp;
+	m->py = py;
 	m->site = site;
 }
 
@@ -171,7 +173,8 @@ static size_t memo_span(struct tstate *s, const struct rec_call *c)
 	const struct site_memo *m = memo_bucket(s, c);
 	size_t span = 0;
 	for (int i = 0; i < SITE_WAYS; i++)
-		if (m[i].site && m[i].ip == c->ip && m[i].sp == c->sp && m[i].span > span)
+		if (m[i].site && m[i].ip == c->ip && m[i].sp == c->sp && m[i].py == s->py &&
+		    m[i].span > span)
 			span = m[i].span;
 	return span;
 }
@@ -184,7 +187,7 @@ static uint64_t call_site(struct recorder *r, struct rec_thread *t, struct tstat
 	size_t span = r->memo ? memo_span(s, c) : 0;
 	ssize_t n = span ? rec_mem_read(t->tid, c->sp, top, span) : 0;
 	for (int i = 0; n > 0 && i < SITE_WAYS; i++)
-		if (memo_match(&m[i], c, top, (size_t)n))
+		if (memo_match(&m[i], c, s->py, top, (size_t)n))
 			return m[i].site;
 	sb_reset(&r->frames);
 	uint64_t site = rec_stack_site(r->stk, t->pid, t->tid, r->stack_depth, &r->frames);
@@ -206,7 +209,7 @@ static uint64_t call_site(struct recorder *r, struct rec_thread *t, struct tstat
 			w = &m[i];
 	if (!w)
 		w = &m[s->memo_next++ % SITE_WAYS];
-	memo_fill(r, w, c, site, top, n > 0 ? (size_t)n : 0);
+	memo_fill(r, w, c, s->py, site, top, n > 0 ? (size_t)n : 0);
 	return site;
 }
 
@@ -259,8 +262,11 @@ static int on_call_entry(void *ctx, struct rec_thread *t, struct rec_call *c)
 		park_swap(s);
 	}
 	s->seq = ++r->seq;
-	if (r->stk && c->sys && c->sys->family && !(c->sys->flags & SF_NOFAULT))
+	if (r->stk && c->sys && c->sys->family && !(c->sys->flags & SF_NOFAULT)) {
+		/* Python frames are part of the site: part of the memo's key */
+		s->py = rec_stack_py_key(r->stk, t->pid, t->tid, r->stack_depth);
 		prefetch(r, t, c);
+	}
 	rec_decode_entry(r->dec, t->tid, t->pid, c, &s->d);
 	s->site = 0;
 	s->fam_n = 0;
@@ -560,6 +566,10 @@ int cmd_record(int argc, char **argv)
 		fl_error("cannot trace '%s': %s", argv[optind], strerror(-rc));
 		goto out;
 	}
+	if (!quiet && r.stk && rec_stack_py_unknown(r.stk))
+		fl_warn("python %s: its call sites are the interpreter's native frames "
+			"(faultline reads the Python frames of CPython 3.11 only)",
+			rec_stack_py_unknown(r.stk));
 	int complete = !res.interrupted && !r.store_err;
 	if (store_rec_finish(r.st, r.rec, fl_wall_ns(), res.exit_code, complete, r.ncalls) < 0 ||
 	    store_commit(r.st) < 0)

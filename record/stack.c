@@ -28,6 +28,13 @@
  * failed), a stack scan replaces it: the words of the STACK_WINDOW above
  * the stack pointer that point into executable memory just after a call
  * instruction.  Stale return addresses count too: best effort.
+ *
+ * Python: when a refresh finds a CPython 3.11 runtime among the modules
+ * (rec_py_find, record/pyframes.c), a call made while the thread runs
+ * Python code is written as its Python frames, then the native frames
+ * below the interpreter's module; the hash covers both.  Invariant: the
+ * same call gives the same text whether record (rec_stack_py_key, then
+ * rec_stack_site at the same stop) or replay (rec_stack_site alone) asks.
  */
 #define _GNU_SOURCE
 #include <elfutils/libdwfl.h>
@@ -39,6 +46,7 @@
 #include <sys/uio.h>
 #include <sys/user.h>
 
+#include "pyframes.h"
 #include "stack.h"
 
 #define STACK_DEFAULT_FRAMES 8    /* when max_frames <= 0 */
@@ -59,6 +67,8 @@ struct proc {
 	size_t nmaps;
 	uint64_t bad[STACK_NBAD];  /* pcs a refresh did not explain */
 	unsigned nbad;
+	struct rec_py *py;         /* a CPython whose frames we read, or NULL */
+	struct rec_py_scan pyscan; /* its interpreter's module, or why not */
 	struct proc *next;
 };
 
@@ -69,6 +79,12 @@ struct rec_stack {
 	unsigned char win[STACK_WINDOW];
 	uint64_t last_pcs[STACK_MAX_FRAMES];   /* of the last rec_stack_site */
 	int last_n;
+	/* the Python frames rec_stack_py_key() read, for the rec_stack_site()
+	 * that follows it at the same stop */
+	struct rec_py_frame pyf[STACK_MAX_FRAMES];
+	int npyf;
+	pid_t py_tid;
+	char py_unknown[16];       /* an interpreter whose frames we cannot read */
 };
 
 /* Unwinding reads .eh_frame and the module's own .debug_frame, never a
@@ -133,6 +149,11 @@ static void proc_refresh(struct proc *p)
 	dwfl_linux_proc_report(p->dwfl, p->pid);
 	dwfl_report_end(p->dwfl, NULL, NULL);
 	read_maps(p);
+	if (!p->py) {
+		p->py = rec_py_find(p->dwfl, p->pid, &p->pyscan);
+		if (p->pyscan.unknown[0] && !p->st->py_unknown[0])
+			memcpy(p->st->py_unknown, p->pyscan.unknown, sizeof p->st->py_unknown);
+	}
 }
 
 /* Read STACK_WINDOW bytes at addr into st->win, one remote iovec per
@@ -208,6 +229,7 @@ static void proc_free(struct proc *p)
 {
 	if (p->dwfl)
 		dwfl_end(p->dwfl);
+	rec_py_free(p->py);
 	free(p->maps);
 	free(p);
 }
@@ -276,6 +298,8 @@ struct walk {
 	uint64_t *pcs;
 	int n, max;
 	uint64_t stray;
+	uint64_t stop_lo, stop_hi;  /* end after the first frame in here */
+	int stopped;
 };
 
 static int walk_frame(Dwfl_Frame *frame, void *arg)
@@ -292,6 +316,10 @@ static int walk_frame(Dwfl_Frame *frame, void *arg)
 		return DWARF_CB_ABORT;
 	}
 	w->pcs[w->n++] = pc;
+	if (pc >= w->stop_lo && pc < w->stop_hi) {
+		w->stopped = 1;
+		return DWARF_CB_ABORT;
+	}
 	return w->n < w->max ? DWARF_CB_OK : DWARF_CB_ABORT;
 }
 
@@ -309,17 +337,22 @@ static int explain(struct proc *p, uint64_t pc)
 	return 0;
 }
 
-static int unwind(struct proc *p, pid_t tid, uint64_t *pcs, int max)
+/* The pcs of thread tid, at most max; with stop_hi, up to the first
+ * frame in [stop_lo, stop_hi) (*stopped set). */
+static int unwind(struct proc *p, pid_t tid, uint64_t *pcs, int max,
+		  uint64_t stop_lo, uint64_t stop_hi, int *stopped)
 {
-	struct walk w = { p, pcs, 0, max, 0 };
+	struct walk w = { p, pcs, 0, max, 0, stop_lo, stop_hi, 0 };
 	if (!p->attached)
 		return 0;
 	dwfl_getthread_frames(p->dwfl, tid, walk_frame, &w);
 	if (w.stray && explain(p, w.stray)) {
 		w.n = 0;
 		w.stray = 0;
+		w.stopped = 0;
 		dwfl_getthread_frames(p->dwfl, tid, walk_frame, &w);
 	}
+	*stopped = w.stopped;
 	return w.n;
 }
 
@@ -394,8 +427,18 @@ uint64_t rec_stack_site(struct rec_stack *st, pid_t pid, pid_t tid,
 	if (max_frames > STACK_MAX_FRAMES)
 		max_frames = STACK_MAX_FRAMES;
 	struct proc *p = proc_get(st, pid);
-	int n = unwind(p, tid, pcs, max_frames);
-	int scanned = n <= 1 && max_frames > 1;
+	int npy = 0, stopped = 0;
+	if (p->py && st->py_tid == tid) {
+		npy = st->npyf < max_frames ? st->npyf : max_frames;
+	} else if (p->py) {
+		npy = rec_py_frames(p->py, tid, st->pyf, max_frames);
+	}
+	st->py_tid = 0;
+	/* with Python frames, the native ones end at the interpreter (that
+	 * first interpreter frame is kept in last_pcs: the memo checks it) */
+	int n = unwind(p, tid, pcs, max_frames, npy ? p->pyscan.lo : 0,
+		       npy ? p->pyscan.hi : 0, &stopped);
+	int scanned = n <= 1 && !stopped && max_frames > 1;
 	if (scanned)
 		n = stack_scan(p, tid, pcs, max_frames);
 	/* a scan's frames depend on every word of the stack window, not
@@ -403,19 +446,62 @@ uint64_t rec_stack_site(struct rec_stack *st, pid_t pid, pid_t tid,
 	st->last_n = scanned ? -1 : n;
 	if (!scanned)
 		memcpy(st->last_pcs, pcs, (size_t)n * sizeof pcs[0]);
-	if (n == 0)
-		return 0;
-
 	size_t start = frames->len;
-	for (int i = 0; i < n; i++) {
+	/* Python code's call: its Python frames, then the native frames
+	 * below the interpreter (the libc wrapper, an extension's frames),
+	 * max_frames lines in all, at most half of them native.  A site of
+	 * fewer lines was cut nowhere, so an unwind as deep as it has lines
+	 * (replay/identity.c) gives it again. */
+	int nat = n;
+	if (npy) {
+		for (nat = 0; nat < n; nat++)
+			if (pcs[nat] >= p->pyscan.lo && pcs[nat] < p->pyscan.hi)
+				break;
+		int half = nat < max_frames / 2 ? nat : max_frames / 2;
+		npy = npy < max_frames - half ? npy : max_frames - half;
+		nat = nat < max_frames - npy ? nat : max_frames - npy;
+	}
+	for (int i = 0; i < npy; i++) {
 		if (i)
+			sb_putc(frames, '\n');
+		rec_py_frame_text(p->py, &st->pyf[i], frames);
+	}
+	for (int i = 0; i < nat; i++) {
+		if (i || npy)
 			sb_putc(frames, '\n');
 		put_frame(p, pcs[i], frames);
 	}
+	if (frames->len == start)
+		return 0;
 	uint64_t h = 0xcbf29ce484222325ull;   /* FNV-1a 64 */
 	for (size_t i = start; i < frames->len; i++)
 		h = (h ^ (unsigned char)frames->s[i]) * 0x100000001b3ull;
 	return h ? h : 1;
+}
+
+uint64_t rec_stack_py_key(struct rec_stack *st, pid_t pid, pid_t tid, int max_frames)
+{
+	if (max_frames <= 0)
+		max_frames = STACK_DEFAULT_FRAMES;
+	if (max_frames > STACK_MAX_FRAMES)
+		max_frames = STACK_MAX_FRAMES;
+	struct proc *p = proc_get(st, pid);
+	st->py_tid = 0;
+	if (!p->py)
+		return 0;
+	st->npyf = rec_py_frames(p->py, tid, st->pyf, max_frames);
+	st->py_tid = tid;
+	if (!st->npyf)
+		return 0;
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (int i = 0; i < st->npyf; i++)
+		h = ((h ^ st->pyf[i].code) * 0x100000001b3ull ^ st->pyf[i].instr) * 0x100000001b3ull;
+	return h ? h : 1;
+}
+
+const char *rec_stack_py_unknown(const struct rec_stack *st)
+{
+	return st->py_unknown[0] ? st->py_unknown : NULL;
 }
 
 const unsigned char *rec_stack_window(const struct rec_stack *st, uint64_t addr,
@@ -479,6 +565,10 @@ int rec_stack_symbolize(const char *frame, struct sb *out)
 	char *end;
 	if (!frame)
 		return -EINVAL;
+	if (rec_py_is_frame(frame, strlen(frame))) {
+		rec_py_frame_short(frame, strlen(frame), out);
+		return 0;
+	}
 	for (s = frame; (s = strstr(s, "+0x")); s++)
 		plus = s;
 	if (!plus || frame[0] != '/')

@@ -34,8 +34,8 @@ check "the recording wrote the cache outside cwd" [ -d "$P/lib/__pycache__" ]
 rm -rf "$P/lib/__pycache__" "$P/app/out.txt"
 an=$(run_bounded "$FL" analyze -d "$P/t.db" 2>&1)
 check "analyze names the writes outside the working directory" \
-	sh -c "printf '%s\n' '$an' | grep -q 'written outside the working directory' &&
-	       printf '%s\n' '$an' | grep -qx '  $P/lib/__pycache__'"
+	sh -c 'printf "%s\n" "$1" | grep -q "written outside the working directory" &&
+	       printf "%s\n" "$1" | grep -qx "  $2/lib/__pycache__"' - "$an" "$P"
 sweep() {
 	run_bounded "$FL" replay -d "$P/t.db" --family write,rename --path '*/out.txt*' \
 		--check 'grep -q value=42 out.txt' -q >"$TMP/sweep.out" 2>&1

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../faultline.h"
+#include "../cmd.h"
 #include "../json.h"
 #include "../record/syscalls.h"
 #include "ana.h"
@@ -71,7 +71,7 @@ int cmd_analyze(int argc, char **argv)
 		{ "no-startup", no_argument, 0, 'U' },
 		{ 0, 0, 0, 0 }
 	};
-	const char *db = FL_DEFAULT_DB, *bad;
+	const char *db = FL_DEFAULT_DB;
 	long rec = 0;
 	int c, json = 0, summary = 0, ret = FL_EXIT_USAGE;
 	struct ana_filter flt;
@@ -80,18 +80,8 @@ int cmd_analyze(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "d:f:p:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
-		case 'r':
-			if (fl_parse_long(optarg, &rec) || rec < 1) {
-				fl_error("--rec wants a recording number, not '%s'", optarg);
-				return FL_EXIT_USAGE;
-			}
-			break;
-		case 'f':
-			if (ana_parse_families(optarg, &flt.families, &bad) < 0) {
-				fl_error("unknown family '%s' (faultline analyze --families lists them)", bad);
-				return FL_EXIT_USAGE;
-			}
-			break;
+		case 'r': if (cmd_opt_rec(optarg, &rec)) return FL_EXIT_USAGE; break;
+		case 'f': if (cmd_opt_families(optarg, &flt.families)) return FL_EXIT_USAGE; break;
 		case 'p': flt.path_glob = optarg; break;
 		case 'k': flt.fdkinds = optarg; break;
 		case 'n': flt.no_std = 1; break;
@@ -106,33 +96,17 @@ int cmd_analyze(int argc, char **argv)
 		default: return FL_EXIT_USAGE;   /* getopt said what */
 		}
 	}
-	if (optind < argc) {
-		fl_error("unexpected argument '%s'", argv[optind]);
+	if (cmd_no_operands(argc, argv))
 		return FL_EXIT_USAGE;
-	}
 	struct store *st;
 	struct store_rec r;
 	struct ana_points pts;
-	char err[8192];
 	memset(&pts, 0, sizeof pts);
-	if (store_open(db, STORE_WRITE, &st, err, sizeof err) < 0) {
-		fl_error("%s", err);
+	if (cmd_open_rec(db, STORE_WRITE, rec, &st, &r) < 0)
 		return FL_EXIT_USAGE;
-	}
-	if (store_rec_get(st, rec, &r) < 0) {
-		fl_error("%s", store_errmsg(st));
-		store_close(st);
-		return FL_EXIT_USAGE;
-	}
-	if (ana_collect(st, r.id, &pts) < 0) {
-		fl_error("cannot read recording %ld: %s", r.id, store_errmsg(st));
-		goto out;
-	}
 	size_t nstartup = 0;
-	if (ana_select(st, r.id, &pts, &flt, &nstartup) < 0) {
-		fl_error("cannot read recording %ld: %s", r.id, store_errmsg(st));
+	if (cmd_points(st, r.id, &pts, &flt, &nstartup) < 0)
 		goto out;
-	}
 	size_t count[FAM__COUNT] = { 0 }, total = 0;
 	for (size_t i = 0; i < pts.n; i++)
 		if (ana_match(&flt, &pts.v[i])) {

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../faultline.h"
+#include "../cmd.h"
 #include "../json.h"
 #include "ana.h"
 #include "report.h"
@@ -433,18 +433,13 @@ int cmd_report(int argc, char **argv)
 		default: return FL_EXIT_USAGE;   /* getopt said what */
 		}
 	}
-	if (optind < argc) {
-		fl_error("unexpected argument '%s'", argv[optind]);
+	if (cmd_no_operands(argc, argv))
 		return FL_EXIT_USAGE;
-	}
 	struct report r;
-	char err[8192];
 	memset(&r, 0, sizeof r);
 	r.sweep = sweep;
-	if (store_open(db, STORE_RDONLY, &r.st, err, sizeof err) < 0) {
-		fl_error("%s", err);
+	if (cmd_open(db, STORE_RDONLY, &r.st) < 0)
 		return FL_EXIT_USAGE;
-	}
 	long srec = 0;
 	if (sweep && store_sweep_rec(r.st, sweep, &srec) < 0) {
 		fl_error("%s", store_errmsg(r.st));

@@ -6,8 +6,7 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "../faultline.h"
-#include "../store/store.h"
+#include "../cmd.h"
 #include "decode.h"
 #include "syscalls.h"
 
@@ -70,12 +69,7 @@ int cmd_show(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "d:p:Th", lo, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
-		case 'r':
-			if (fl_parse_long(optarg, &rec) || rec < 1) {
-				fl_error("--rec wants a recording number, not '%s'", optarg);
-				return FL_EXIT_USAGE;
-			}
-			break;
+		case 'r': if (cmd_opt_rec(optarg, &rec)) return FL_EXIT_USAGE; break;
 		case 'p':
 			if (fl_parse_long(optarg, &s.tid) || s.tid < 1) {
 				fl_error("--tid wants a thread id, not '%s'", optarg);
@@ -87,22 +81,12 @@ int cmd_show(int argc, char **argv)
 		default: return FL_EXIT_USAGE;   /* getopt said what */
 		}
 	}
-	if (optind < argc) {
-		fl_error("unexpected argument '%s'", argv[optind]);
+	if (cmd_no_operands(argc, argv))
 		return FL_EXIT_USAGE;
-	}
 	struct store *st;
 	struct store_rec r;
-	char err[8192];
-	if (store_open(db, STORE_RDONLY, &st, err, sizeof err) < 0) {
-		fl_error("%s", err);
+	if (cmd_open_rec(db, STORE_RDONLY, rec, &st, &r) < 0)
 		return FL_EXIT_USAGE;
-	}
-	if (store_rec_get(st, rec, &r) < 0) {
-		fl_error("%s", store_errmsg(st));
-		store_close(st);
-		return FL_EXIT_USAGE;
-	}
 	s.multi = 1;
 	sb_init(&s.line);
 	int rc = store_each_call(st, r.id, show_row, &s);

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../cmd.h"
 #include "../record/syscalls.h"
 #include "runner.h"
 
@@ -330,7 +331,7 @@ int cmd_bisect(int argc, char **argv)
 	struct rpl_fault fault;
 	long run = 0, rec = 0, timeout = 0;
 	int first = 0, have_fault = 0, c, ret = FL_EXIT_USAGE;
-	const char *bad, *setup = NULL, *check = NULL;
+	const char *setup = NULL, *check = NULL;
 	memset(&b, 0, sizeof b);
 	memset(&flt, 0, sizeof flt);
 	b.cfg.db = FL_DEFAULT_DB;
@@ -344,12 +345,7 @@ int cmd_bisect(int argc, char **argv)
 		case 'r': num = &rec; break;
 		case 'R': num = &run; break;
 		case '1': first = 1; break;
-		case 'f':
-			if (ana_parse_families(optarg, &flt.families, &bad) < 0) {
-				fl_error("unknown family '%s' (faultline analyze --families lists them)", bad);
-				return FL_EXIT_USAGE;
-			}
-			break;
+		case 'f': if (cmd_opt_families(optarg, &flt.families)) return FL_EXIT_USAGE; break;
 		case 'p': flt.path_glob = optarg; break;
 		case 'F':
 			if (rpl_fault_parse(optarg, &fault) < 0) {
@@ -380,14 +376,11 @@ int cmd_bisect(int argc, char **argv)
 	struct store_runinfo ri;
 	struct store_rec r;
 	struct ana_points pts;
-	char err[8192];
 	memset(&ri, 0, sizeof ri);
 	memset(&r, 0, sizeof r);
 	memset(&pts, 0, sizeof pts);
-	if (store_open(b.cfg.db, STORE_WRITE, &b.st, err, sizeof err) < 0) {
-		fl_error("%s", err);
+	if (cmd_open(b.cfg.db, STORE_WRITE, &b.st) < 0)
 		return FL_EXIT_USAGE;
-	}
 	if (run && store_run_get(b.st, run, &ri) < 0) {
 		fl_error("%s", store_errmsg(b.st));
 		goto out;
@@ -467,11 +460,8 @@ int cmd_bisect(int argc, char **argv)
 		if (!flt.families)
 			flt.families = 1ull << FAM_WRITE;
 		flt.no_loader = 1;
-		struct ana_point **v = xcalloc(pts.n + 1, sizeof *v);
-		size_t n = 0;
-		for (size_t i = 0; i < pts.n; i++)
-			if (ana_match(&flt, &pts.v[i]))
-				v[n++] = &pts.v[i];
+		size_t n;
+		struct ana_point **v = cmd_matching(&pts, &flt, &n);
 		struct rpl_spec *all = xcalloc(n + 1, sizeof *all);
 		for (size_t i = 0; i < n; i++) {
 			all[i].n = 1;

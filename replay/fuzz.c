@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../record/syscalls.h"
+#include "../cmd.h"
 #include "../json.h"
 #include "runner.h"
 
@@ -202,7 +203,6 @@ int cmd_fuzz(int argc, char **argv)
 	int nfaults = 0, c, ret = FL_EXIT_USAGE;
 	long rec = 0, nruns = 100, k = 2;
 	double rate = 0;
-	const char *bad;
 	memset(&z, 0, sizeof z);
 	memset(&flt, 0, sizeof flt);
 	z.cfg.db = FL_DEFAULT_DB;
@@ -228,12 +228,7 @@ int cmd_fuzz(int argc, char **argv)
 			}
 			break;
 		}
-		case 'f':
-			if (ana_parse_families(optarg, &flt.families, &bad) < 0) {
-				fl_error("unknown family '%s' (faultline analyze --families lists them)", bad);
-				return FL_EXIT_USAGE;
-			}
-			break;
+		case 'f': if (cmd_opt_families(optarg, &flt.families)) return FL_EXIT_USAGE; break;
 		case 'p': flt.path_glob = optarg; break;
 		case 'N': flt.no_std = 1; break;
 		case 'F': {
@@ -271,41 +266,22 @@ int cmd_fuzz(int argc, char **argv)
 			return FL_EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		fl_error("unexpected argument '%s'", argv[optind]);
+	if (cmd_no_operands(argc, argv))
 		return FL_EXIT_USAGE;
-	}
 	struct store_rec r;
 	struct ana_points pts;
-	char err[8192];
 	memset(&pts, 0, sizeof pts);
-	if (store_open(z.cfg.db, STORE_WRITE, &z.st, err, sizeof err) < 0) {
-		fl_error("%s", err);
+	if (cmd_open_rec(z.cfg.db, STORE_WRITE, rec, &z.st, &r) < 0)
 		return FL_EXIT_USAGE;
-	}
-	if (store_rec_get(z.st, rec, &r) < 0) {
-		fl_error("%s", store_errmsg(z.st));
-		store_close(z.st);
-		return FL_EXIT_USAGE;
-	}
 	z.r = &r;
 	sb_init(&z.out);
 	if (!z.cfg.timeout_s)
 		z.cfg.timeout_s = rpl_auto_timeout(&r);
 	struct ana_point **cand = NULL;
 	size_t ncand = 0;
-	if (ana_collect(z.st, r.id, &pts) < 0) {
-		fl_error("cannot read recording %ld: %s", r.id, store_errmsg(z.st));
+	if (cmd_points(z.st, r.id, &pts, &flt, NULL) < 0)
 		goto out;
-	}
-	if (ana_select(z.st, r.id, &pts, &flt, NULL) < 0) {
-		fl_error("cannot read recording %ld: %s", r.id, store_errmsg(z.st));
-		goto out;
-	}
-	cand = xcalloc(pts.n + 1, sizeof *cand);
-	for (size_t i = 0; i < pts.n; i++)
-		if (ana_match(&flt, &pts.v[i]))
-			cand[ncand++] = &pts.v[i];
+	cand = cmd_matching(&pts, &flt, &ncand);
 	if (!ncand) {
 		fl_error("no fault point matches (recording %ld has %zu points)", r.id, pts.n);
 		goto out;

@@ -6,8 +6,7 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "../faultline.h"
-#include "store.h"
+#include "../cmd.h"
 
 static void usage(FILE *f)
 {
@@ -54,11 +53,8 @@ int cmd_query(int argc, char **argv)
 		return FL_EXIT_USAGE;
 	}
 	struct store *st;
-	char err[8192];
-	if (store_open(db, write ? STORE_WRITE : STORE_RDONLY, &st, err, sizeof err) < 0) {
-		fl_error("%s", err);
+	if (cmd_open(db, write ? STORE_WRITE : STORE_RDONLY, &st) < 0)
 		return FL_EXIT_USAGE;
-	}
 	int rc = store_query_print(st, argv[optind], stdout, header, json);
 	if (rc < 0)
 		fl_error("%s", store_errmsg(st));

@@ -8,9 +8,17 @@
 #ifndef FL_CMD_H
 #define FL_CMD_H
 
+#include <getopt.h>
+
 #include "faultline.h"
 #include "store/store.h"
 #include "analyze/ana.h"
+
+/* The getopt_long rows of the options every command spells the same. */
+#define CMD_OPT_DB { "db", required_argument, 0, 'd' }
+#define CMD_OPT_REC { "rec", required_argument, 0, 'r' }
+#define CMD_OPT_HELP { "help", no_argument, 0, 'h' }
+#define CMD_OPT_END { 0, 0, 0, 0 }
 
 /* Open the database db in mode (STORE_RDONLY, ...); 0 or -1. */
 int cmd_open(const char *db, int mode, struct store **st);

@@ -55,8 +55,8 @@ static void list_families(void)
 int cmd_analyze(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{ "db", required_argument, 0, 'd' },
-		{ "rec", required_argument, 0, 'r' },
+		CMD_OPT_DB,
+		CMD_OPT_REC,
 		{ "family", required_argument, 0, 'f' },
 		{ "path", required_argument, 0, 'p' },
 		{ "fdkind", required_argument, 0, 'k' },
@@ -65,11 +65,11 @@ int cmd_analyze(int argc, char **argv)
 		{ "summary", no_argument, 0, 's' },
 		{ "families", no_argument, 0, 'F' },
 		{ "json", no_argument, 0, 'j' },
-		{ "help", no_argument, 0, 'h' },
+		CMD_OPT_HELP,
 		{ "site", required_argument, 0, 'S' },
 		{ "exe", required_argument, 0, 'X' },
 		{ "no-startup", no_argument, 0, 'U' },
-		{ 0, 0, 0, 0 }
+		CMD_OPT_END
 	};
 	const char *db = FL_DEFAULT_DB;
 	long rec = 0;

@@ -413,10 +413,10 @@ static int parse_num(const char *what, const char *s, long *out)
 int cmd_report(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{ "db", required_argument, 0, 'd' }, { "rec", required_argument, 0, 'r' },
+		CMD_OPT_DB, CMD_OPT_REC,
 		{ "sweep", required_argument, 0, 's' }, { "html", required_argument, 0, 'o' },
-		{ "json", no_argument, 0, 'j' }, { "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 }
+		{ "json", no_argument, 0, 'j' }, CMD_OPT_HELP,
+		CMD_OPT_END
 	};
 	const char *db = FL_DEFAULT_DB, *html = NULL;
 	long rec = 0, sweep = 0;

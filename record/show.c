@@ -54,11 +54,11 @@ static void usage(FILE *f)
 int cmd_show(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{ "db", required_argument, 0, 'd' },
-		{ "rec", required_argument, 0, 'r' },
+		CMD_OPT_DB,
+		CMD_OPT_REC,
 		{ "tid", required_argument, 0, 'p' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 }
+		CMD_OPT_HELP,
+		CMD_OPT_END
 	};
 	const char *db = FL_DEFAULT_DB;
 	long rec = 0;

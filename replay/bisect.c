@@ -268,6 +268,17 @@ static int ddmin(struct bx *b, struct rpl_spec *c)
 	return 0;
 }
 
+/* The one fault at p: fault, or (NULL) its family's default. */
+static void one_fault(struct rpl_spec *s, struct ana_point *p, const struct rpl_fault *fault)
+{
+	s->n = 1;
+	s->p[0] = p;
+	if (fault)
+		s->f[0] = *fault;
+	else
+		rpl_default_fault(p, &s->f[0]);
+}
+
 static int parse_set(const char *faults, struct ana_points *pts, struct rpl_spec *s)
 {
 	char buf[4096];
@@ -317,14 +328,14 @@ static void usage(FILE *f)
 int cmd_bisect(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{ "db", required_argument, 0, 'd' }, { "rec", required_argument, 0, 'r' },
+		CMD_OPT_DB, CMD_OPT_REC,
 		{ "run", required_argument, 0, 'R' }, { "first", no_argument, 0, '1' },
 		{ "family", required_argument, 0, 'f' }, { "path", required_argument, 0, 'p' },
 		{ "fault", required_argument, 0, 'F' }, { "setup", required_argument, 0, 'S' },
 		{ "check", required_argument, 0, 'c' }, { "jobs", required_argument, 0, 'j' },
 		{ "timeout", required_argument, 0, 't' }, { "quiet", no_argument, 0, 'q' },
-		{ "help", no_argument, 0, 'h' }, { "persist", no_argument, 0, 'x' },
-		{ "no-baseline", no_argument, 0, 'B' }, { 0, 0, 0, 0 }
+		CMD_OPT_HELP, { "persist", no_argument, 0, 'x' },
+		{ "no-baseline", no_argument, 0, 'B' }, CMD_OPT_END
 	};
 	struct bx b;
 	struct ana_filter flt;
@@ -479,12 +490,7 @@ int cmd_bisect(int argc, char **argv)
 		struct rpl_spec s;
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
-			s.n = 1;
-			s.p[0] = v[mid];
-			if (have_fault)
-				s.f[0] = fault;
-			else
-				rpl_default_fault(v[mid], &s.f[0]);
+			one_fault(&s, v[mid], have_fault ? &fault : NULL);
 			if (run_batch(&b, &s, 1) < 0)
 				break;
 			if (b.fails[0])
@@ -503,12 +509,7 @@ int cmd_bisect(int argc, char **argv)
 			struct sb lab;
 			sb_init(&lab);
 			ana_site_label(b.st, r.id, v[lo]->site, &lab);
-			s.n = 1;
-			s.p[0] = v[lo];
-			if (have_fault)
-				s.f[0] = fault;
-			else
-				rpl_default_fault(v[lo], &s.f[0]);
+			one_fault(&s, v[lo], have_fault ? &fault : NULL);
 			rpl_spec_repro(&b.cfg, r.id, &s, &line);
 			printf("earliest failing point: %ld (%s #%u of thread %s) at %s, after %zu runs "
 			       "over %zu points\nrepro: %s\n", v[lo]->id, v[lo]->name, v[lo]->nth,
@@ -521,9 +522,7 @@ int cmd_bisect(int argc, char **argv)
 		free(v);
 	}
 	sb_free(&line);
-	store_begin(b.st);
-	store_sweep_finish(b.st, b.sweep, !rec_stop_requested);
-	store_commit(b.st);
+	store_sweep_end(b.st, b.sweep, !rec_stop_requested);
 out:
 	rpl_runner_cleanup(0);
 	for (size_t i = 0; i < b.nmemo; i++)

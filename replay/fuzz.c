@@ -182,7 +182,7 @@ static void usage(FILE *f)
 int cmd_fuzz(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{ "db", required_argument, 0, 'd' }, { "rec", required_argument, 0, 'r' },
+		CMD_OPT_DB, CMD_OPT_REC,
 		{ "runs", required_argument, 0, 'n' }, { "seed", required_argument, 0, 'e' },
 		{ "faults", required_argument, 0, 'k' }, { "rate", required_argument, 0, 'R' },
 		{ "family", required_argument, 0, 'f' }, { "path", required_argument, 0, 'p' },
@@ -190,12 +190,12 @@ int cmd_fuzz(int argc, char **argv)
 		{ "setup", required_argument, 0, 'S' }, { "check", required_argument, 0, 'c' },
 		{ "jobs", required_argument, 0, 'j' }, { "timeout", required_argument, 0, 't' },
 		{ "keep", no_argument, 0, 'K' }, { "json", no_argument, 0, 'J' },
-		{ "quiet", no_argument, 0, 'q' }, { "help", no_argument, 0, 'h' },
+		{ "quiet", no_argument, 0, 'q' }, CMD_OPT_HELP,
 		{ "persist", no_argument, 0, 'x' }, { "any-errno", no_argument, 0, 'A' },
 		{ "no-baseline", no_argument, 0, 'B' },
 		{ "site", required_argument, 0, 'S' + 256 }, { "exe", required_argument, 0, 'X' + 256 },
 		{ "no-startup", no_argument, 0, 'U' + 256 },
-		{ 0, 0, 0, 0 }
+		CMD_OPT_END
 	};
 	struct fz z;
 	struct ana_filter flt;
@@ -316,16 +316,12 @@ int cmd_fuzz(int argc, char **argv)
 	uint64_t t0 = fl_now_ns();
 	int rc = rpl_baseline(&z.cfg, z.st, &r, z.runs, (size_t)nruns, z.sweep);
 	if (rc < 0) {
-		store_begin(z.st);
-		store_sweep_finish(z.st, z.sweep, 0);
-		store_commit(z.st);
+		store_sweep_end(z.st, z.sweep, 0);
 		goto out;
 	}
 	rc = rpl_run_all(&z.cfg, z.st, &r, z.runs, (size_t)nruns, NULL, on_done, &z);
 	double secs = (double)(fl_now_ns() - t0) / 1e9;
-	store_begin(z.st);
-	store_sweep_finish(z.st, z.sweep, rc == 0);
-	store_commit(z.st);
+	store_sweep_end(z.st, z.sweep, rc == 0);
 	if (z.json) {
 		struct json *j = &z.jw;
 		json_end(j);   /* runs */

@@ -132,6 +132,14 @@ int store_sweep_finish(struct store *st, long id, int complete)
 	return rc;
 }
 
+int store_sweep_end(struct store *st, long id, int complete)
+{
+	store_begin(st);
+	int rc = store_sweep_finish(st, id, complete);
+	int crc = store_commit(st);
+	return rc ? rc : crc;
+}
+
 long store_sweep_resumable(struct store *st, long rec, const char *options)
 {
 	sqlite3_stmt *s = NULL;

@@ -28,12 +28,12 @@ static void usage(FILE *f)
 int cmd_query(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{ "db", required_argument, 0, 'd' },
+		CMD_OPT_DB,
 		{ "header", no_argument, 0, 'H' },
 		{ "json", no_argument, 0, 'j' },
 		{ "write", no_argument, 0, 'w' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 }
+		CMD_OPT_HELP,
+		CMD_OPT_END
 	};
 	const char *db = FL_DEFAULT_DB;
 	int header = 0, json = 0, write = 0, c;

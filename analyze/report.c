@@ -379,6 +379,13 @@ static void print_text(struct report *r)
 	sb_free(&d);
 }
 
+static const struct option options[] = {
+	CMD_OPT_DB, CMD_OPT_REC,
+	{ "sweep", required_argument, 0, 's' }, { "html", required_argument, 0, 'o' },
+	{ "json", no_argument, 0, 'j' }, CMD_OPT_HELP,
+	CMD_OPT_END
+};
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -412,17 +419,11 @@ static int parse_num(const char *what, const char *s, long *out)
 
 int cmd_report(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		CMD_OPT_DB, CMD_OPT_REC,
-		{ "sweep", required_argument, 0, 's' }, { "html", required_argument, 0, 'o' },
-		{ "json", no_argument, 0, 'j' }, CMD_OPT_HELP,
-		CMD_OPT_END
-	};
 	const char *db = FL_DEFAULT_DB, *html = NULL;
 	long rec = 0, sweep = 0;
 	int c, json = 0, ret = FL_EXIT_USAGE;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:o:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:o:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'r': if (parse_num("--rec", optarg, &rec)) return FL_EXIT_USAGE; break;

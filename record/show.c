@@ -37,6 +37,14 @@ static int show_row(void *arg, const struct store_row *r)
 	return fwrite(s->line.s, 1, s->line.len, stdout) != s->line.len;
 }
 
+static const struct option options[] = {
+	CMD_OPT_DB,
+	CMD_OPT_REC,
+	{ "tid", required_argument, 0, 'p' },
+	CMD_OPT_HELP,
+	CMD_OPT_END
+};
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -53,20 +61,13 @@ static void usage(FILE *f)
 
 int cmd_show(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		CMD_OPT_DB,
-		CMD_OPT_REC,
-		{ "tid", required_argument, 0, 'p' },
-		CMD_OPT_HELP,
-		CMD_OPT_END
-	};
 	const char *db = FL_DEFAULT_DB;
 	long rec = 0;
 	struct show s;
 	int c;
 	memset(&s, 0, sizeof s);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:p:Th", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:p:Th", options, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'r': if (cmd_opt_rec(optarg, &rec)) return FL_EXIT_USAGE; break;

@@ -8,6 +8,15 @@
 
 #include "../cmd.h"
 
+static const struct option options[] = {
+	CMD_OPT_DB,
+	{ "header", no_argument, 0, 'H' },
+	{ "json", no_argument, 0, 'j' },
+	{ "write", no_argument, 0, 'w' },
+	CMD_OPT_HELP,
+	CMD_OPT_END
+};
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -27,18 +36,10 @@ static void usage(FILE *f)
 
 int cmd_query(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		CMD_OPT_DB,
-		{ "header", no_argument, 0, 'H' },
-		{ "json", no_argument, 0, 'j' },
-		{ "write", no_argument, 0, 'w' },
-		CMD_OPT_HELP,
-		CMD_OPT_END
-	};
 	const char *db = FL_DEFAULT_DB;
 	int header = 0, json = 0, write = 0, c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:wh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:wh", options, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'H': header = 1; break;

@@ -8,6 +8,23 @@
 
 #include "cmd.h"
 
+int cmd_getopt(int argc, char **argv, const char *shortopts, const struct option *lo,
+	       void (*usage)(FILE *), int (*opt)(int c, const char *arg, void *ctx), void *ctx)
+{
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			return 1;
+		}
+		int rc = c == '?' || c == ':' ? -1 : opt(c, optarg, ctx);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 int cmd_open(const char *db, int mode, struct store **st)
 {
 	char err[8192];

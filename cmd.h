@@ -20,6 +20,14 @@
 #define CMD_OPT_HELP { "help", no_argument, 0, 'h' }
 #define CMD_OPT_END { 0, 0, 0, 0 }
 
+/* The getopt_long loop of a command: -h/--help prints usage(stdout); every
+ * other option c goes to opt(c, optarg, ctx), which returns 0 (go on), -1
+ * (it said what is wrong) or 1 (done, exit 0).  Returns -1 (exit
+ * FL_EXIT_USAGE; getopt said what), 1 (exit 0) or 0: run, the operands
+ * from optind on. */
+int cmd_getopt(int argc, char **argv, const char *shortopts, const struct option *lo,
+	       void (*usage)(FILE *), int (*opt)(int c, const char *arg, void *ctx), void *ctx);
+
 /* Open the database db in mode (STORE_RDONLY, ...); 0 or -1. */
 int cmd_open(const char *db, int mode, struct store **st);
 /* cmd_open, then recording rec (0: the latest) into *r; 0 or -1, and on

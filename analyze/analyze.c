@@ -78,35 +78,38 @@ static const struct option options[] = {
 	CMD_OPT_END
 };
 
+/* One option c (cmd_getopt's opt): 0, -1 (said) or 1 (--families). */
+static int parse_option(int c, const char *arg, void *ctx)
+{
+	struct aopts *o = ctx;
+	struct ana_filter *flt = &o->flt;
+	switch (c) {
+	case 'd': o->db = arg; break;
+	case 'r': return cmd_opt_rec(arg, &o->rec);
+	case 'f': return cmd_opt_families(arg, &flt->families);
+	case 'p': flt->path_glob = arg; break;
+	case 'k': flt->fdkinds = arg; break;
+	case 'n': flt->no_std = 1; break;
+	case 'L': flt->no_loader = 1; break;
+	case 'S': flt->site_glob = arg; break;
+	case 'X': flt->exe_glob = arg; break;
+	case 'U': flt->no_startup = 1; break;
+	case 's': o->summary = 1; break;
+	case 'F': list_families(); return 1;
+	case 'j': o->json = 1; break;
+	default: return -1;
+	}
+	return 0;
+}
+
 /* Parse argv into o.  -1: exit with FL_EXIT_USAGE; 1: done (--help,
  * --families), exit 0; 0: run. */
 static int parse_options(int argc, char **argv, struct aopts *o)
 {
-	struct ana_filter *flt = &o->flt;
-	int c;
 	memset(o, 0, sizeof *o);
 	o->db = FL_DEFAULT_DB;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:f:p:h", options, NULL)) != -1) {
-		switch (c) {
-		case 'd': o->db = optarg; break;
-		case 'r': if (cmd_opt_rec(optarg, &o->rec)) return -1; break;
-		case 'f': if (cmd_opt_families(optarg, &flt->families)) return -1; break;
-		case 'p': flt->path_glob = optarg; break;
-		case 'k': flt->fdkinds = optarg; break;
-		case 'n': flt->no_std = 1; break;
-		case 'L': flt->no_loader = 1; break;
-		case 'S': flt->site_glob = optarg; break;
-		case 'X': flt->exe_glob = optarg; break;
-		case 'U': flt->no_startup = 1; break;
-		case 's': o->summary = 1; break;
-		case 'F': list_families(); return 1;
-		case 'j': o->json = 1; break;
-		case 'h': usage(stdout); return 1;
-		default: return -1;   /* getopt said what */
-		}
-	}
-	return cmd_no_operands(argc, argv);
+	int rc = cmd_getopt(argc, argv, "d:f:p:h", options, usage, parse_option, o);
+	return rc ? rc : cmd_no_operands(argc, argv);
 }
 
 static void print_json(struct store *st, const struct store_rec *r, const struct ana_points *pts,

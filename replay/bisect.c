@@ -327,6 +327,7 @@ static void usage(FILE *f)
 
 /* What `faultline bisect` was asked, besides b->cfg. */
 struct bopts {
+	struct bx *b;
 	long run, rec, timeout;
 	int first, have_fault;
 	struct rpl_fault fault;
@@ -345,28 +346,36 @@ static const struct option options[] = {
 	{ "no-baseline", no_argument, 0, 'B' }, CMD_OPT_END
 };
 
-/* One option c (not a number); -1: usage error, 1: --help, 0: go on. */
-static int parse_option(int c, struct bx *b, struct bopts *o)
+/* One option c (cmd_getopt's opt); 0 or -1 (said). */
+static int parse_option(int c, const char *arg, void *ctx)
 {
+	struct bopts *o = ctx;
+	struct bx *b = o->b;
+	long *num = c == 'r' ? &o->rec : c == 'R' ? &o->run : c == 'j' ? &b->cfg.jobs
+		  : c == 't' ? &o->timeout : NULL;
+	if (num && (fl_parse_long(arg, num) < 0 || *num < 1)) {
+		fl_error("option -%c wants a positive number, not '%s'", c, arg);
+		return -1;
+	}
 	switch (c) {
-	case 'd': b->cfg.db = optarg; break;
+	case 'r': case 'R': case 'j': case 't': break;
+	case 'd': b->cfg.db = arg; break;
 	case '1': o->first = 1; break;
-	case 'f': return cmd_opt_families(optarg, &o->flt.families);
-	case 'p': o->flt.path_glob = optarg; break;
+	case 'f': return cmd_opt_families(arg, &o->flt.families);
+	case 'p': o->flt.path_glob = arg; break;
 	case 'F':
-		if (rpl_fault_parse(optarg, &o->fault) < 0) {
-			fl_error("unknown fault '%s'", optarg);
+		if (rpl_fault_parse(arg, &o->fault) < 0) {
+			fl_error("unknown fault '%s'", arg);
 			return -1;
 		}
 		o->have_fault = 1;
 		break;
-	case 'S': o->setup = optarg; break;
-	case 'c': o->check = optarg; break;
+	case 'S': o->setup = arg; break;
+	case 'c': o->check = arg; break;
 	case 'q': b->cfg.quiet = 1; break;
 	case 'x': b->cfg.persist = 1; break;
 	case 'B': b->cfg.no_baseline = 1; break;
-	case 'h': usage(stdout); return 1;
-	default: return -1;   /* getopt said what */
+	default: return -1;
 	}
 	return 0;
 }
@@ -375,26 +384,14 @@ static int parse_option(int c, struct bx *b, struct bopts *o)
  * (--help); 0: run. */
 static int parse_options(int argc, char **argv, struct bx *b, struct bopts *o)
 {
-	int c;
 	memset(o, 0, sizeof *o);
+	o->b = b;
 	b->cfg.db = FL_DEFAULT_DB;
 	b->cfg.jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	b->cfg.seed = 1;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:f:p:j:t:qh", options, NULL)) != -1) {
-		long *num = c == 'r' ? &o->rec : c == 'R' ? &o->run : c == 'j' ? &b->cfg.jobs
-			  : c == 't' ? &o->timeout : NULL;
-		if (!num) {
-			int rc = parse_option(c, b, o);
-			if (rc)
-				return rc;
-			continue;
-		}
-		if (fl_parse_long(optarg, num) < 0 || *num < 1) {
-			fl_error("option -%c wants a positive number, not '%s'", c, optarg);
-			return -1;
-		}
-	}
+	int rc = cmd_getopt(argc, argv, "d:f:p:j:t:qh", options, usage, parse_option, o);
+	if (rc)
+		return rc;
 	if (optind < argc || !!o->run == o->first) {
 		fl_error(optind < argc ? "unexpected argument" : "give either --run ID or --first");
 		return -1;

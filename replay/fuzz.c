@@ -181,6 +181,7 @@ static void usage(FILE *f)
 
 /* What `faultline fuzz` was asked, besides z->cfg. */
 struct fopts {
+	struct fz *z;
 	struct ana_filter flt;
 	struct rpl_fault faults[16];
 	int nfaults;
@@ -220,37 +221,55 @@ static int parse_faults(const char *arg, struct fopts *o)
 	return 0;
 }
 
-/* One option c (not a number); -1: usage error, 1: --help, 0: go on. */
-static int parse_option(int c, struct fz *z, struct fopts *o)
+/* A numeric option's value; 0 or -1 (said). */
+static int parse_number(int c, const char *arg, long *num)
 {
+	if (fl_parse_long(arg, num) < 0 || *num < (c == 'e' ? 0 : 1) ||
+	    (c == 'k' && *num > RPL_MAX_ARMS)) {
+		fl_error("option -%c wants a number%s, not '%s'", c,
+			 c == 'k' ? " from 1 to 32" : " of at least 1", arg);
+		return -1;
+	}
+	return 0;
+}
+
+/* One option c (cmd_getopt's opt); 0 or -1 (said). */
+static int parse_option(int c, const char *arg, void *ctx)
+{
+	struct fopts *o = ctx;
+	struct fz *z = o->z;
+	long *num = c == 'r' ? &o->rec : c == 'n' ? &o->nruns : c == 'e' ? &z->cfg.seed
+		  : c == 'k' ? &o->k : c == 'j' ? &z->cfg.jobs : c == 't' ? &z->cfg.timeout_s
+		  : NULL;
+	if (num)
+		return parse_number(c, arg, num);
 	switch (c) {
-	case 'd': z->cfg.db = optarg; break;
+	case 'd': z->cfg.db = arg; break;
 	case 'R': {
 		char *end;
-		o->rate = strtod(optarg, &end);
+		o->rate = strtod(arg, &end);
 		if (*end || o->rate <= 0 || o->rate > 1) {
-			fl_error("--rate wants a probability in (0, 1], not '%s'", optarg);
+			fl_error("--rate wants a probability in (0, 1], not '%s'", arg);
 			return -1;
 		}
 		break;
 	}
-	case 'f': return cmd_opt_families(optarg, &o->flt.families);
-	case 'p': o->flt.path_glob = optarg; break;
+	case 'f': return cmd_opt_families(arg, &o->flt.families);
+	case 'p': o->flt.path_glob = arg; break;
 	case 'N': o->flt.no_std = 1; break;
-	case 'F': return parse_faults(optarg, o);
-	case 'S': z->cfg.setup = optarg; break;
-	case 'c': z->cfg.check = optarg; break;
+	case 'F': return parse_faults(arg, o);
+	case 'S': z->cfg.setup = arg; break;
+	case 'c': z->cfg.check = arg; break;
 	case 'K': z->cfg.keep = 1; break;
 	case 'J': z->json = 1; break;
 	case 'q': z->cfg.quiet = 1; break;
 	case 'x': z->cfg.persist = 1; break;
 	case 'A': z->cfg.any_errno = 1; break;
 	case 'B': z->cfg.no_baseline = 1; break;
-	case 'S' + 256: o->flt.site_glob = optarg; break;
-	case 'X' + 256: o->flt.exe_glob = optarg; break;
+	case 'S' + 256: o->flt.site_glob = arg; break;
+	case 'X' + 256: o->flt.exe_glob = arg; break;
 	case 'U' + 256: o->flt.no_startup = 1; break;
-	case 'h': usage(stdout); return 1;
-	default: return -1;   /* getopt said what */
+	default: return -1;
 	}
 	return 0;
 }
@@ -259,8 +278,8 @@ static int parse_option(int c, struct fz *z, struct fopts *o)
  * (--help); 0: run. */
 static int parse_options(int argc, char **argv, struct fz *z, struct fopts *o)
 {
-	int c;
 	memset(o, 0, sizeof *o);
+	o->z = z;
 	o->nruns = 100;
 	o->k = 2;
 	z->cfg.db = FL_DEFAULT_DB;
@@ -268,25 +287,8 @@ static int parse_options(int argc, char **argv, struct fz *z, struct fopts *o)
 	z->cfg.timeout_s = 0;   /* 0: rpl_auto_timeout() */
 	z->cfg.seed = 1;
 	o->flt.no_loader = 1;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:n:k:f:p:j:t:qh", options, NULL)) != -1) {
-		long *num = c == 'r' ? &o->rec : c == 'n' ? &o->nruns : c == 'e' ? &z->cfg.seed
-			  : c == 'k' ? &o->k : c == 'j' ? &z->cfg.jobs : c == 't' ? &z->cfg.timeout_s
-			  : NULL;
-		if (!num) {
-			int rc = parse_option(c, z, o);
-			if (rc)
-				return rc;
-			continue;
-		}
-		if (fl_parse_long(optarg, num) < 0 || *num < (c == 'e' ? 0 : 1) ||
-		    (c == 'k' && *num > RPL_MAX_ARMS)) {
-			fl_error("option -%c wants a number%s, not '%s'", c,
-				 c == 'k' ? " from 1 to 32" : " of at least 1", optarg);
-			return -1;
-		}
-	}
-	return cmd_no_operands(argc, argv);
+	int rc = cmd_getopt(argc, argv, "d:n:k:f:p:j:t:qh", options, usage, parse_option, o);
+	return rc ? rc : cmd_no_operands(argc, argv);
 }
 
 /* The sweep row of this fuzz run; 0 or -1 (said). */

@@ -42,6 +42,12 @@ void sb_printf(struct sb *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Append bytes as a C string literal body (escaped, no quotes). */
 void sb_escape(struct sb *b, const unsigned char *p, size_t n);
+/* Append s escaped for HTML or XML text and attribute values (< > & " '
+ * as entities, other control characters but \n and \t as U+FFFD); the _n
+ * form stops after max characters with an ellipsis, never inside a UTF-8
+ * sequence. */
+void sb_xml_escape(struct sb *b, const char *s);
+void sb_xml_escape_n(struct sb *b, const char *s, size_t max);
 /* Append s quoted for a POSIX shell. */
 void sb_shell_quote(struct sb *b, const char *s);
 

@@ -109,23 +109,67 @@ void sb_printf(struct sb *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+/* c's escape in a C string literal, or NULL: itself or \xNN. */
+static const char *c_escape(unsigned char c)
+{
+	switch (c) {
+	case '\n': return "\\n";
+	case '\t': return "\\t";
+	case '\r': return "\\r";
+	case '"': return "\\\"";
+	case '\\': return "\\\\";
+	}
+	return NULL;
+}
+
 void sb_escape(struct sb *b, const unsigned char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = p[i];
-		switch (c) {
-		case '\n': sb_puts(b, "\\n"); break;
-		case '\t': sb_puts(b, "\\t"); break;
-		case '\r': sb_puts(b, "\\r"); break;
-		case '"': sb_puts(b, "\\\""); break;
-		case '\\': sb_puts(b, "\\\\"); break;
-		default:
-			if (c >= 32 && c < 127)
-				sb_putc(b, (char)c);
-			else
-				sb_printf(b, "\\x%02x", c);
-		}
+		const char *e = c_escape(c);
+		if (e)
+			sb_puts(b, e);
+		else if (c >= 32 && c < 127)
+			sb_putc(b, (char)c);
+		else
+			sb_printf(b, "\\x%02x", c);
 	}
+}
+
+/* What c becomes in HTML or XML, or NULL: itself. */
+static const char *xml_entity(unsigned char c)
+{
+	switch (c) {
+	case '<': return "&lt;";
+	case '>': return "&gt;";
+	case '&': return "&amp;";
+	case '"': return "&quot;";
+	case '\'': return "&#39;";
+	}
+	return c < 32 && c != '\n' && c != '\t' ? "\xef\xbf\xbd" : NULL;
+}
+
+void sb_xml_escape_n(struct sb *b, const char *s, size_t max)
+{
+	size_t n = 0;   /* characters, not bytes: never cut a UTF-8 sequence */
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c & 0xc0) != 0x80 && n++ == max) {
+			sb_puts(b, "\xe2\x80\xa6");
+			return;
+		}
+		const char *e = xml_entity(c);
+		if (e)
+			sb_puts(b, e);
+		else
+			sb_putc(b, (char)c);
+	}
+}
+
+
+void sb_xml_escape(struct sb *b, const char *s)
+{
+	sb_xml_escape_n(b, s, (size_t)-1);
 }
 
 void sb_shell_quote(struct sb *b, const char *s)

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../faultline.h"
+#include "../cmd.h"
 #include "../json.h"
 #include "ana.h"
 #include "report.h"
@@ -384,6 +384,13 @@ static void print_text(struct report *r)
 	sb_free(&d);
 }
 
+static const struct option options[] = {
+	CMD_OPT_DB, CMD_OPT_REC,
+	{ "sweep", required_argument, 0, 's' }, { "html", required_argument, 0, 'o' },
+	{ "json", no_argument, 0, 'j' }, CMD_OPT_HELP,
+	CMD_OPT_END
+};
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -417,17 +424,11 @@ static int parse_num(const char *what, const char *s, long *out)
 
 int cmd_report(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "db", required_argument, 0, 'd' }, { "rec", required_argument, 0, 'r' },
-		{ "sweep", required_argument, 0, 's' }, { "html", required_argument, 0, 'o' },
-		{ "json", no_argument, 0, 'j' }, { "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 }
-	};
 	const char *db = FL_DEFAULT_DB, *html = NULL;
 	long rec = 0, sweep = 0;
 	int c, json = 0, ret = FL_EXIT_USAGE;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:o:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:o:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'r': if (parse_num("--rec", optarg, &rec)) return FL_EXIT_USAGE; break;
@@ -438,18 +439,13 @@ int cmd_report(int argc, char **argv)
 		default: return FL_EXIT_USAGE;   /* getopt said what */
 		}
 	}
-	if (optind < argc) {
-		fl_error("unexpected argument '%s'", argv[optind]);
+	if (cmd_no_operands(argc, argv))
 		return FL_EXIT_USAGE;
-	}
 	struct report r;
-	char err[8192];
 	memset(&r, 0, sizeof r);
 	r.sweep = sweep;
-	if (store_open(db, STORE_RDONLY, &r.st, err, sizeof err) < 0) {
-		fl_error("%s", err);
+	if (cmd_open(db, STORE_RDONLY, &r.st) < 0)
 		return FL_EXIT_USAGE;
-	}
 	long srec = 0;
 	if (sweep && store_sweep_rec(r.st, sweep, &srec) < 0) {
 		fl_error("%s", store_errmsg(r.st));

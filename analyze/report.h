@@ -87,9 +87,6 @@ struct report {
 int rp_write_html(struct report *r, FILE *f);
 /* "1.25 ms" */
 void rp_fmt_ns(struct sb *b, uint64_t ns);
-/* Append s HTML-escaped (text and attribute values), at most max chars. */
-void rp_esc(struct sb *b, const char *s);
-void rp_esc_n(struct sb *b, const char *s, size_t max);
 /* "tornsave" for "/x/tornsave" */
 const char *rp_base_name(const char *path);
 /* The timeline SVG and its legends (report_svg.c). */

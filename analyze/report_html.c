@@ -3,7 +3,7 @@
  *
  * Everything is inline: CSS, a few lines of JS (copy buttons, a filter on
  * the runs table) and the SVG of report_svg.c, so the file opens offline
- * and can be attached to a CI run.  Every string from the database goes through rp_esc()
+ * and can be attached to a CI run.  Every string from the database goes through sb_xml_escape()
  * (text and attribute values alike).  The page, top to bottom: the
  * recording's header, outcome counts, the timeline (one lane per process or
  * thread, fault points coloured by their worst outcome, then syscalls per
@@ -19,35 +19,6 @@
 
 #define MAX_CARDS 100
 #define NEXT_CALLS 16                 /* the faulted call and 15 after it */
-
-void rp_esc_n(struct sb *b, const char *s, size_t max)
-{
-	size_t n = 0;   /* characters, not bytes: never cut a UTF-8 sequence */
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if ((c & 0xc0) != 0x80 && n++ == max) {
-			sb_puts(b, "\xe2\x80\xa6");
-			return;
-		}
-		switch (c) {
-		case '<': sb_puts(b, "&lt;"); break;
-		case '>': sb_puts(b, "&gt;"); break;
-		case '&': sb_puts(b, "&amp;"); break;
-		case '"': sb_puts(b, "&quot;"); break;
-		case '\'': sb_puts(b, "&#39;"); break;
-		default:
-			if (c < 32 && c != '\n' && c != '\t')
-				sb_puts(b, "\xef\xbf\xbd");
-			else
-				sb_putc(b, (char)c);
-		}
-	}
-}
-
-void rp_esc(struct sb *b, const char *s)
-{
-	rp_esc_n(b, s, (size_t)-1);
-}
 
 static void badge(struct sb *b, int oc)
 {
@@ -127,9 +98,9 @@ static const char js[] =
 static void stat(struct sb *b, const char *label, const char *value)
 {
 	sb_puts(b, "<div class=\"stat\"><b>");
-	rp_esc(b, value);
+	sb_xml_escape(b, value);
 	sb_puts(b, "</b><span>");
-	rp_esc(b, label);
+	sb_xml_escape(b, label);
 	sb_puts(b, "</span></div>");
 }
 
@@ -142,25 +113,25 @@ static void header(struct report *r, struct sb *b)
 		sb_shell_quote(&t, r->rec.argv[i]);
 	}
 	sb_puts(b, "<h1>faultline report: ");
-	rp_esc(b, rp_base_name(r->rec.exe));
+	sb_xml_escape(b, rp_base_name(r->rec.exe));
 	sb_printf(b, "</h1><p class=\"sub\">recording %ld", r->rec.id);
 	if (r->sweep)
 		sb_printf(b, ", sweep %ld", r->sweep);
 	sb_puts(b, "</p><div class=\"card\"><table class=\"kv\"><tr><th>command</th><td class=\"mono\">");
-	rp_esc(b, t.s ? t.s : "");
+	sb_xml_escape(b, t.s ? t.s : "");
 	sb_puts(b, "</td></tr><tr><th>executable</th><td class=\"mono\">");
-	rp_esc(b, r->rec.exe);
+	sb_xml_escape(b, r->rec.exe);
 	sb_puts(b, "</td></tr><tr><th>working directory</th><td class=\"mono\">");
-	rp_esc(b, r->rec.cwd);
+	sb_xml_escape(b, r->rec.cwd);
 	sb_puts(b, "</td></tr>");
 	for (size_t i = 0; i < r->nsweeps; i++) {
 		struct rp_sweep *w = &r->sweeps[i];
 		sb_printf(b, "<tr><th>sweep %ld</th><td><span class=\"mono\">", w->id);
 		if (!w->options || w->options[0] == ' ') {   /* replay keeps its argv */
 			sb_puts(b, "faultline ");
-			rp_esc(b, w->kind ? w->kind : "replay");
+			sb_xml_escape(b, w->kind ? w->kind : "replay");
 		}
-		rp_esc(b, w->options ? w->options : "");
+		sb_xml_escape(b, w->options ? w->options : "");
 		sb_printf(b, "</span><br><span class=\"dim\">%ld runs, seed %llu, timeout %u s%s</span>"
 			  "</td></tr>", w->nruns, (unsigned long long)w->seed, w->timeout_ms / 1000,
 			  w->complete ? "" : ", <b>interrupted</b>");
@@ -245,12 +216,12 @@ static void sites_table(struct report *r, struct sb *b)
 		   "<th>findings</th><th>points</th><th>faults</th></tr></thead><tbody>");
 	for (size_t k = 0; k < n; k++) {
 		sb_puts(b, "<tr><td class=\"mono\">");
-		rp_esc(b, v[k].label);
+		sb_xml_escape(b, v[k].label);
 		sb_puts(b, "</td><td>");
 		badge(b, v[k].worst);
 		sb_printf(b, "</td><td>%ld</td><td>%ld</td><td class=\"mono\">", v[k].findings,
 			  v[k].points);
-		rp_esc(b, v[k].faults);
+		sb_xml_escape(b, v[k].faults);
 		sb_puts(b, "</td></tr>");
 	}
 	sb_puts(b, "</tbody></table>");
@@ -271,10 +242,10 @@ static void failures_table(struct report *r, struct sb *b)
 		sb_puts(b, "<tr><td>");
 		badge(b, oc);
 		sb_puts(b, "</td><td class=\"mono\">");
-		rp_esc(b, f->sig);
+		sb_xml_escape(b, f->sig);
 		sb_printf(b, "</td><td>%zu</td><td><a href=\"#f-%ld\">run %ld</a></td>"
 			     "<td class=\"mono\">", f->runs, f->example, f->example);
-		rp_esc(b, f->repro);
+		sb_xml_escape(b, f->repro);
 		sb_puts(b, "</td></tr>");
 	}
 	sb_puts(b, "</tbody></table>");
@@ -298,15 +269,15 @@ static void findings_table(struct report *r, struct sb *b)
 			  u->run, u->run);
 		badge(b, u->oc);
 		sb_printf(b, "</td><td>%ld</td><td class=\"mono\">", u->point);
-		rp_esc(b, u->p ? u->p->syscall : "?");
+		sb_xml_escape(b, u->p ? u->p->syscall : "?");
 		if (u->p)
 			sb_printf(b, " #%u", u->p->nth);
 		sb_puts(b, "</td><td class=\"mono\">");
-		rp_esc(b, u->fault);
+		sb_xml_escape(b, u->fault);
 		sb_puts(b, "</td><td class=\"mono\">");
-		rp_esc(b, u->p ? u->p->label : "?");
+		sb_xml_escape(b, u->p ? u->p->label : "?");
 		sb_puts(b, "</td><td class=\"mono\">");
-		rp_esc_n(b, u->p && u->p->path ? u->p->path : "", 48);
+		sb_xml_escape_n(b, u->p && u->p->path ? u->p->path : "", 48);
 		sb_puts(b, "</td><td>");
 		result_of(b, u);
 		sb_puts(b, "</td></tr>");
@@ -328,15 +299,15 @@ static int call_row(void *arg, const struct store_row *c)
 		  " class=\"inj\"" : "", (unsigned long long)c->seq);
 	rp_fmt_ns(b, c->ts);
 	sb_puts(b, "</td><td class=\"c mono\">");
-	rp_esc(b, c->name ? c->name : "?");
+	sb_xml_escape(b, c->name ? c->name : "?");
 	sb_putc(b, '(');
-	rp_esc_n(b, c->args ? c->args : "", 150);
+	sb_xml_escape_n(b, c->args ? c->args : "", 150);
 	sb_puts(b, ") = ");
 	if (!c->finished) {
 		sb_puts(b, "?");
 	} else if (c->errname) {
 		sb_puts(b, "-1 <span class=\"err\">");
-		rp_esc(b, c->errname);
+		sb_xml_escape(b, c->errname);
 		sb_puts(b, "</span>");
 	} else if (c->ret > 0xffffffffll) {
 		sb_printf(b, "0x%llx", (unsigned long long)c->ret);
@@ -345,7 +316,7 @@ static int call_row(void *arg, const struct store_row *c)
 	}
 	if (c->seq == x->inj) {
 		sb_puts(b, " <span class=\"err\">\xe2\x97\x80 replay injects ");
-		rp_esc(b, x->fault);
+		sb_xml_escape(b, x->fault);
 		sb_puts(b, " here</span>");
 	}
 	sb_puts(b, "</td></tr>");
@@ -358,13 +329,13 @@ static void card(struct report *r, struct sb *b, const struct rp_run *u)
 	sb_printf(b, "<section class=\"card finding\" id=\"f-%ld\"><h3>", u->run);
 	badge(b, u->oc);
 	sb_puts(b, " <span class=\"mono\">");
-	rp_esc(b, p ? p->syscall : "?");
+	sb_xml_escape(b, p ? p->syscall : "?");
 	sb_printf(b, "</span> #%u (point %ld) with <span class=\"mono\">", p ? p->nth : 0, u->point);
-	rp_esc(b, u->fault);
+	sb_xml_escape(b, u->fault);
 	sb_puts(b, "</span> <span class=\"site\">at ");
-	rp_esc(b, p ? p->label : "?");
+	sb_xml_escape(b, p ? p->label : "?");
 	sb_puts(b, "</span></h3><table class=\"kv\"><tr><th>target</th><td class=\"mono\">");
-	rp_esc(b, p && p->path ? p->path : "-");
+	sb_xml_escape(b, p && p->path ? p->path : "-");
 	sb_puts(b, "</td></tr><tr><th>result</th><td>");
 	result_of(b, u);
 	sb_printf(b, ", fault %s, run %ld of sweep %ld (seed %llu, %llu ms)</td></tr>",
@@ -372,14 +343,14 @@ static void card(struct report *r, struct sb *b, const struct rp_run *u)
 		  (unsigned long long)u->dur_ms);
 	if (p) {
 		sb_puts(b, "<tr><th>thread</th><td>");
-		rp_esc(b, p->ident ? p->ident : "?");
+		sb_xml_escape(b, p->ident ? p->ident : "?");
 		sb_printf(b, " (tid %d in the recording), call seq %llu at +", p->tid,
 			  (unsigned long long)p->seq);
 		rp_fmt_ns(b, p->ts);
 		sb_puts(b, "</td></tr>");
 	}
 	sb_puts(b, "</table><div class=\"cols\"><div><h4>Output of the run and the check</h4><pre>");
-	rp_esc(b, u->output && *u->output ? u->output : "(none)");
+	sb_xml_escape(b, u->output && *u->output ? u->output : "(none)");
 	sb_puts(b, "</pre></div><div><h4>The thread's calls from the point on, as recorded</h4>");
 	if (p) {
 		struct calls_ctx x = { b, p->seq, u->fault };
@@ -389,7 +360,7 @@ static void card(struct report *r, struct sb *b, const struct rp_run *u)
 			   "runs are not recorded.</p>");
 	}
 	sb_puts(b, "</div></div><h4>Reproduce</h4><div class=\"repro\"><pre class=\"repro-line\">");
-	rp_esc(b, u->repro ? u->repro : "");
+	sb_xml_escape(b, u->repro ? u->repro : "");
 	sb_puts(b, "</pre><button class=\"copy\" type=\"button\">copy</button></div></section>");
 }
 
@@ -408,15 +379,15 @@ static void runs_table(struct report *r, struct sb *b)
 		struct rp_run *u = &r->runs[i];
 		sb_printf(b, "<tr data-o=\"%s\"><td>%ld</td><td>%ld</td><td>%ld</td><td class=\"mono\">",
 			  rp_outcomes[u->oc].name, u->run, u->sweep, u->point);
-		rp_esc(b, u->p ? u->p->syscall : "?");
+		sb_xml_escape(b, u->p ? u->p->syscall : "?");
 		sb_puts(b, "</td><td class=\"mono\">");
-		rp_esc(b, u->fault);
+		sb_xml_escape(b, u->fault);
 		sb_puts(b, "</td><td>");
 		badge(b, u->oc);
 		sb_puts(b, "</td><td>");
 		result_of(b, u);
 		sb_puts(b, "</td><td class=\"mono\">");
-		rp_esc(b, u->p ? u->p->label : "?");
+		sb_xml_escape(b, u->p ? u->p->label : "?");
 		sb_printf(b, "</td><td>%llu</td></tr>", (unsigned long long)u->dur_ms);
 	}
 	sb_puts(b, "</tbody></table></details>");
@@ -429,7 +400,7 @@ int rp_write_html(struct report *r, FILE *f)
 	sb_puts(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 		    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
 		    "<title>faultline report: ");
-	rp_esc(&b, rp_base_name(r->rec.exe));
+	sb_xml_escape(&b, rp_base_name(r->rec.exe));
 	sb_printf(&b, "</title><style>%s</style></head><body><main>", css);
 	header(r, &b);
 	sb_puts(&b, "<h2>Outcomes</h2>");

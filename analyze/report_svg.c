@@ -87,7 +87,7 @@ static void marker(struct report *r, struct sb *b, const struct rp_point *p, dou
 	sb_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"6\" height=\"%d\" rx=\"1.5\" "
 		  "fill=\"%s\" stroke=\"#fff\" stroke-width=\"1\"><title>", x - 3, y + 2,
 		  LANE_H - 6, rp_outcomes[p->worst].color);
-	rp_esc(b, t.s);
+	sb_xml_escape(b, t.s);
 	sb_puts(b, "</title></rect>");
 	if (bug < r->nruns)
 		sb_puts(b, "</a>");
@@ -140,16 +140,16 @@ void rp_timeline(struct report *r, struct sb *b)
 		double x1 = xof(r, q->ended ? q->end : r->stats.span);
 		sb_printf(b, "<text class=\"lab\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">"
 			  "<tspan font-weight=\"600\">", X0 - 10, y + LANE_H / 2 + 4);
-		rp_esc_n(b, q->ident, 14);
+		sb_xml_escape_n(b, q->ident, 14);
 		sb_puts(b, "</tspan>  ");
-		rp_esc_n(b, rp_base_name(q->exe), 16);
+		sb_xml_escape_n(b, rp_base_name(q->exe), 16);
 		sb_printf(b, " <tspan fill=\"#8c959f\">%s %d</tspan></text>", q->is_thread ? "tid" : "pid",
 			  q->is_thread ? q->tid : q->pid);
 		sb_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" rx=\"3\" "
 			  "fill=\"%s\" stroke=\"#b6c2cf\"><title>", x0, y + 5, x1 - x0 < 2 ? 2 : x1 - x0,
 			  LANE_H - 10, q->is_thread ? "#eef2f7" : "#dde5ee");
 		sb_printf(b, "%s %d (", q->is_thread ? "thread" : "process", q->tid);
-		rp_esc(b, q->ident);
+		sb_xml_escape(b, q->ident);
 		sb_putc(b, ')');
 		if (q->ended && q->exit_code >= 0)
 			sb_printf(b, ", exit %d", q->exit_code);
@@ -188,7 +188,7 @@ void rp_timeline(struct report *r, struct sb *b)
 			y -= h;
 			sb_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
 				  "<title>", X0 + k * bw + 0.5, y, bw - 1, h, fam_color(r, f));
-			rp_esc(b, r->fam[f]);
+			sb_xml_escape(b, r->fam[f]);
 			sb_printf(b, ": %ld call%s</title></rect>", n, n == 1 ? "" : "s");
 		}
 	}
@@ -205,7 +205,7 @@ void rp_timeline(struct report *r, struct sb *b)
 		   "not tried</span></div><div class=\"legend\"><b>syscalls by family:</b>");
 	for (int f = 0; f < r->nfam; f++) {
 		sb_printf(b, "<span><i class=\"sw\" style=\"background:%s\"></i>", fam_color(r, f));
-		rp_esc(b, r->fam[f]);
+		sb_xml_escape(b, r->fam[f]);
 		sb_printf(b, " <span class=\"dim\">%ld</span></span>", r->famtotal[f]);
 	}
 	sb_puts(b, "</div>");

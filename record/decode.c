@@ -330,6 +330,17 @@ static int target_arg(const struct rec_sys *s)
 }
 
 /* One argument.  Output kinds are only decoded at exit. */
+/* A type in the low 4 bits, flags above: "SOCK_STREAM|SOCK_CLOEXEC". */
+static void type_flags(struct sb *b, const struct xlat *types, const char *fmt,
+		       const struct xlat *flags, uint64_t v)
+{
+	xlat_val(b, types, v & 0xf, fmt);
+	if (v & ~0xfull) {
+		sb_putc(b, '|');
+		xlat_flags(b, flags, v & ~0xfull);
+	}
+}
+
 static void decode_arg(struct rec_decoder *d, pid_t tid, pid_t pid, const struct rec_call *c,
 		       int i, struct rec_decoded *o, int at_exit)
 {
@@ -393,23 +404,11 @@ static void decode_arg(struct rec_decoder *d, pid_t tid, pid_t pid, const struct
 		break;
 	case A_MODE: sb_printf(b, "%#llo", (unsigned long long)v); break;
 	case A_PROT: xlat_flags(b, xl_prot, v); break;
-	case A_MMAP_FLAGS:
-		xlat_val(b, xl_mmap_type, v & 0xf, "%#llx");
-		if (v & ~0xfull) {
-			sb_putc(b, '|');
-			xlat_flags(b, xl_mmap_flags, v & ~0xfull);
-		}
-		break;
+	case A_MMAP_FLAGS: type_flags(b, xl_mmap_type, "%#llx", xl_mmap_flags, v); break;
 	case A_ACCESS_MODE: xlat_flags(b, xl_access_mode, v); break;
 	case A_AT_FLAGS: xlat_flags(b, xl_at_flags, v); break;
 	case A_SOCK_FAMILY: xlat_val(b, xl_sock_family, v, "%llu"); break;
-	case A_SOCK_TYPE:
-		xlat_val(b, xl_sock_type, v & 0xf, "%llu");
-		if (v & ~0xfull) {
-			sb_putc(b, '|');
-			xlat_flags(b, xl_sock_type_flags, v & ~0xfull);
-		}
-		break;
+	case A_SOCK_TYPE: type_flags(b, xl_sock_type, "%llu", xl_sock_type_flags, v); break;
 	case A_SOCKADDR_IN:
 		put_sockaddr(b, tid, v, next);
 		break;

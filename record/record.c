@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../faultline.h"
+#include "../cmd.h"
 #include "../store/store.h"
 #include "decode.h"
 #include "snapshot.h"
@@ -503,11 +503,8 @@ int cmd_record(int argc, char **argv)
 		fl_error("cannot read the working directory: %s", strerror(errno));
 		return FL_EXIT_USAGE;
 	}
-	char err[PATH_MAX + 1024];
-	if (store_open(db, STORE_CREATE, &r.st, err, sizeof err) < 0) {
-		fl_error("%s", err);
+	if (cmd_open(db, STORE_CREATE, &r.st) < 0)
 		return FL_EXIT_USAGE;
-	}
 	extern char **environ;
 	struct store_rec sr = {
 		.argv = argv + optind, .exe = exe, .cwd = cwd, .env = environ,

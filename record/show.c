@@ -6,8 +6,7 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "../faultline.h"
-#include "../store/store.h"
+#include "../cmd.h"
 #include "decode.h"
 #include "syscalls.h"
 
@@ -38,6 +37,14 @@ static int show_row(void *arg, const struct store_row *r)
 	return fwrite(s->line.s, 1, s->line.len, stdout) != s->line.len;
 }
 
+static const struct option options[] = {
+	CMD_OPT_DB,
+	CMD_OPT_REC,
+	{ "tid", required_argument, 0, 'p' },
+	CMD_OPT_HELP,
+	CMD_OPT_END
+};
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -54,28 +61,16 @@ static void usage(FILE *f)
 
 int cmd_show(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "db", required_argument, 0, 'd' },
-		{ "rec", required_argument, 0, 'r' },
-		{ "tid", required_argument, 0, 'p' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 }
-	};
 	const char *db = FL_DEFAULT_DB;
 	long rec = 0;
 	struct show s;
 	int c;
 	memset(&s, 0, sizeof s);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:p:Th", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:p:Th", options, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
-		case 'r':
-			if (fl_parse_long(optarg, &rec) || rec < 1) {
-				fl_error("--rec wants a recording number, not '%s'", optarg);
-				return FL_EXIT_USAGE;
-			}
-			break;
+		case 'r': if (cmd_opt_rec(optarg, &rec)) return FL_EXIT_USAGE; break;
 		case 'p':
 			if (fl_parse_long(optarg, &s.tid) || s.tid < 1) {
 				fl_error("--tid wants a thread id, not '%s'", optarg);
@@ -87,22 +82,12 @@ int cmd_show(int argc, char **argv)
 		default: return FL_EXIT_USAGE;   /* getopt said what */
 		}
 	}
-	if (optind < argc) {
-		fl_error("unexpected argument '%s'", argv[optind]);
+	if (cmd_no_operands(argc, argv))
 		return FL_EXIT_USAGE;
-	}
 	struct store *st;
 	struct store_rec r;
-	char err[8192];
-	if (store_open(db, STORE_RDONLY, &st, err, sizeof err) < 0) {
-		fl_error("%s", err);
+	if (cmd_open_rec(db, STORE_RDONLY, rec, &st, &r) < 0)
 		return FL_EXIT_USAGE;
-	}
-	if (store_rec_get(st, rec, &r) < 0) {
-		fl_error("%s", store_errmsg(st));
-		store_close(st);
-		return FL_EXIT_USAGE;
-	}
 	s.multi = 1;
 	sb_init(&s.line);
 	int rc = store_each_call(st, r.id, show_row, &s);

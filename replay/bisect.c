@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../cmd.h"
 #include "../record/syscalls.h"
 #include "runner.h"
 
@@ -267,6 +268,17 @@ static int ddmin(struct bx *b, struct rpl_spec *c)
 	return 0;
 }
 
+/* The one fault at p: fault, or (NULL) its family's default. */
+static void one_fault(struct rpl_spec *s, struct ana_point *p, const struct rpl_fault *fault)
+{
+	s->n = 1;
+	s->p[0] = p;
+	if (fault)
+		s->f[0] = *fault;
+	else
+		rpl_default_fault(p, &s->f[0]);
+}
+
 static int parse_set(const char *faults, struct ana_points *pts, struct rpl_spec *s)
 {
 	char buf[4096];
@@ -313,227 +325,267 @@ static void usage(FILE *f)
 "  -h, --help           this text\n", FL_DEFAULT_DB);
 }
 
+/* What `faultline bisect` was asked, besides b->cfg. */
+struct bopts {
+	struct bx *b;
+	long run, rec, timeout;
+	int first, have_fault;
+	struct rpl_fault fault;
+	const char *setup, *check;
+	struct ana_filter flt;
+};
+
+static const struct option options[] = {
+	CMD_OPT_DB, CMD_OPT_REC,
+	{ "run", required_argument, 0, 'R' }, { "first", no_argument, 0, '1' },
+	{ "family", required_argument, 0, 'f' }, { "path", required_argument, 0, 'p' },
+	{ "fault", required_argument, 0, 'F' }, { "setup", required_argument, 0, 'S' },
+	{ "check", required_argument, 0, 'c' }, { "jobs", required_argument, 0, 'j' },
+	{ "timeout", required_argument, 0, 't' }, { "quiet", no_argument, 0, 'q' },
+	CMD_OPT_HELP, { "persist", no_argument, 0, 'x' },
+	{ "no-baseline", no_argument, 0, 'B' }, CMD_OPT_END
+};
+
+/* One option c (cmd_getopt's opt); 0 or -1 (said). */
+static int parse_option(int c, const char *arg, void *ctx)
+{
+	struct bopts *o = ctx;
+	struct bx *b = o->b;
+	long *num = c == 'r' ? &o->rec : c == 'R' ? &o->run : c == 'j' ? &b->cfg.jobs
+		  : c == 't' ? &o->timeout : NULL;
+	if (num && (fl_parse_long(arg, num) < 0 || *num < 1)) {
+		fl_error("option -%c wants a positive number, not '%s'", c, arg);
+		return -1;
+	}
+	switch (c) {
+	case 'r': case 'R': case 'j': case 't': break;
+	case 'd': b->cfg.db = arg; break;
+	case '1': o->first = 1; break;
+	case 'f': return cmd_opt_families(arg, &o->flt.families);
+	case 'p': o->flt.path_glob = arg; break;
+	case 'F':
+		if (rpl_fault_parse(arg, &o->fault) < 0) {
+			fl_error("unknown fault '%s'", arg);
+			return -1;
+		}
+		o->have_fault = 1;
+		break;
+	case 'S': o->setup = arg; break;
+	case 'c': o->check = arg; break;
+	case 'q': b->cfg.quiet = 1; break;
+	case 'x': b->cfg.persist = 1; break;
+	case 'B': b->cfg.no_baseline = 1; break;
+	default: return -1;
+	}
+	return 0;
+}
+
+/* Parse argv into b->cfg and o.  -1: exit with FL_EXIT_USAGE; 1: exit 0
+ * (--help); 0: run. */
+static int parse_options(int argc, char **argv, struct bx *b, struct bopts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->b = b;
+	b->cfg.db = FL_DEFAULT_DB;
+	b->cfg.jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	b->cfg.seed = 1;
+	int rc = cmd_getopt(argc, argv, "d:f:p:j:t:qh", options, usage, parse_option, o);
+	if (rc)
+		return rc;
+	if (optind < argc || !!o->run == o->first) {
+		fl_error(optind < argc ? "unexpected argument" : "give either --run ID or --first");
+		return -1;
+	}
+	return 0;
+}
+
+/* The run's settings unless given, and the sweep row; 0 or -1 (said). */
+static int new_sweep(struct bx *b, const struct bopts *o, const struct store_runinfo *ri)
+{
+	b->cfg.setup = o->setup ? o->setup : ri->setup;
+	b->cfg.check = o->check ? o->check : ri->check;
+	b->cfg.timeout_s = o->timeout ? o->timeout
+			 : ri->timeout_ms ? (ri->timeout_ms + 999) / 1000 : rpl_auto_timeout(b->r);
+	if (o->run) {
+		/* rerun as the sweep that made the run did */
+		b->cfg.seed = (long)ri->seed;
+		b->cfg.persist |= rpl_options_have(ri->options, "--persist");
+	}
+	struct store_sweep sw = {
+		.rec = b->r->id, .kind = "bisect", .seed = (uint64_t)b->cfg.seed,
+		.setup = b->cfg.setup, .check = b->cfg.check,
+		.options = o->run ? "bisect --run" : "bisect --first",
+		.timeout_ms = (unsigned)b->cfg.timeout_s * 1000u,
+	};
+	if (store_sweep_new(b->st, &sw, &b->sweep) < 0) {
+		fl_error("cannot write to '%s': %s", b->cfg.db, store_errmsg(b->st));
+		return -1;
+	}
+	return 0;
+}
+
+static void print_shrunk(struct bx *b, const struct store_runinfo *ri, const struct rpl_spec *set,
+			 size_t n0, struct sb *line)
+{
+	rpl_spec_repro(&b->cfg, b->r->id, set, line);
+	printf("run %ld (%s, %zu faults) shrinks to %d fault%s in %zu runs:\n", ri->run,
+	       ri->outcome, n0, set->n, set->n == 1 ? "" : "s", b->runs);
+	for (int i = 0; i < set->n; i++) {
+		struct sb lab;
+		sb_init(&lab);
+		ana_site_label(b->st, b->r->id, set->p[i]->site, &lab);
+		printf("  point %-5ld %-10s %-8s %s%s%s\n", set->p[i]->id, set->p[i]->name,
+		       set->f[i].spec, lab.s, set->p[i]->path ? "  " : "",
+		       set->p[i]->path ? set->p[i]->path : "");
+		sb_free(&lab);
+	}
+	printf("repro: %s\n", line->s);
+}
+
+/* --run: shrink the run's fault set.  The exit status, or -1 (said). */
+static int shrink_run(struct bx *b, const struct store_runinfo *ri, struct ana_points *pts,
+		      struct sb *line)
+{
+	long run = ri->run;
+	struct rpl_spec set;
+	if (parse_set(ri->faults, pts, &set) < 0) {
+		fl_error("run %ld has no fault set to shrink ('%s')", run, ri->faults ? ri->faults : "");
+		return -1;
+	}
+	if (rpl_baseline(&b->cfg, b->st, b->r, &set, 1, b->sweep) < 0)
+		return -1;
+	b->want_oc = -1;
+	for (int i = 0; i < OUT__COUNT; i++)
+		if (ri->outcome && !strcmp(ri->outcome, rpl_outcome_name[i]))
+			b->want_oc = i;
+	b->want_sig = ri->signal;
+	if (b->want_oc < 0 || !rpl_outcome_is_bug((enum rpl_outcome)b->want_oc)) {
+		fl_error("run %ld is '%s', not a failure (crash, hang or broken)", run,
+			 ri->outcome ? ri->outcome : "?");
+		return -1;
+	}
+	/* it must still fail, or there is nothing to shrink */
+	if (run_batch(b, &set, 1) < 0 || !b->fails[0]) {
+		fl_error("run %ld does not fail the same way again: not reproducible", run);
+		return -1;
+	}
+	size_t n0 = (size_t)set.n;
+	if (ddmin(b, &set) < 0)
+		return -1;
+	print_shrunk(b, ri, &set, n0, line);
+	/* once more, logging every call, to show where it leaves the recording */
+	b->cfg.explore = 2;
+	b->batch = &set;
+	if (rpl_run_all(&b->cfg, b->st, b->r, &set, 1, NULL, on_done, b) == 0 && b->explore)
+		divergence(b, b->explore);
+	b->cfg.explore = 0;
+	return FL_EXIT_FOUND;
+}
+
+/* Binary search over v[0..n) for the earliest point whose fault fails
+ * (n: none).  Stops early on an interrupt or a runner error. */
+static size_t search_first(struct bx *b, const struct bopts *o, struct ana_point **v, size_t n)
+{
+	size_t lo = 0, hi = n;   /* fail(hi) assumed true at n (sentinel) */
+	struct rpl_spec s;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		one_fault(&s, v[mid], o->have_fault ? &o->fault : NULL);
+		if (run_batch(b, &s, 1) < 0)
+			break;
+		if (b->fails[0])
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* --first: the earliest failing point of the family.  The exit status, or
+ * -1. */
+static int first_failing(struct bx *b, struct bopts *o, struct ana_points *pts, struct sb *line)
+{
+	if (!o->flt.families)
+		o->flt.families = 1ull << FAM_WRITE;
+	o->flt.no_loader = 1;
+	size_t n;
+	struct ana_point **v = cmd_matching(pts, &o->flt, &n);
+	struct rpl_spec *all = xcalloc(n + 1, sizeof *all);
+	for (size_t i = 0; i < n; i++) {
+		all[i].n = 1;
+		all[i].p[0] = v[i];
+	}
+	int brc = n ? rpl_baseline(&b->cfg, b->st, b->r, all, n, b->sweep) : 0;
+	free(all);
+	if (brc < 0) {
+		free(v);
+		return -1;
+	}
+	b->want_oc = -1;
+	/* smallest k with fail(k), assuming fail is monotone */
+	size_t lo = search_first(b, o, v, n);
+	int ret = -1;
+	if (rec_stop_requested) {
+		/* interrupted: no answer */
+	} else if (lo == n) {
+		printf("no point of the family fails (%zu points, %zu runs)\n", n, b->runs);
+		ret = FL_EXIT_OK;
+	} else {
+		struct sb lab;
+		struct rpl_spec s;
+		sb_init(&lab);
+		ana_site_label(b->st, b->r->id, v[lo]->site, &lab);
+		one_fault(&s, v[lo], o->have_fault ? &o->fault : NULL);
+		rpl_spec_repro(&b->cfg, b->r->id, &s, line);
+		printf("earliest failing point: %ld (%s #%u of thread %s) at %s, after %zu runs "
+		       "over %zu points\nrepro: %s\n", v[lo]->id, v[lo]->name, v[lo]->nth,
+		       v[lo]->ident, lab.s, b->runs, n, line->s);
+		if (lo == 0)
+			printf("(it is the family's first point)\n");
+		sb_free(&lab);
+		ret = FL_EXIT_FOUND;
+	}
+	free(v);
+	return ret;
+}
+
 int cmd_bisect(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "db", required_argument, 0, 'd' }, { "rec", required_argument, 0, 'r' },
-		{ "run", required_argument, 0, 'R' }, { "first", no_argument, 0, '1' },
-		{ "family", required_argument, 0, 'f' }, { "path", required_argument, 0, 'p' },
-		{ "fault", required_argument, 0, 'F' }, { "setup", required_argument, 0, 'S' },
-		{ "check", required_argument, 0, 'c' }, { "jobs", required_argument, 0, 'j' },
-		{ "timeout", required_argument, 0, 't' }, { "quiet", no_argument, 0, 'q' },
-		{ "help", no_argument, 0, 'h' }, { "persist", no_argument, 0, 'x' },
-		{ "no-baseline", no_argument, 0, 'B' }, { 0, 0, 0, 0 }
-	};
 	struct bx b;
-	struct ana_filter flt;
-	struct rpl_fault fault;
-	long run = 0, rec = 0, timeout = 0;
-	int first = 0, have_fault = 0, c, ret = FL_EXIT_USAGE;
-	const char *bad, *setup = NULL, *check = NULL;
+	struct bopts o;
+	int ret = FL_EXIT_USAGE;
 	memset(&b, 0, sizeof b);
-	memset(&flt, 0, sizeof flt);
-	b.cfg.db = FL_DEFAULT_DB;
-	b.cfg.jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	b.cfg.seed = 1;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:f:p:j:t:qh", lo, NULL)) != -1) {
-		long *num = NULL;
-		switch (c) {
-		case 'd': b.cfg.db = optarg; break;
-		case 'r': num = &rec; break;
-		case 'R': num = &run; break;
-		case '1': first = 1; break;
-		case 'f':
-			if (ana_parse_families(optarg, &flt.families, &bad) < 0) {
-				fl_error("unknown family '%s' (faultline analyze --families lists them)", bad);
-				return FL_EXIT_USAGE;
-			}
-			break;
-		case 'p': flt.path_glob = optarg; break;
-		case 'F':
-			if (rpl_fault_parse(optarg, &fault) < 0) {
-				fl_error("unknown fault '%s'", optarg);
-				return FL_EXIT_USAGE;
-			}
-			have_fault = 1;
-			break;
-		case 'S': setup = optarg; break;
-		case 'c': check = optarg; break;
-		case 'j': num = &b.cfg.jobs; break;
-		case 't': num = &timeout; break;
-		case 'q': b.cfg.quiet = 1; break;
-		case 'x': b.cfg.persist = 1; break;
-		case 'B': b.cfg.no_baseline = 1; break;
-		case 'h': usage(stdout); return 0;
-		default: return FL_EXIT_USAGE;   /* getopt said what */
-		}
-		if (num && (fl_parse_long(optarg, num) < 0 || *num < 1)) {
-			fl_error("option -%c wants a positive number, not '%s'", c, optarg);
-			return FL_EXIT_USAGE;
-		}
-	}
-	if (optind < argc || !!run == first) {
-		fl_error(optind < argc ? "unexpected argument" : "give either --run ID or --first");
-		return FL_EXIT_USAGE;
-	}
+	int prc = parse_options(argc, argv, &b, &o);
+	if (prc)
+		return prc < 0 ? FL_EXIT_USAGE : 0;
 	struct store_runinfo ri;
 	struct store_rec r;
 	struct ana_points pts;
-	char err[8192];
 	memset(&ri, 0, sizeof ri);
 	memset(&r, 0, sizeof r);
 	memset(&pts, 0, sizeof pts);
-	if (store_open(b.cfg.db, STORE_WRITE, &b.st, err, sizeof err) < 0) {
-		fl_error("%s", err);
+	if (cmd_open(b.cfg.db, STORE_WRITE, &b.st) < 0)
 		return FL_EXIT_USAGE;
-	}
-	if (run && store_run_get(b.st, run, &ri) < 0) {
+	if (o.run && store_run_get(b.st, o.run, &ri) < 0) {
 		fl_error("%s", store_errmsg(b.st));
 		goto out;
 	}
-	if (store_rec_get(b.st, run ? ri.rec : rec, &r) < 0 || ana_collect(b.st, r.id, &pts) < 0) {
+	if (store_rec_get(b.st, o.run ? ri.rec : o.rec, &r) < 0 ||
+	    ana_collect(b.st, r.id, &pts) < 0) {
 		fl_error("%s", store_errmsg(b.st));
 		goto out;
 	}
 	b.r = &r;
-	b.cfg.setup = setup ? setup : ri.setup;
-	b.cfg.check = check ? check : ri.check;
-	b.cfg.timeout_s = timeout ? timeout : ri.timeout_ms ? (ri.timeout_ms + 999) / 1000
-						     : rpl_auto_timeout(&r);
-	if (run) {
-		/* rerun as the sweep that made the run did */
-		b.cfg.seed = (long)ri.seed;
-		b.cfg.persist |= rpl_options_have(ri.options, "--persist");
-	}
-	struct store_sweep sw = {
-		.rec = r.id, .kind = "bisect", .seed = (uint64_t)b.cfg.seed, .setup = b.cfg.setup,
-		.check = b.cfg.check, .options = run ? "bisect --run" : "bisect --first",
-		.timeout_ms = (unsigned)b.cfg.timeout_s * 1000u,
-	};
-	if (store_sweep_new(b.st, &sw, &b.sweep) < 0) {
-		fl_error("cannot write to '%s': %s", b.cfg.db, store_errmsg(b.st));
+	if (new_sweep(&b, &o, &ri) < 0)
 		goto out;
-	}
 	struct sb line;
 	sb_init(&line);
-	if (run) {
-		struct rpl_spec set;
-		if (parse_set(ri.faults, &pts, &set) < 0) {
-			fl_error("run %ld has no fault set to shrink ('%s')", run, ri.faults ? ri.faults : "");
-			goto out;
-		}
-		if (rpl_baseline(&b.cfg, b.st, &r, &set, 1, b.sweep) < 0)
-			goto out;
-		b.want_oc = -1;
-		for (int i = 0; i < OUT__COUNT; i++)
-			if (ri.outcome && !strcmp(ri.outcome, rpl_outcome_name[i]))
-				b.want_oc = i;
-		b.want_sig = ri.signal;
-		if (b.want_oc < 0 || !rpl_outcome_is_bug((enum rpl_outcome)b.want_oc)) {
-			fl_error("run %ld is '%s', not a failure (crash, hang or broken)", run,
-				 ri.outcome ? ri.outcome : "?");
-			goto out;
-		}
-		/* it must still fail, or there is nothing to shrink */
-		if (run_batch(&b, &set, 1) < 0 || !b.fails[0]) {
-			fl_error("run %ld does not fail the same way again: not reproducible", run);
-			goto out;
-		}
-		size_t n0 = (size_t)set.n;
-		if (ddmin(&b, &set) < 0)
-			goto out;
-		rpl_spec_repro(&b.cfg, r.id, &set, &line);
-		printf("run %ld (%s, %zu faults) shrinks to %d fault%s in %zu runs:\n", run,
-		       ri.outcome, n0, set.n, set.n == 1 ? "" : "s", b.runs);
-		for (int i = 0; i < set.n; i++) {
-			struct sb lab;
-			sb_init(&lab);
-			ana_site_label(b.st, r.id, set.p[i]->site, &lab);
-			printf("  point %-5ld %-10s %-8s %s%s%s\n", set.p[i]->id, set.p[i]->name,
-			       set.f[i].spec, lab.s, set.p[i]->path ? "  " : "",
-			       set.p[i]->path ? set.p[i]->path : "");
-			sb_free(&lab);
-		}
-		printf("repro: %s\n", line.s);
-		/* once more, logging every call, to show where it leaves the recording */
-		b.cfg.explore = 2;
-		b.batch = &set;
-		if (rpl_run_all(&b.cfg, b.st, &r, &set, 1, NULL, on_done, &b) == 0 && b.explore)
-			divergence(&b, b.explore);
-		b.cfg.explore = 0;
-		ret = FL_EXIT_FOUND;
-	} else {
-		if (!flt.families)
-			flt.families = 1ull << FAM_WRITE;
-		flt.no_loader = 1;
-		struct ana_point **v = xcalloc(pts.n + 1, sizeof *v);
-		size_t n = 0;
-		for (size_t i = 0; i < pts.n; i++)
-			if (ana_match(&flt, &pts.v[i]))
-				v[n++] = &pts.v[i];
-		struct rpl_spec *all = xcalloc(n + 1, sizeof *all);
-		for (size_t i = 0; i < n; i++) {
-			all[i].n = 1;
-			all[i].p[0] = v[i];
-		}
-		int brc = n ? rpl_baseline(&b.cfg, b.st, &r, all, n, b.sweep) : 0;
-		free(all);
-		if (brc < 0) {
-			free(v);
-			goto out;
-		}
-		b.want_oc = -1;
-		/* smallest k with fail(k), assuming fail is monotone: lo..hi */
-		size_t lo = 0, hi = n;   /* fail(hi) assumed true at n (sentinel) */
-		struct rpl_spec s;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			s.n = 1;
-			s.p[0] = v[mid];
-			if (have_fault)
-				s.f[0] = fault;
-			else
-				rpl_default_fault(v[mid], &s.f[0]);
-			if (run_batch(&b, &s, 1) < 0)
-				break;
-			if (b.fails[0])
-				hi = mid;
-			else
-				lo = mid + 1;
-		}
-		if (rec_stop_requested) {
-			free(v);
-			goto out;
-		}
-		if (lo == n) {
-			printf("no point of the family fails (%zu points, %zu runs)\n", n, b.runs);
-			ret = FL_EXIT_OK;
-		} else {
-			struct sb lab;
-			sb_init(&lab);
-			ana_site_label(b.st, r.id, v[lo]->site, &lab);
-			s.n = 1;
-			s.p[0] = v[lo];
-			if (have_fault)
-				s.f[0] = fault;
-			else
-				rpl_default_fault(v[lo], &s.f[0]);
-			rpl_spec_repro(&b.cfg, r.id, &s, &line);
-			printf("earliest failing point: %ld (%s #%u of thread %s) at %s, after %zu runs "
-			       "over %zu points\nrepro: %s\n", v[lo]->id, v[lo]->name, v[lo]->nth,
-			       v[lo]->ident, lab.s, b.runs, n, line.s);
-			if (lo == 0)
-				printf("(it is the family's first point)\n");
-			sb_free(&lab);
-			ret = FL_EXIT_FOUND;
-		}
-		free(v);
-	}
+	int rc = o.run ? shrink_run(&b, &ri, &pts, &line) : first_failing(&b, &o, &pts, &line);
 	sb_free(&line);
-	store_begin(b.st);
-	store_sweep_finish(b.st, b.sweep, !rec_stop_requested);
-	store_commit(b.st);
+	if (rc < 0)
+		goto out;
+	ret = rc;
+	store_sweep_end(b.st, b.sweep, !rec_stop_requested);
 out:
 	rpl_runner_cleanup(0);
 	for (size_t i = 0; i < b.nmemo; i++)

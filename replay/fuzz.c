@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../record/syscalls.h"
+#include "../cmd.h"
 #include "../json.h"
 #include "runner.h"
 
@@ -178,220 +179,247 @@ static void usage(FILE *f)
 "  -h, --help           this text\n", FL_DEFAULT_DB);
 }
 
-int cmd_fuzz(int argc, char **argv)
-{
-	static const struct option lo[] = {
-		{ "db", required_argument, 0, 'd' }, { "rec", required_argument, 0, 'r' },
-		{ "runs", required_argument, 0, 'n' }, { "seed", required_argument, 0, 'e' },
-		{ "faults", required_argument, 0, 'k' }, { "rate", required_argument, 0, 'R' },
-		{ "family", required_argument, 0, 'f' }, { "path", required_argument, 0, 'p' },
-		{ "no-std", no_argument, 0, 'N' }, { "fault", required_argument, 0, 'F' },
-		{ "setup", required_argument, 0, 'S' }, { "check", required_argument, 0, 'c' },
-		{ "jobs", required_argument, 0, 'j' }, { "timeout", required_argument, 0, 't' },
-		{ "keep", no_argument, 0, 'K' }, { "json", no_argument, 0, 'J' },
-		{ "quiet", no_argument, 0, 'q' }, { "help", no_argument, 0, 'h' },
-		{ "persist", no_argument, 0, 'x' }, { "any-errno", no_argument, 0, 'A' },
-		{ "no-baseline", no_argument, 0, 'B' },
-		{ "site", required_argument, 0, 'S' + 256 }, { "exe", required_argument, 0, 'X' + 256 },
-		{ "no-startup", no_argument, 0, 'U' + 256 },
-		{ 0, 0, 0, 0 }
-	};
-	struct fz z;
+/* What `faultline fuzz` was asked, besides z->cfg. */
+struct fopts {
+	struct fz *z;
 	struct ana_filter flt;
 	struct rpl_fault faults[16];
-	int nfaults = 0, c, ret = FL_EXIT_USAGE;
-	long rec = 0, nruns = 100, k = 2;
-	double rate = 0;
-	const char *bad;
-	memset(&z, 0, sizeof z);
-	memset(&flt, 0, sizeof flt);
-	z.cfg.db = FL_DEFAULT_DB;
-	z.cfg.jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	z.cfg.timeout_s = 0;   /* 0: rpl_auto_timeout() */
-	z.cfg.seed = 1;
-	flt.no_loader = 1;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:n:k:f:p:j:t:qh", lo, NULL)) != -1) {
-		long *num = NULL;
-		switch (c) {
-		case 'd': z.cfg.db = optarg; break;
-		case 'r': num = &rec; break;
-		case 'n': num = &nruns; break;
-		case 'e': num = &z.cfg.seed; break;
-		case 'k': num = &k; break;
-		case 'R': {
-			char *end;
-			rate = strtod(optarg, &end);
-			if (*end || rate <= 0 || rate > 1) {
-				fl_error("--rate wants a probability in (0, 1], not '%s'", optarg);
-				return FL_EXIT_USAGE;
-			}
-			break;
+	int nfaults;
+	long rec, nruns, k;
+	double rate;
+};
+
+static const struct option options[] = {
+	CMD_OPT_DB, CMD_OPT_REC,
+	{ "runs", required_argument, 0, 'n' }, { "seed", required_argument, 0, 'e' },
+	{ "faults", required_argument, 0, 'k' }, { "rate", required_argument, 0, 'R' },
+	{ "family", required_argument, 0, 'f' }, { "path", required_argument, 0, 'p' },
+	{ "no-std", no_argument, 0, 'N' }, { "fault", required_argument, 0, 'F' },
+	{ "setup", required_argument, 0, 'S' }, { "check", required_argument, 0, 'c' },
+	{ "jobs", required_argument, 0, 'j' }, { "timeout", required_argument, 0, 't' },
+	{ "keep", no_argument, 0, 'K' }, { "json", no_argument, 0, 'J' },
+	{ "quiet", no_argument, 0, 'q' }, CMD_OPT_HELP,
+	{ "persist", no_argument, 0, 'x' }, { "any-errno", no_argument, 0, 'A' },
+	{ "no-baseline", no_argument, 0, 'B' },
+	{ "site", required_argument, 0, 'S' + 256 }, { "exe", required_argument, 0, 'X' + 256 },
+	{ "no-startup", no_argument, 0, 'U' + 256 },
+	CMD_OPT_END
+};
+
+/* --fault SPEC,...: append to o->faults.  0 or -1. */
+static int parse_faults(const char *arg, struct fopts *o)
+{
+	char buf[256];
+	snprintf(buf, sizeof buf, "%s", arg);
+	for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+		if (o->nfaults == 16 || rpl_fault_parse(tok, &o->faults[o->nfaults]) < 0) {
+			fl_error("unknown fault '%s'", tok);
+			return -1;
 		}
-		case 'f':
-			if (ana_parse_families(optarg, &flt.families, &bad) < 0) {
-				fl_error("unknown family '%s' (faultline analyze --families lists them)", bad);
-				return FL_EXIT_USAGE;
-			}
-			break;
-		case 'p': flt.path_glob = optarg; break;
-		case 'N': flt.no_std = 1; break;
-		case 'F': {
-			char buf[256];
-			snprintf(buf, sizeof buf, "%s", optarg);
-			for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
-				if (nfaults == 16 || rpl_fault_parse(tok, &faults[nfaults]) < 0) {
-					fl_error("unknown fault '%s'", tok);
-					return FL_EXIT_USAGE;
-				}
-				nfaults++;
-			}
-			break;
-		}
-		case 'S': z.cfg.setup = optarg; break;
-		case 'c': z.cfg.check = optarg; break;
-		case 'j': num = &z.cfg.jobs; break;
-		case 't': num = &z.cfg.timeout_s; break;
-		case 'K': z.cfg.keep = 1; break;
-		case 'J': z.json = 1; break;
-		case 'q': z.cfg.quiet = 1; break;
-		case 'x': z.cfg.persist = 1; break;
-		case 'A': z.cfg.any_errno = 1; break;
-		case 'B': z.cfg.no_baseline = 1; break;
-		case 'S' + 256: flt.site_glob = optarg; break;
-		case 'X' + 256: flt.exe_glob = optarg; break;
-		case 'U' + 256: flt.no_startup = 1; break;
-		case 'h': usage(stdout); return 0;
-		default: return FL_EXIT_USAGE;   /* getopt said what */
-		}
-		if (num && (fl_parse_long(optarg, num) < 0 || *num < (c == 'e' ? 0 : 1) ||
-			    (c == 'k' && *num > RPL_MAX_ARMS))) {
-			fl_error("option -%c wants a number%s, not '%s'", c,
-				 c == 'k' ? " from 1 to 32" : " of at least 1", optarg);
-			return FL_EXIT_USAGE;
-		}
+		o->nfaults++;
 	}
-	if (optind < argc) {
-		fl_error("unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+/* A numeric option's value; 0 or -1 (said). */
+static int parse_number(int c, const char *arg, long *num)
+{
+	if (fl_parse_long(arg, num) < 0 || *num < (c == 'e' ? 0 : 1) ||
+	    (c == 'k' && *num > RPL_MAX_ARMS)) {
+		fl_error("option -%c wants a number%s, not '%s'", c,
+			 c == 'k' ? " from 1 to 32" : " of at least 1", arg);
+		return -1;
+	}
+	return 0;
+}
+
+/* One option c (cmd_getopt's opt); 0 or -1 (said). */
+static int parse_option(int c, const char *arg, void *ctx)
+{
+	struct fopts *o = ctx;
+	struct fz *z = o->z;
+	long *num = c == 'r' ? &o->rec : c == 'n' ? &o->nruns : c == 'e' ? &z->cfg.seed
+		  : c == 'k' ? &o->k : c == 'j' ? &z->cfg.jobs : c == 't' ? &z->cfg.timeout_s
+		  : NULL;
+	if (num)
+		return parse_number(c, arg, num);
+	switch (c) {
+	case 'd': z->cfg.db = arg; break;
+	case 'R': {
+		char *end;
+		o->rate = strtod(arg, &end);
+		if (*end || o->rate <= 0 || o->rate > 1) {
+			fl_error("--rate wants a probability in (0, 1], not '%s'", arg);
+			return -1;
+		}
+		break;
+	}
+	case 'f': return cmd_opt_families(arg, &o->flt.families);
+	case 'p': o->flt.path_glob = arg; break;
+	case 'N': o->flt.no_std = 1; break;
+	case 'F': return parse_faults(arg, o);
+	case 'S': z->cfg.setup = arg; break;
+	case 'c': z->cfg.check = arg; break;
+	case 'K': z->cfg.keep = 1; break;
+	case 'J': z->json = 1; break;
+	case 'q': z->cfg.quiet = 1; break;
+	case 'x': z->cfg.persist = 1; break;
+	case 'A': z->cfg.any_errno = 1; break;
+	case 'B': z->cfg.no_baseline = 1; break;
+	case 'S' + 256: o->flt.site_glob = arg; break;
+	case 'X' + 256: o->flt.exe_glob = arg; break;
+	case 'U' + 256: o->flt.no_startup = 1; break;
+	default: return -1;
+	}
+	return 0;
+}
+
+/* Parse argv into z->cfg and o.  -1: exit with FL_EXIT_USAGE; 1: exit 0
+ * (--help); 0: run. */
+static int parse_options(int argc, char **argv, struct fz *z, struct fopts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->z = z;
+	o->nruns = 100;
+	o->k = 2;
+	z->cfg.db = FL_DEFAULT_DB;
+	z->cfg.jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	z->cfg.timeout_s = 0;   /* 0: rpl_auto_timeout() */
+	z->cfg.seed = 1;
+	o->flt.no_loader = 1;
+	int rc = cmd_getopt(argc, argv, "d:n:k:f:p:j:t:qh", options, usage, parse_option, o);
+	return rc ? rc : cmd_no_operands(argc, argv);
+}
+
+/* The sweep row of this fuzz run; 0 or -1 (said). */
+static int new_sweep(struct fz *z, const struct fopts *o)
+{
+	struct sb opts;
+	sb_init(&opts);
+	sb_printf(&opts, "fuzz runs=%ld k=%ld rate=%g%s", o->nruns, o->k, o->rate,
+		  z->cfg.persist ? " --persist" : "");
+	struct store_sweep sw = {
+		.rec = z->r->id, .kind = "fuzz", .seed = (uint64_t)z->cfg.seed,
+		.setup = z->cfg.setup, .check = z->cfg.check, .options = opts.s,
+		.timeout_ms = (unsigned)z->cfg.timeout_s * 1000u,
+	};
+	int src = store_sweep_new(z->st, &sw, &z->sweep);
+	sb_free(&opts);
+	if (src < 0) {
+		fl_error("cannot write to '%s': %s", z->cfg.db, store_errmsg(z->st));
+		return -1;
+	}
+	return 0;
+}
+
+static void print_json(struct fz *z, double secs)
+{
+	struct json *j = &z->jw;
+	json_end(j);   /* runs */
+	json_key(j, "summary");
+	json_obj(j);
+	for (int i = 0; i < OUT__COUNT; i++)
+		json_kint(j, rpl_outcome_name[i], (long long)z->count[i]);
+	json_kint(j, "runs", (long long)z->done);
+	json_kint(j, "bugs", (long long)z->nbug);
+	json_key(j, "seconds");
+	json_double(j, (double)(long long)(secs * 100 + 0.5) / 100);
+	json_end(j);
+	json_end(j);
+	printf("%s\n", z->out.s);
+}
+
+static void print_text(struct fz *z, const struct fopts *o, double secs)
+{
+	printf("%zu fuzz runs (seed %ld, %s) in %.1fs (sweep %ld):", z->done, z->cfg.seed,
+	       o->rate > 0 ? "rate" : "faults per run", secs, z->sweep);
+	for (int i = 0; i < OUT__COUNT; i++)
+		if (z->count[i] || i < OUT_DIVERGED)
+			printf("%s %zu %s", i ? "," : "", z->count[i], rpl_outcome_name[i]);
+	printf("\n");
+	for (size_t g = 0; g < z->ng; g++) {
+		struct sb lab;
+		sb_init(&lab);
+		ana_site_label(z->st, z->r->id, z->g[g].site, &lab);
+		printf("\n%-8s x%-4zu first fault at point %ld, %s\n    e.g. %s\n",
+		       rpl_outcome_name[z->g[g].oc], z->g[g].n, z->g[g].point, lab.s, z->g[g].repro);
+		sb_free(&lab);
+	}
+	if (z->ng) {
+		struct sb db;
+		sb_init(&db);
+		sb_shell_quote(&db, z->cfg.db);
+		printf("\nshrink one: faultline bisect -d %s --run ID   (run ids: faultline query "
+		       "-d %s \"SELECT run, faults, outcome FROM runs WHERE sweep = %ld AND outcome "
+		       "IN ('crash','hang','broken')\")\n", db.s, db.s, z->sweep);
+		sb_free(&db);
+	}
+}
+
+/* The sweep: a baseline, the runs, the summary.  The exit status. */
+static int run_sweep(struct fz *z, const struct fopts *o)
+{
+	if (z->json) {
+		json_init(&z->jw, &z->out);
+		json_obj(&z->jw);
+		json_kint(&z->jw, "sweep", z->sweep);
+		json_kint(&z->jw, "rec", z->r->id);
+		json_kint(&z->jw, "seed", z->cfg.seed);
+		json_key(&z->jw, "runs");
+		json_arr(&z->jw);
+	}
+	uint64_t t0 = fl_now_ns();
+	size_t nruns = (size_t)o->nruns;
+	int rc = rpl_baseline(&z->cfg, z->st, z->r, z->runs, nruns, z->sweep);
+	if (rc < 0) {
+		store_sweep_end(z->st, z->sweep, 0);
 		return FL_EXIT_USAGE;
 	}
+	rc = rpl_run_all(&z->cfg, z->st, z->r, z->runs, nruns, NULL, on_done, z);
+	double secs = (double)(fl_now_ns() - t0) / 1e9;
+	store_sweep_end(z->st, z->sweep, rc == 0);
+	if (z->json)
+		print_json(z, secs);
+	else if (!z->cfg.quiet)
+		print_text(z, o, secs);
+	if (rc == -EINTR)
+		fl_error("interrupted: %zu finished runs kept in '%s'", z->done, z->cfg.db);
+	return rc < 0 ? FL_EXIT_USAGE : z->nbug ? FL_EXIT_FOUND : FL_EXIT_OK;
+}
+
+int cmd_fuzz(int argc, char **argv)
+{
+	struct fz z;
+	struct fopts o;
+	int ret = FL_EXIT_USAGE;
+	memset(&z, 0, sizeof z);
+	int prc = parse_options(argc, argv, &z, &o);
+	if (prc)
+		return prc < 0 ? FL_EXIT_USAGE : 0;
 	struct store_rec r;
 	struct ana_points pts;
-	char err[8192];
 	memset(&pts, 0, sizeof pts);
-	if (store_open(z.cfg.db, STORE_WRITE, &z.st, err, sizeof err) < 0) {
-		fl_error("%s", err);
+	if (cmd_open_rec(z.cfg.db, STORE_WRITE, o.rec, &z.st, &r) < 0)
 		return FL_EXIT_USAGE;
-	}
-	if (store_rec_get(z.st, rec, &r) < 0) {
-		fl_error("%s", store_errmsg(z.st));
-		store_close(z.st);
-		return FL_EXIT_USAGE;
-	}
 	z.r = &r;
 	sb_init(&z.out);
 	if (!z.cfg.timeout_s)
 		z.cfg.timeout_s = rpl_auto_timeout(&r);
 	struct ana_point **cand = NULL;
 	size_t ncand = 0;
-	if (ana_collect(z.st, r.id, &pts) < 0) {
-		fl_error("cannot read recording %ld: %s", r.id, store_errmsg(z.st));
+	if (cmd_points(z.st, r.id, &pts, &o.flt, NULL) < 0)
 		goto out;
-	}
-	if (ana_select(z.st, r.id, &pts, &flt, NULL) < 0) {
-		fl_error("cannot read recording %ld: %s", r.id, store_errmsg(z.st));
-		goto out;
-	}
-	cand = xcalloc(pts.n + 1, sizeof *cand);
-	for (size_t i = 0; i < pts.n; i++)
-		if (ana_match(&flt, &pts.v[i]))
-			cand[ncand++] = &pts.v[i];
+	cand = cmd_matching(&pts, &o.flt, &ncand);
 	if (!ncand) {
 		fl_error("no fault point matches (recording %ld has %zu points)", r.id, pts.n);
 		goto out;
 	}
-	z.runs = xcalloc((size_t)nruns, sizeof *z.runs);
-	for (long i = 0; i < nruns; i++)
-		choose(&z.runs[i], (uint64_t)z.cfg.seed, (size_t)i, cand, ncand, k, rate, faults,
-		       nfaults, z.cfg.any_errno);
-	struct sb opts;
-	sb_init(&opts);
-	sb_printf(&opts, "fuzz runs=%ld k=%ld rate=%g%s", nruns, k, rate,
-		  z.cfg.persist ? " --persist" : "");
-	struct store_sweep sw = {
-		.rec = r.id, .kind = "fuzz", .seed = (uint64_t)z.cfg.seed, .setup = z.cfg.setup,
-		.check = z.cfg.check, .options = opts.s, .timeout_ms = (unsigned)z.cfg.timeout_s * 1000u,
-	};
-	int src = store_sweep_new(z.st, &sw, &z.sweep);
-	sb_free(&opts);
-	if (src < 0) {
-		fl_error("cannot write to '%s': %s", z.cfg.db, store_errmsg(z.st));
-		goto out;
-	}
-	if (z.json) {
-		json_init(&z.jw, &z.out);
-		json_obj(&z.jw);
-		json_kint(&z.jw, "sweep", z.sweep);
-		json_kint(&z.jw, "rec", r.id);
-		json_kint(&z.jw, "seed", z.cfg.seed);
-		json_key(&z.jw, "runs");
-		json_arr(&z.jw);
-	}
-	uint64_t t0 = fl_now_ns();
-	int rc = rpl_baseline(&z.cfg, z.st, &r, z.runs, (size_t)nruns, z.sweep);
-	if (rc < 0) {
-		store_begin(z.st);
-		store_sweep_finish(z.st, z.sweep, 0);
-		store_commit(z.st);
-		goto out;
-	}
-	rc = rpl_run_all(&z.cfg, z.st, &r, z.runs, (size_t)nruns, NULL, on_done, &z);
-	double secs = (double)(fl_now_ns() - t0) / 1e9;
-	store_begin(z.st);
-	store_sweep_finish(z.st, z.sweep, rc == 0);
-	store_commit(z.st);
-	if (z.json) {
-		struct json *j = &z.jw;
-		json_end(j);   /* runs */
-		json_key(j, "summary");
-		json_obj(j);
-		for (int i = 0; i < OUT__COUNT; i++)
-			json_kint(j, rpl_outcome_name[i], (long long)z.count[i]);
-		json_kint(j, "runs", (long long)z.done);
-		json_kint(j, "bugs", (long long)z.nbug);
-		json_key(j, "seconds");
-		json_double(j, (double)(long long)(secs * 100 + 0.5) / 100);
-		json_end(j);
-		json_end(j);
-		printf("%s\n", z.out.s);
-	} else if (!z.cfg.quiet) {
-		printf("%zu fuzz runs (seed %ld, %s) in %.1fs (sweep %ld):", z.done, z.cfg.seed,
-		       rate > 0 ? "rate" : "faults per run", secs, z.sweep);
-		for (int i = 0; i < OUT__COUNT; i++)
-			if (z.count[i] || i < OUT_DIVERGED)
-				printf("%s %zu %s", i ? "," : "", z.count[i], rpl_outcome_name[i]);
-		printf("\n");
-		for (size_t g = 0; g < z.ng; g++) {
-			struct sb lab;
-			sb_init(&lab);
-			ana_site_label(z.st, r.id, z.g[g].site, &lab);
-			printf("\n%-8s x%-4zu first fault at point %ld, %s\n    e.g. %s\n",
-			       rpl_outcome_name[z.g[g].oc], z.g[g].n, z.g[g].point, lab.s, z.g[g].repro);
-			sb_free(&lab);
-		}
-		if (z.ng) {
-			struct sb db;
-			sb_init(&db);
-			sb_shell_quote(&db, z.cfg.db);
-			printf("\nshrink one: faultline bisect -d %s --run ID   (run ids: faultline query "
-			       "-d %s \"SELECT run, faults, outcome FROM runs WHERE sweep = %ld AND outcome "
-			       "IN ('crash','hang','broken')\")\n", db.s, db.s, z.sweep);
-			sb_free(&db);
-		}
-	}
-	if (rc == -EINTR)
-		fl_error("interrupted: %zu finished runs kept in '%s'", z.done, z.cfg.db);
-	ret = rc < 0 ? FL_EXIT_USAGE : z.nbug ? FL_EXIT_FOUND : FL_EXIT_OK;
+	z.runs = xcalloc((size_t)o.nruns, sizeof *z.runs);
+	for (long i = 0; i < o.nruns; i++)
+		choose(&z.runs[i], (uint64_t)z.cfg.seed, (size_t)i, cand, ncand, o.k, o.rate,
+		       o.faults, o.nfaults, z.cfg.any_errno);
+	if (new_sweep(&z, &o) == 0)
+		ret = run_sweep(&z, &o);
 out:
 	rpl_runner_cleanup(z.cfg.keep);
 	for (size_t g = 0; g < z.ng; g++)

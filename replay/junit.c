@@ -11,45 +11,27 @@
 
 #include "rpl.h"
 
-static void xml_escape(struct sb *b, const char *s)
-{
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		switch (c) {
-		case '<': sb_puts(b, "&lt;"); break;
-		case '>': sb_puts(b, "&gt;"); break;
-		case '&': sb_puts(b, "&amp;"); break;
-		case '"': sb_puts(b, "&quot;"); break;
-		default:
-			if (c < 32 && c != '\n' && c != '\t')
-				sb_printf(b, "&#%u;", c == 0 ? 0xfffd : 0xfffd);
-			else
-				sb_putc(b, (char)c);
-		}
-	}
-}
-
 void rpl_junit_case(struct sb *b, const char *family, const char *name,
 		    enum rpl_outcome oc, double secs, const char *repro, const char *output)
 {
 	sb_puts(b, "    <testcase classname=\"faultline.");
-	xml_escape(b, family);
+	sb_xml_escape(b, family);
 	sb_puts(b, "\" name=\"");
-	xml_escape(b, name);
+	sb_xml_escape(b, name);
 	sb_printf(b, "\" time=\"%.3f\">\n", secs);
 	if (rpl_outcome_is_bug(oc)) {
 		sb_printf(b, "      <failure type=\"%s\" message=\"%s: ", rpl_outcome_name[oc],
 			  rpl_outcome_name[oc]);
-		xml_escape(b, repro);
+		sb_xml_escape(b, repro);
 		sb_puts(b, "\">");
-		xml_escape(b, repro);
+		sb_xml_escape(b, repro);
 		sb_puts(b, "</failure>\n");
 	} else if (oc == OUT_NOT_REACHED || oc == OUT_DIVERGED || oc == OUT_ERROR) {
 		sb_printf(b, "      <skipped message=\"%s\"/>\n", rpl_outcome_name[oc]);
 	}
 	if (output && *output) {
 		sb_puts(b, "      <system-out>");
-		xml_escape(b, output);
+		sb_xml_escape(b, output);
 		sb_puts(b, "</system-out>\n");
 	}
 	sb_puts(b, "    </testcase>\n");
@@ -63,7 +45,7 @@ int rpl_junit_write(const char *path, const char *suite, const struct sb *cases,
 		return -errno;
 	struct sb name;
 	sb_init(&name);
-	xml_escape(&name, suite);
+	sb_xml_escape(&name, suite);
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		   "<testsuites>\n  <testsuite name=\"%s\" tests=\"%zu\" failures=\"%zu\" "
 		   "errors=\"0\" skipped=\"%zu\" time=\"%.3f\">\n",

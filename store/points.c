@@ -9,51 +9,38 @@
 
 #include "store_int.h"
 
-static int sqlerr(struct store *st)
-{
-	snprintf(st->err, sizeof st->err, "%s", sqlite3_errmsg(st->db));
-	return -EIO;
-}
+struct fcall_cb {
+	int (*cb)(void *, const struct store_fcall *);
+	void *arg;
+};
 
-static const char *col_text(sqlite3_stmt *s, int i)
+static int fcall_row(sqlite3_stmt *s, void *ctx)
 {
-	return (const char *)sqlite3_column_text(s, i);
+	struct fcall_cb *c = ctx;
+	struct store_fcall f = {
+		.seq = col_u64(s, 0),
+		.tid = sqlite3_column_int(s, 1),
+		.ident = col_text(s, 2) ? col_text(s, 2) : "1",
+		.name = col_text(s, 3), .family = col_text(s, 4),
+		.nth = (uint32_t)sqlite3_column_int64(s, 5),
+		.site = col_u64(s, 6),
+		.path = col_text(s, 7), .fdkind = col_text(s, 8), .args = col_text(s, 9),
+		.ret = sqlite3_column_int64(s, 10),
+		.std = sqlite3_column_type(s, 11) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 11),
+	};
+	return c->cb(c->arg, &f);
 }
 
 int store_each_fault_call(struct store *st, long rec,
 			  int (*cb)(void *, const struct store_fcall *), void *arg)
 {
-	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v2(st->db,
+	struct fcall_cb c = { cb, arg };
+	return store_select(st,
 		"SELECT c.seq, c.tid, p.ident, c.name, c.family, c.fam_n, c.site, c.path,"
 		" c.fdkind, c.args, c.ret, c.std"
 		" FROM syscalls c LEFT JOIN proc p ON p.rec = c.rec AND p.tid = c.tid"
 		" WHERE c.rec = ? AND c.fam_n IS NOT NULL AND c.family IS NOT NULL"
-		" ORDER BY c.seq", -1, &s, NULL) != SQLITE_OK)
-		return sqlerr(st);
-	sqlite3_bind_int64(s, 1, rec);
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct store_fcall f = {
-			.seq = (uint64_t)sqlite3_column_int64(s, 0),
-			.tid = sqlite3_column_int(s, 1),
-			.ident = col_text(s, 2) ? col_text(s, 2) : "1",
-			.name = col_text(s, 3), .family = col_text(s, 4),
-			.nth = (uint32_t)sqlite3_column_int64(s, 5),
-			.site = (uint64_t)sqlite3_column_int64(s, 6),
-			.path = col_text(s, 7), .fdkind = col_text(s, 8), .args = col_text(s, 9),
-			.ret = sqlite3_column_int64(s, 10),
-			.std = sqlite3_column_type(s, 11) == SQLITE_NULL ? -1
-			       : sqlite3_column_int(s, 11),
-		};
-		if (cb(arg, &f))
-			break;
-	}
-	int bad = rc != SQLITE_ROW && rc != SQLITE_DONE;
-	if (bad)
-		sqlerr(st);
-	sqlite3_finalize(s);
-	return bad ? -EIO : 0;
+		" ORDER BY c.seq", (sqlite3_int64[]){ rec }, 1, fcall_row, &c);
 }
 
 int store_point_add(struct store *st, const struct store_point *p)
@@ -85,7 +72,7 @@ int store_site_frames(struct store *st, long rec, uint64_t site, struct sb *out)
 	sqlite3_stmt *s = NULL;
 	if (sqlite3_prepare_v2(st->db, "SELECT frames FROM site WHERE rec = ? AND id = ?", -1,
 			       &s, NULL) != SQLITE_OK)
-		return sqlerr(st);
+		return store_sqlerr(st);
 	sqlite3_bind_int64(s, 1, rec);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)site);
 	int rc = -ENOENT;
@@ -102,7 +89,7 @@ int store_sites_like(struct store *st, long rec, const char *like)
 	sqlite3_stmt *s = NULL;
 	if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM site WHERE rec = ? AND frames LIKE ? LIMIT 1",
 			       -1, &s, NULL) != SQLITE_OK)
-		return sqlerr(st);
+		return store_sqlerr(st);
 	sqlite3_bind_int64(s, 1, rec);
 	sqlite3_bind_text(s, 2, like, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(s) == SQLITE_ROW;
@@ -116,7 +103,7 @@ int store_sweep_new(struct store *st, const struct store_sweep *w, long *id)
 	if (sqlite3_prepare_v2(st->db,
 		"INSERT INTO sweep(rec, kind, started_ns, seed, setup, chk, timeout_ms, options)"
 		" VALUES(?,?,?,?,?,?,?,?)", -1, &s, NULL) != SQLITE_OK)
-		return sqlerr(st);
+		return store_sqlerr(st);
 	sqlite3_bind_int64(s, 1, w->rec);
 	sqlite3_bind_text(s, 2, w->kind, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)fl_wall_ns());
@@ -136,13 +123,21 @@ int store_sweep_finish(struct store *st, long id, int complete)
 	sqlite3_stmt *s = NULL;
 	if (sqlite3_prepare_v2(st->db, "UPDATE sweep SET ended_ns = ?, complete = ? WHERE id = ?",
 			       -1, &s, NULL) != SQLITE_OK)
-		return sqlerr(st);
+		return store_sqlerr(st);
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)fl_wall_ns());
 	sqlite3_bind_int(s, 2, complete);
 	sqlite3_bind_int64(s, 3, id);
 	int rc = store_step_done(st, s);
 	sqlite3_finalize(s);
 	return rc;
+}
+
+int store_sweep_end(struct store *st, long id, int complete)
+{
+	store_begin(st);
+	int rc = store_sweep_finish(st, id, complete);
+	int crc = store_commit(st);
+	return rc ? rc : crc;
 }
 
 long store_sweep_resumable(struct store *st, long rec, const char *options)
@@ -232,7 +227,7 @@ int store_snap_each(struct store *st, long rec,
 	sqlite3_stmt *s = NULL;
 	if (sqlite3_prepare_v2(st->db, "SELECT path, mode, data, link FROM snapshot WHERE rec = ?"
 			       " ORDER BY path", -1, &s, NULL) != SQLITE_OK)
-		return sqlerr(st);
+		return store_sqlerr(st);
 	sqlite3_bind_int64(s, 1, rec);
 	int rc = 0;
 	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW) {
@@ -260,7 +255,7 @@ int store_rec_set_snapshot(struct store *st, long rec, int has)
 	sqlite3_stmt *s = NULL;
 	if (sqlite3_prepare_v2(st->db, "UPDATE rec SET snapshot = ? WHERE id = ?", -1, &s, NULL)
 	    != SQLITE_OK)
-		return sqlerr(st);
+		return store_sqlerr(st);
 	sqlite3_bind_int(s, 1, has);
 	sqlite3_bind_int64(s, 2, rec);
 	int rc = store_step_done(st, s);
@@ -281,7 +276,7 @@ int store_run_get(struct store *st, long run, struct store_runinfo *ri)
 		"SELECT r.id, r.rec, r.sweep, r.faults, r.outcome, r.signal, w.seed, w.setup,"
 		" w.chk, w.timeout_ms, w.options FROM run r LEFT JOIN sweep w ON w.id = r.sweep"
 		" WHERE r.id = ?", -1, &s, NULL) != SQLITE_OK)
-		return sqlerr(st);
+		return store_sqlerr(st);
 	sqlite3_bind_int64(s, 1, run);
 	int rc = -ENOENT;
 	if (sqlite3_step(s) == SQLITE_ROW) {

@@ -6,8 +6,16 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "../faultline.h"
-#include "store.h"
+#include "../cmd.h"
+
+static const struct option options[] = {
+	CMD_OPT_DB,
+	{ "header", no_argument, 0, 'H' },
+	{ "json", no_argument, 0, 'j' },
+	{ "write", no_argument, 0, 'w' },
+	CMD_OPT_HELP,
+	CMD_OPT_END
+};
 
 static void usage(FILE *f)
 {
@@ -28,18 +36,10 @@ static void usage(FILE *f)
 
 int cmd_query(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "db", required_argument, 0, 'd' },
-		{ "header", no_argument, 0, 'H' },
-		{ "json", no_argument, 0, 'j' },
-		{ "write", no_argument, 0, 'w' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 }
-	};
 	const char *db = FL_DEFAULT_DB;
 	int header = 0, json = 0, write = 0, c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:wh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:wh", options, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'H': header = 1; break;
@@ -54,11 +54,8 @@ int cmd_query(int argc, char **argv)
 		return FL_EXIT_USAGE;
 	}
 	struct store *st;
-	char err[8192];
-	if (store_open(db, write ? STORE_WRITE : STORE_RDONLY, &st, err, sizeof err) < 0) {
-		fl_error("%s", err);
+	if (cmd_open(db, write ? STORE_WRITE : STORE_RDONLY, &st) < 0)
 		return FL_EXIT_USAGE;
-	}
 	int rc = store_query_print(st, argv[optind], stdout, header, json);
 	if (rc < 0)
 		fl_error("%s", store_errmsg(st));

@@ -9,48 +9,22 @@
 #include "results.h"
 #include "store_int.h"
 
-static int sqlerr(struct store *st)
+static int stats_row(sqlite3_stmt *s, void *ctx)
 {
-	snprintf(st->err, sizeof st->err, "%s", sqlite3_errmsg(st->db));
-	return -EIO;
-}
-
-static const char *txt(sqlite3_stmt *s, int i)
-{
-	return (const char *)sqlite3_column_text(s, i);
-}
-
-static uint64_t u64(sqlite3_stmt *s, int i)
-{
-	return (uint64_t)sqlite3_column_int64(s, i);
-}
-
-/* Step s to the end, calling row(s) per row until it returns non-zero. */
-static int each_row(struct store *st, sqlite3_stmt *s, int (*row)(sqlite3_stmt *, void *),
-		    void *ctx)
-{
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (row(s, ctx))
-			break;
-	int bad = rc != SQLITE_ROW && rc != SQLITE_DONE;
-	if (bad)
-		sqlerr(st);
-	sqlite3_finalize(s);
-	return bad ? -EIO : 0;
-}
-
-static int prepare(struct store *st, const char *sql, sqlite3_stmt **s)
-{
-	*s = NULL;
-	return sqlite3_prepare_v2(st->db, sql, -1, s, NULL) == SQLITE_OK ? 0 : sqlerr(st);
+	struct store_recstats *out = ctx;
+	out->nprocs = (long)sqlite3_column_int64(s, 0);
+	out->nthreads = (long)sqlite3_column_int64(s, 1);
+	out->ncalls = (long)sqlite3_column_int64(s, 2);
+	out->nfailed = (long)sqlite3_column_int64(s, 3);
+	out->npoints = (long)sqlite3_column_int64(s, 4);
+	out->span = col_u64(s, 5);
+	return 1;
 }
 
 int store_rec_stats(struct store *st, long rec, struct store_recstats *out)
 {
-	sqlite3_stmt *s;
 	memset(out, 0, sizeof *out);
-	int rc = prepare(st,
+	return store_select(st,
 		"SELECT (SELECT count(*) FROM proc WHERE rec = ?1 AND NOT is_thread),"
 		" (SELECT count(*) FROM proc WHERE rec = ?1 AND is_thread),"
 		" (SELECT count(*) FROM call WHERE rec = ?1),"
@@ -59,25 +33,11 @@ int store_rec_stats(struct store *st, long rec, struct store_recstats *out)
 		"  AND c.fam_n IS NOT NULL AND n.family IS NOT NULL),"
 		" max(coalesce((SELECT max(ts + coalesce(dur, 0)) FROM call WHERE rec = ?1), 0),"
 		"     coalesce((SELECT max(end_ts) FROM proc WHERE rec = ?1), 0),"
-		"     coalesce((SELECT end_ns - start_ns FROM rec WHERE id = ?1), 0))", &s);
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(s, 1, rec);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		out->nprocs = (long)sqlite3_column_int64(s, 0);
-		out->nthreads = (long)sqlite3_column_int64(s, 1);
-		out->ncalls = (long)sqlite3_column_int64(s, 2);
-		out->nfailed = (long)sqlite3_column_int64(s, 3);
-		out->npoints = (long)sqlite3_column_int64(s, 4);
-		out->span = u64(s, 5);
-	} else {
-		rc = sqlerr(st);
-	}
-	sqlite3_finalize(s);
-	return rc;
+		"     coalesce((SELECT end_ns - start_ns FROM rec WHERE id = ?1), 0))",
+		(sqlite3_int64[]){ rec }, 1, stats_row, out);
 }
 
-/* A typed callback carried through each_row(); fn is cast back to its
+/* A typed callback carried through store_select(); fn is cast back to its
  * real type by the row function that knows it. */
 struct cbs {
 	void (*fn)(void);
@@ -90,8 +50,8 @@ static int proc_row(sqlite3_stmt *s, void *ctx)
 	struct store_procrow p = {
 		.pid = sqlite3_column_int(s, 0), .tid = sqlite3_column_int(s, 1),
 		.ptid = sqlite3_column_int(s, 2), .is_thread = sqlite3_column_int(s, 3),
-		.ident = txt(s, 4) ? txt(s, 4) : "?", .exe = txt(s, 5),
-		.start_ts = u64(s, 6), .end_ts = u64(s, 7),
+		.ident = col_text(s, 4) ? col_text(s, 4) : "?", .exe = col_text(s, 5),
+		.start_ts = col_u64(s, 6), .end_ts = col_u64(s, 7),
 		.ended = sqlite3_column_type(s, 7) != SQLITE_NULL,
 		.exit_code = sqlite3_column_type(s, 8) != SQLITE_NULL ? sqlite3_column_int(s, 8) : -1,
 	};
@@ -101,47 +61,37 @@ static int proc_row(sqlite3_stmt *s, void *ctx)
 int store_each_proc(struct store *st, long rec,
 		    int (*cb)(void *, const struct store_procrow *), void *arg)
 {
-	sqlite3_stmt *s;
-	int rc = prepare(st, "SELECT pid, tid, ptid, is_thread, ident, exe, start_ts, end_ts,"
-			 " exit_code FROM proc WHERE rec = ? ORDER BY start_ts, tid", &s);
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(s, 1, rec);
 	struct cbs c = { (void (*)(void))cb, arg };
-	return each_row(st, s, proc_row, &c);
+	return store_select(st, "SELECT pid, tid, ptid, is_thread, ident, exe, start_ts, end_ts,"
+			    " exit_code FROM proc WHERE rec = ? ORDER BY start_ts, tid",
+			    (sqlite3_int64[]){ rec }, 1, proc_row, &c);
 }
 
 static int bin_row(sqlite3_stmt *s, void *ctx)
 {
 	struct cbs *c = ctx;
 	return ((int (*)(void *, const char *, int, long))c->fn)(
-		c->arg, txt(s, 0), sqlite3_column_int(s, 1), (long)sqlite3_column_int64(s, 2));
+		c->arg, col_text(s, 0), sqlite3_column_int(s, 1), (long)sqlite3_column_int64(s, 2));
 }
 
 int store_family_bins(struct store *st, long rec, uint64_t span, int nbins,
 		      int (*cb)(void *, const char *family, int bin, long n), void *arg)
 {
-	sqlite3_stmt *s;
-	int rc = prepare(st,
+	struct cbs c = { (void (*)(void))cb, arg };
+	return store_select(st,
 		"SELECT n.family, min(?2 - 1, CAST(c.ts AS REAL) * ?2 / ?3) AS bin, count(*)"
 		" FROM call c LEFT JOIN sysname n ON n.nr = c.nr WHERE c.rec = ?1"
-		" GROUP BY 1, CAST(bin AS INTEGER)", &s);
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(s, 1, rec);
-	sqlite3_bind_int(s, 2, nbins);
-	sqlite3_bind_int64(s, 3, span ? (sqlite3_int64)span : 1);
-	struct cbs c = { (void (*)(void))cb, arg };
-	return each_row(st, s, bin_row, &c);
+		" GROUP BY 1, CAST(bin AS INTEGER)",
+		(sqlite3_int64[]){ rec, nbins, span ? (sqlite3_int64)span : 1 }, 3, bin_row, &c);
 }
 
 static int point_row(sqlite3_stmt *s, void *ctx)
 {
 	struct cbs *c = ctx;
 	struct store_pointrow p = {
-		.id = (long)sqlite3_column_int64(s, 0), .seq = u64(s, 1), .ts = u64(s, 2),
-		.tid = sqlite3_column_int(s, 3), .family = txt(s, 4), .syscall = txt(s, 5),
-		.ident = txt(s, 6), .path = txt(s, 7), .site = u64(s, 8),
+		.id = (long)sqlite3_column_int64(s, 0), .seq = col_u64(s, 1), .ts = col_u64(s, 2),
+		.tid = sqlite3_column_int(s, 3), .family = col_text(s, 4), .syscall = col_text(s, 5),
+		.ident = col_text(s, 6), .path = col_text(s, 7), .site = col_u64(s, 8),
 		.nth = (uint32_t)sqlite3_column_int64(s, 9),
 	};
 	return ((int (*)(void *, const struct store_pointrow *))c->fn)(c->arg, &p);
@@ -150,15 +100,11 @@ static int point_row(sqlite3_stmt *s, void *ctx)
 int store_each_point(struct store *st, long rec,
 		     int (*cb)(void *, const struct store_pointrow *), void *arg)
 {
-	sqlite3_stmt *s;
-	int rc = prepare(st, "SELECT p.id, p.seq, c.ts, c.tid, p.family, p.name, p.ident, p.path,"
-			 " p.site, p.nth FROM point p LEFT JOIN call c ON c.rec = p.rec AND"
-			 " c.seq = p.seq WHERE p.rec = ? ORDER BY p.id", &s);
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(s, 1, rec);
 	struct cbs c = { (void (*)(void))cb, arg };
-	return each_row(st, s, point_row, &c);
+	return store_select(st, "SELECT p.id, p.seq, c.ts, c.tid, p.family, p.name, p.ident, p.path,"
+			    " p.site, p.nth FROM point p LEFT JOIN call c ON c.rec = p.rec AND"
+			    " c.seq = p.seq WHERE p.rec = ? ORDER BY p.id",
+			    (sqlite3_int64[]){ rec }, 1, point_row, &c);
 }
 
 static int sweep_row(sqlite3_stmt *s, void *ctx)
@@ -166,9 +112,9 @@ static int sweep_row(sqlite3_stmt *s, void *ctx)
 	struct cbs *c = ctx;
 	struct store_sweeprow w = {
 		.id = (long)sqlite3_column_int64(s, 0), .rec = (long)sqlite3_column_int64(s, 1),
-		.kind = txt(s, 2), .started_ns = u64(s, 3), .ended_ns = u64(s, 4),
-		.seed = u64(s, 5), .setup = txt(s, 6), .check = txt(s, 7),
-		.timeout_ms = (unsigned)sqlite3_column_int64(s, 8), .options = txt(s, 9),
+		.kind = col_text(s, 2), .started_ns = col_u64(s, 3), .ended_ns = col_u64(s, 4),
+		.seed = col_u64(s, 5), .setup = col_text(s, 6), .check = col_text(s, 7),
+		.timeout_ms = (unsigned)sqlite3_column_int64(s, 8), .options = col_text(s, 9),
 		.complete = sqlite3_column_int(s, 10), .nruns = (long)sqlite3_column_int64(s, 11),
 	};
 	return ((int (*)(void *, const struct store_sweeprow *))c->fn)(c->arg, &w);
@@ -177,23 +123,18 @@ static int sweep_row(sqlite3_stmt *s, void *ctx)
 int store_each_sweep(struct store *st, long rec, long sweep,
 		     int (*cb)(void *, const struct store_sweeprow *), void *arg)
 {
-	sqlite3_stmt *s;
-	int rc = prepare(st, "SELECT w.id, w.rec, w.kind, w.started_ns, w.ended_ns, w.seed,"
-			 " w.setup, w.chk, w.timeout_ms, w.options, w.complete,"
-			 " (SELECT count(*) FROM run r WHERE r.sweep = w.id)"
-			 " FROM sweep w WHERE w.rec = ?1 AND (?2 = 0 OR w.id = ?2) ORDER BY w.id", &s);
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(s, 1, rec);
-	sqlite3_bind_int64(s, 2, sweep);
 	struct cbs c = { (void (*)(void))cb, arg };
-	return each_row(st, s, sweep_row, &c);
+	return store_select(st, "SELECT w.id, w.rec, w.kind, w.started_ns, w.ended_ns, w.seed,"
+			    " w.setup, w.chk, w.timeout_ms, w.options, w.complete,"
+			    " (SELECT count(*) FROM run r WHERE r.sweep = w.id)"
+			    " FROM sweep w WHERE w.rec = ?1 AND (?2 = 0 OR w.id = ?2) ORDER BY w.id",
+			    (sqlite3_int64[]){ rec, sweep }, 2, sweep_row, &c);
 }
 
 int store_sweep_rec(struct store *st, long sweep, long *rec)
 {
 	sqlite3_stmt *s;
-	int rc = prepare(st, "SELECT rec FROM sweep WHERE id = ?", &s);
+	int rc = store_prepare(st, "SELECT rec FROM sweep WHERE id = ?", &s);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(s, 1, sweep);
@@ -212,10 +153,10 @@ static int run_row(sqlite3_stmt *s, void *ctx)
 	struct cbs *c = ctx;
 	struct store_runrow r = {
 		.run = (long)sqlite3_column_int64(s, 0), .sweep = (long)sqlite3_column_int64(s, 1),
-		.point = (long)sqlite3_column_int64(s, 2), .fault = txt(s, 3),
-		.outcome = txt(s, 4), .repro = txt(s, 5), .output = txt(s, 6),
+		.point = (long)sqlite3_column_int64(s, 2), .fault = col_text(s, 3),
+		.outcome = col_text(s, 4), .repro = col_text(s, 5), .output = col_text(s, 6),
 		.fired = sqlite3_column_int(s, 7), .exit_code = sqlite3_column_int(s, 8),
-		.signal = sqlite3_column_int(s, 9), .dur_ms = u64(s, 10), .seed = u64(s, 11),
+		.signal = sqlite3_column_int(s, 9), .dur_ms = col_u64(s, 10), .seed = col_u64(s, 11),
 	};
 	return ((int (*)(void *, const struct store_runrow *))c->fn)(c->arg, &r);
 }
@@ -223,26 +164,22 @@ static int run_row(sqlite3_stmt *s, void *ctx)
 int store_each_run(struct store *st, long rec, long sweep,
 		   int (*cb)(void *, const struct store_runrow *), void *arg)
 {
-	sqlite3_stmt *s;
-	int rc = prepare(st, "SELECT id, sweep, point, fault, outcome, repro, output, fired,"
-			 " exit_code, signal, dur_ms, seed FROM run WHERE rec = ?1"
-			 " AND (?2 = 0 OR sweep = ?2) ORDER BY point, id", &s);
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(s, 1, rec);
-	sqlite3_bind_int64(s, 2, sweep);
 	struct cbs c = { (void (*)(void))cb, arg };
-	return each_row(st, s, run_row, &c);
+	return store_select(st, "SELECT id, sweep, point, fault, outcome, repro, output, fired,"
+			    " exit_code, signal, dur_ms, seed FROM run WHERE rec = ?1"
+			    " AND (?2 = 0 OR sweep = ?2) ORDER BY point, id",
+			    (sqlite3_int64[]){ rec, sweep }, 2, run_row, &c);
 }
 
 static int call_row(sqlite3_stmt *s, void *ctx)
 {
 	struct cbs *c = ctx;
 	struct store_row r = {
-		.seq = u64(s, 0), .tid = sqlite3_column_int(s, 1), .pid = sqlite3_column_int(s, 2),
-		.name = txt(s, 3), .args = txt(s, 4), .errname = txt(s, 5), .path = txt(s, 6),
-		.fdkind = txt(s, 7), .finished = sqlite3_column_type(s, 8) != SQLITE_NULL,
-		.ret = sqlite3_column_int64(s, 8), .ts = u64(s, 9), .dur = u64(s, 10),
+		.seq = col_u64(s, 0), .tid = sqlite3_column_int(s, 1), .pid = sqlite3_column_int(s, 2),
+		.name = col_text(s, 3), .args = col_text(s, 4), .errname = col_text(s, 5),
+		.path = col_text(s, 6),
+		.fdkind = col_text(s, 7), .finished = sqlite3_column_type(s, 8) != SQLITE_NULL,
+		.ret = sqlite3_column_int64(s, 8), .ts = col_u64(s, 9), .dur = col_u64(s, 10),
 	};
 	return ((int (*)(void *, const struct store_row *))c->fn)(c->arg, &r);
 }
@@ -250,16 +187,9 @@ static int call_row(sqlite3_stmt *s, void *ctx)
 int store_each_call_from(struct store *st, long rec, int tid, uint64_t seq, int limit,
 			 int (*cb)(void *, const struct store_row *), void *arg)
 {
-	sqlite3_stmt *s;
-	int rc = prepare(st, "SELECT seq, tid, pid, name, args, errno, path, fdkind, ret, ts, dur"
-			 " FROM syscalls WHERE rec = ? AND tid = ? AND seq >= ?"
-			 " ORDER BY seq LIMIT ?", &s);
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(s, 1, rec);
-	sqlite3_bind_int(s, 2, tid);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)seq);
-	sqlite3_bind_int(s, 4, limit);
 	struct cbs c = { (void (*)(void))cb, arg };
-	return each_row(st, s, call_row, &c);
+	return store_select(st, "SELECT seq, tid, pid, name, args, errno, path, fdkind, ret, ts,"
+			    " dur FROM syscalls WHERE rec = ? AND tid = ? AND seq >= ?"
+			    " ORDER BY seq LIMIT ?",
+			    (sqlite3_int64[]){ rec, tid, (sqlite3_int64)seq, limit }, 4, call_row, &c);
 }

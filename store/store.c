@@ -61,6 +61,44 @@ static int add_columns(struct store *st)
 	return 0;
 }
 
+int store_sqlerr(struct store *st)
+{
+	snprintf(st->err, sizeof st->err, "%s", sqlite3_errmsg(st->db));
+	return -EIO;
+}
+
+int store_prepare(struct store *st, const char *sql, sqlite3_stmt **s)
+{
+	*s = NULL;
+	return sqlite3_prepare_v2(st->db, sql, -1, s, NULL) == SQLITE_OK ? 0 : store_sqlerr(st);
+}
+
+int store_each_row(struct store *st, sqlite3_stmt *s, int (*row)(sqlite3_stmt *, void *),
+		   void *ctx)
+{
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (row(s, ctx))
+			break;
+	int bad = rc != SQLITE_ROW && rc != SQLITE_DONE;
+	if (bad)
+		store_sqlerr(st);
+	sqlite3_finalize(s);
+	return bad ? -EIO : 0;
+}
+
+int store_select(struct store *st, const char *sql, const sqlite3_int64 *v, int n,
+		 int (*row)(sqlite3_stmt *, void *), void *ctx)
+{
+	sqlite3_stmt *s;
+	int rc = store_prepare(st, sql, &s);
+	if (rc)
+		return rc;
+	for (int i = 0; i < n; i++)
+		sqlite3_bind_int64(s, i + 1, v[i]);
+	return store_each_row(st, s, row, ctx);
+}
+
 int store_prep(struct store *st, sqlite3_stmt **slot, const char *sql)
 {
 	if (*slot) {

@@ -160,6 +160,8 @@ struct store_sweep {
 };
 int store_sweep_new(struct store *st, const struct store_sweep *s, long *id);
 int store_sweep_finish(struct store *st, long id, int complete);
+/* store_sweep_finish in a transaction of its own. */
+int store_sweep_end(struct store *st, long id, int complete);
 /* The latest unfinished sweep of rec with these options, or 0. */
 long store_sweep_resumable(struct store *st, long rec, const char *options);
 /* Is (sweep, point, fault) already done? */

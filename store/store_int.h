@@ -50,4 +50,26 @@ int store_prep(struct store *st, sqlite3_stmt **slot, const char *sql);
 int store_exec(struct store *st, const char *sql);
 int store_step_done(struct store *st, sqlite3_stmt *s);
 
+/* One-shot statements (store.c): the caller finalizes *s (store_each_row
+ * does).  store_sqlerr copies SQLite's message to st->err; -EIO. */
+int store_sqlerr(struct store *st);
+int store_prepare(struct store *st, const char *sql, sqlite3_stmt **s);
+/* Step s to the end, calling row(s, ctx) per row until it returns non-zero;
+ * finalizes s.  0 or -EIO. */
+int store_each_row(struct store *st, sqlite3_stmt *s, int (*row)(sqlite3_stmt *, void *),
+		   void *ctx);
+/* Prepare sql, bind its parameters ?1..?n to the n numbers of v, and step
+ * it with store_each_row.  0 or -EIO. */
+int store_select(struct store *st, const char *sql, const sqlite3_int64 *v, int n,
+		 int (*row)(sqlite3_stmt *, void *), void *ctx);
+/* Column i as text (NULL for NULL), or as an unsigned 64-bit number. */
+static inline const char *col_text(sqlite3_stmt *s, int i)
+{
+	return (const char *)sqlite3_column_text(s, i);
+}
+static inline uint64_t col_u64(sqlite3_stmt *s, int i)
+{
+	return (uint64_t)sqlite3_column_int64(s, i);
+}
+
 #endif

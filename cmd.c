@@ -1,0 +1,97 @@
+#define _GNU_SOURCE
+/*
+ * cmd.c - what the commands share: opening the database and the recording,
+ * the common options, with the one-line errors they print (cmd.h).
+ */
+#include <getopt.h>
+#include <stdlib.h>
+
+#include "cmd.h"
+
+int cmd_getopt(int argc, char **argv, const char *shortopts, const struct option *lo,
+	       void (*usage)(FILE *), int (*opt)(int c, const char *arg, void *ctx), void *ctx)
+{
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			return 1;
+		}
+		int rc = c == '?' || c == ':' ? -1 : opt(c, optarg, ctx);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int cmd_open(const char *db, int mode, struct store **st)
+{
+	char err[8192];
+	if (store_open(db, mode, st, err, sizeof err) < 0) {
+		fl_error("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_open_rec(const char *db, int mode, long rec, struct store **st, struct store_rec *r)
+{
+	if (cmd_open(db, mode, st) < 0)
+		return -1;
+	if (store_rec_get(*st, rec, r) < 0) {
+		fl_error("%s", store_errmsg(*st));
+		store_close(*st);
+		*st = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_opt_rec(const char *arg, long *rec)
+{
+	if (fl_parse_long(arg, rec) || *rec < 1) {
+		fl_error("--rec wants a recording number, not '%s'", arg);
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_opt_families(const char *arg, uint64_t *families)
+{
+	const char *bad;
+	if (ana_parse_families(arg, families, &bad) < 0) {
+		fl_error("unknown family '%s' (faultline analyze --families lists them)", bad);
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_no_operands(int argc, char **argv)
+{
+	if (optind < argc) {
+		fl_error("unexpected argument '%s'", argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_points(struct store *st, long rec, struct ana_points *pts, const struct ana_filter *flt,
+	       size_t *nstartup)
+{
+	if (ana_collect(st, rec, pts) < 0 || ana_select(st, rec, pts, flt, nstartup) < 0) {
+		fl_error("cannot read recording %ld: %s", rec, store_errmsg(st));
+		return -1;
+	}
+	return 0;
+}
+
+struct ana_point **cmd_matching(struct ana_points *pts, const struct ana_filter *flt, size_t *n)
+{
+	struct ana_point **v = xcalloc(pts->n + 1, sizeof *v);
+	*n = 0;
+	for (size_t i = 0; i < pts->n; i++)
+		if (ana_match(flt, &pts->v[i]))
+			v[(*n)++] = &pts->v[i];
+	return v;
+}

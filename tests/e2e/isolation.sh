@@ -107,7 +107,9 @@ check "tempfile names repeat under --seed: runs, inconclusive $a; with --real-ra
 	sh -c "[ '${a#* }' = 0 ] && [ '${b#* }' -gt 0 ]"
 
 # git names its temporary objects from /dev/urandom: seeded too (the dates
-# are fixed, or the commit's object names would differ)
+# are fixed, or the commit's object names would differ).  Unseeded, their
+# mkstemp-like tails (tmp_obj_XXXXXX) are still taken for the recorded file
+# by the divergence check, so neither sweep is inconclusive.
 Gt=$TMP/git && mkdir -p "$Gt" && cd "$Gt" || exit 2
 git init -q && echo a > a && git add a
 GIT_AUTHOR_DATE='2001-01-01T00:00:00Z' GIT_COMMITTER_DATE='2001-01-01T00:00:00Z' \
@@ -120,8 +122,8 @@ gsweep() {
 }
 a=$(gsweep)
 b=$(gsweep --real-random)
-check "git commit's temporary objects repeat under --seed: runs, inconclusive $a; with --real-random $b" \
-	sh -c "[ '${a#* }' = 0 ] && [ '${b#* }' -gt 0 ]"
+check "git commit's temporary objects: runs, inconclusive $a; with --real-random $b" \
+	sh -c "[ '${a%% *}' -gt 0 ] && [ '${a#* }' = 0 ] && [ '${b#* }' = 0 ]"
 
 # --- Go: goroutines move between threads; points keyed by path -----------
 if ! command -v go >/dev/null 2>&1; then
@@ -138,8 +140,9 @@ fi
 cp "$PROGS_SRC/gorename_check.sh" "$TMP/gocheck.sh"
 run_bounded "$FL" record -q -d t.db -- "$TMP/bin/gorename" >/dev/null 2>&1
 rm -f "$G"/out-*
+# every point (not one per failure ID): the point is each one's identity
 timeout -k 5 600 "$FL" replay -d t.db --family write,fsync,rename --path '*/out-[0-3].txt*' \
-	--fault EIO,crash --check "sh $TMP/gocheck.sh" >"$TMP/go.out" 2>&1
+	--fault EIO,crash --check "sh $TMP/gocheck.sh" --every-point >"$TMP/go.out" 2>&1
 rc=$?
 check "replay switches to the path key and says why (exit $rc)" \
 	has "$(cat "$TMP/go.out")" "thread key is unstable.*using --key path"

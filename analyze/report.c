@@ -19,22 +19,22 @@
 #include "report.h"
 
 const struct rp_outcome rp_outcomes[RP__COUNT] = {
-	{ "crash", "#7f1d1d", "#fff", 1, "killed by a crash signal" },
-	{ "hang", "#c62828", "#fff", 1, "outlived --timeout" },
-	{ "broken", "#ef5350", "#fff", 1, "the --check failed" },
-	{ "silent", "#f2c200", "#3a3000", 0, "exit 0 although the fault fired" },
-	{ "retried", "#3f8f7a", "#fff", 0, "the call was reissued and completed, check held" },
-	{ "handled", "#2e9e5b", "#fff", 0, "failed cleanly, check held" },
-	{ "not_reached", "#a0a7b0", "#1f2328", 0, "the fault never fired" },
-	{ "diverged", "#8a6fb0", "#fff", 0, "the armed call was not the recorded one: not injected" },
-	{ "error", "#5f6670", "#fff", 0, "faultline could not run it" },
-	{ "clean", "#8fb8a0", "#1f2328", 0, "the baseline: nothing injected, check held" },
+	[RP_CRASH] = { "#7f1d1d", "#fff", "killed by a crash signal" },
+	[RP_HANG] = { "#c62828", "#fff", "outlived --timeout" },
+	[RP_BROKEN] = { "#ef5350", "#fff", "the --check failed" },
+	[RP_SILENT] = { "#f2c200", "#3a3000", "exit 0 although the fault fired" },
+	[RP_RETRIED] = { "#3f8f7a", "#fff", "the call was reissued and completed, check held" },
+	[RP_HANDLED] = { "#2e9e5b", "#fff", "failed cleanly, check held" },
+	[RP_NOT_REACHED] = { "#a0a7b0", "#1f2328", "the fault never fired" },
+	[RP_DIVERGED] = { "#8a6fb0", "#fff", "the armed call was not the recorded one: not injected" },
+	[RP_ERROR] = { "#5f6670", "#fff", "faultline could not run it" },
+	[RP_CLEAN] = { "#8fb8a0", "#1f2328", "the baseline: nothing injected, check held" },
 };
 
 static int outcome_of(const char *name)
 {
 	for (int i = 0; name && i < RP__COUNT; i++)
-		if (!strcmp(name, rp_outcomes[i].name))
+		if (!strcmp(name, rpl_outcome_name[i]))
 			return i;
 	return RP_ERROR;
 }
@@ -112,7 +112,7 @@ static int add_run(void *arg, const struct store_runrow *w)
 		.dur_ms = w->dur_ms, .seed = w->seed, .p = p,
 	};
 	r->count[oc]++;
-	r->nbugs += rp_outcomes[oc].bug;
+	r->nbugs += rpl_outcome_is_bug((enum rpl_outcome)(oc));
 	if (p) {
 		p->nruns++;
 		if (p->worst < 0 || oc < p->worst)
@@ -214,13 +214,13 @@ static int gather(struct report *r)
 	}
 	for (size_t i = 0; !rc && i < r->nruns; i++) {
 		struct rp_run *u = &r->runs[i];
-		if (!rp_outcomes[u->oc].bug)
+		if (!rpl_outcome_is_bug((enum rpl_outcome)(u->oc)))
 			continue;
 		struct sb sig;
 		sb_init(&sig);
-		ana_failure_sig(rp_outcomes[u->oc].name, u->fault, u->p ? u->p->label : NULL,
+		ana_failure_sig(rpl_outcome_name[u->oc], u->fault, u->p ? u->p->label : NULL,
 				u->output, &sig);
-		ana_failures_add(&r->failures, sig.s, u->run, rp_outcomes[u->oc].name, u->repro);
+		ana_failures_add(&r->failures, sig.s, u->run, rpl_outcome_name[u->oc], u->repro);
 		sb_free(&sig);
 	}
 	return rc;
@@ -302,13 +302,13 @@ static void print_json(struct report *r, const char *html)
 	json_key(&j, "outcomes");
 	json_obj(&j);
 	for (int i = 0; i < RP__COUNT; i++)
-		json_kint(&j, rp_outcomes[i].name, r->count[i]);
+		json_kint(&j, rpl_outcome_name[i], r->count[i]);
 	json_end(&j);
 	json_key(&j, "findings");
 	json_arr(&j);
 	for (size_t i = 0; i < r->nruns; i++) {
 		struct rp_run *u = &r->runs[i];
-		if (!rp_outcomes[u->oc].bug)
+		if (!rpl_outcome_is_bug((enum rpl_outcome)(u->oc)))
 			continue;
 		json_obj(&j);
 		json_kint(&j, "run", u->run);
@@ -317,7 +317,7 @@ static void print_json(struct report *r, const char *html)
 		json_kstr(&j, "syscall", u->p ? u->p->syscall : NULL);
 		json_kstr(&j, "family", u->p ? u->p->family : NULL);
 		json_kstr(&j, "fault", u->fault);
-		json_kstr(&j, "outcome", rp_outcomes[u->oc].name);
+		json_kstr(&j, "outcome", rpl_outcome_name[u->oc]);
 		json_kint(&j, "exit", u->exit_code);
 		json_kint(&j, "signal", u->signal);
 		json_kstr(&j, "site", u->p ? u->p->label : NULL);
@@ -365,7 +365,7 @@ static void print_text(struct report *r)
 	printf("%zu runs:", r->nruns);
 	for (int i = 0; i < RP__COUNT; i++)
 		if (r->count[i] || i < RP_DIVERGED)
-			printf("%s %ld %s", i ? "," : "", r->count[i], rp_outcomes[i].name);
+			printf("%s %ld %s", i ? "," : "", r->count[i], rpl_outcome_name[i]);
 	printf("\n");
 	if (r->nruns && (r->count[RP_NOT_REACHED] || r->count[RP_DIVERGED]))
 		printf("  inconclusive: %.1f%% not_reached, %.1f%% diverged\n",

@@ -7,18 +7,22 @@
 #define REPORT_H
 
 #include <stdio.h>
+#include "../replay/rpl.h"
 #include "../store/results.h"
 #include "ana.h"
 
-/* Outcomes, worst first: the worst outcome of a point's runs colours it. */
+/* Outcomes, worst first: the worst outcome of a point's runs colours it.
+ * The vocabulary is replay's (replay/rpl.h: enum rpl_outcome, its names in
+ * rpl_outcome_name[], the bugs by rpl_outcome_is_bug()); the report only
+ * adds how each is drawn. */
 enum {
-	RP_CRASH, RP_HANG, RP_BROKEN, RP_SILENT, RP_RETRIED, RP_HANDLED, RP_NOT_REACHED,
-	RP_DIVERGED, RP_ERROR, RP_CLEAN,
-	RP__COUNT
+	RP_CRASH = OUT_CRASH, RP_HANG = OUT_HANG, RP_BROKEN = OUT_BROKEN, RP_SILENT = OUT_SILENT,
+	RP_RETRIED = OUT_RETRIED, RP_HANDLED = OUT_HANDLED, RP_NOT_REACHED = OUT_NOT_REACHED,
+	RP_DIVERGED = OUT_DIVERGED, RP_ERROR = OUT_ERROR, RP_CLEAN = OUT_CLEAN,
+	RP__COUNT = OUT__COUNT
 };
 struct rp_outcome {
-	const char *name, *color, *ink;   /* badge colour and its text colour */
-	int bug;                          /* crash, hang, broken */
+	const char *color, *ink;          /* badge colour and its text colour */
 	const char *about;
 };
 extern const struct rp_outcome rp_outcomes[RP__COUNT];

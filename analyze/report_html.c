@@ -23,7 +23,7 @@
 static void badge(struct sb *b, int oc)
 {
 	sb_printf(b, "<span class=\"badge\" style=\"background:%s;color:%s\">%s</span>",
-		  rp_outcomes[oc].color, rp_outcomes[oc].ink, rp_outcomes[oc].name);
+		  rp_outcomes[oc].color, rp_outcomes[oc].ink, rpl_outcome_name[oc]);
 }
 
 static void result_of(struct sb *b, const struct rp_run *u)
@@ -193,7 +193,7 @@ static void sites_table(struct report *r, struct sb *b)
 		struct rp_run *u = &r->runs[i];
 		const char *label = u->p ? u->p->label : "?";
 		size_t k = 0;
-		if (!rp_outcomes[u->oc].bug)
+		if (!rpl_outcome_is_bug((enum rpl_outcome)(u->oc)))
 			continue;
 		while (k < n && strcmp(v[k].label, label))
 			k++;
@@ -237,7 +237,7 @@ static void failures_table(struct report *r, struct sb *b)
 		const struct ana_failure *f = &r->failures.v[i];
 		int oc = RP_ERROR;
 		for (int k = 0; k < RP__COUNT; k++)
-			if (!strcmp(rp_outcomes[k].name, f->outcome))
+			if (!strcmp(rpl_outcome_name[k], f->outcome))
 				oc = k;
 		sb_puts(b, "<tr><td>");
 		badge(b, oc);
@@ -263,7 +263,7 @@ static void findings_table(struct report *r, struct sb *b)
 		   "</tr></thead><tbody>");
 	for (size_t i = 0; i < r->nruns; i++) {
 		struct rp_run *u = &r->runs[i];
-		if (!rp_outcomes[u->oc].bug)
+		if (!rpl_outcome_is_bug((enum rpl_outcome)(u->oc)))
 			continue;
 		sb_printf(b, "<tr class=\"finding-row\"><td><a href=\"#f-%ld\">%ld</a></td><td>",
 			  u->run, u->run);
@@ -371,14 +371,14 @@ static void runs_table(struct report *r, struct sb *b)
 		  r->nruns);
 	for (int i = 0; i < RP__COUNT; i++)
 		if (r->count[i])
-			sb_printf(b, "<option>%s</option>", rp_outcomes[i].name);
+			sb_printf(b, "<option>%s</option>", rpl_outcome_name[i]);
 	sb_puts(b, "</select></p><table id=\"runs\"><thead><tr><th>run</th><th>sweep</th>"
 		   "<th>point</th><th>call</th><th>fault</th><th>outcome</th><th>result</th>"
 		   "<th>call site</th><th>ms</th></tr></thead><tbody>");
 	for (size_t i = 0; i < r->nruns; i++) {
 		struct rp_run *u = &r->runs[i];
 		sb_printf(b, "<tr data-o=\"%s\"><td>%ld</td><td>%ld</td><td>%ld</td><td class=\"mono\">",
-			  rp_outcomes[u->oc].name, u->run, u->sweep, u->point);
+			  rpl_outcome_name[u->oc], u->run, u->sweep, u->point);
 		sb_xml_escape(b, u->p ? u->p->syscall : "?");
 		sb_puts(b, "</td><td class=\"mono\">");
 		sb_xml_escape(b, u->fault);
@@ -419,7 +419,7 @@ int rp_write_html(struct report *r, FILE *f)
 	sb_puts(&b, "</div>");
 	long cards = 0;
 	for (size_t i = 0; i < r->nruns && cards < MAX_CARDS; i++)
-		if (rp_outcomes[r->runs[i].oc].bug) {
+		if (rpl_outcome_is_bug((enum rpl_outcome)r->runs[i].oc)) {
 			card(r, &b, &r->runs[i]);
 			cards++;
 		}

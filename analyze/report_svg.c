@@ -78,8 +78,8 @@ static void marker(struct report *r, struct sb *b, const struct rp_point *p, dou
 	rp_fmt_ns(&t, p->ts);
 	size_t k = first_run(r, p->id), bug = r->nruns;
 	for (; k < r->nruns && r->runs[k].point == p->id; k++) {
-		sb_printf(&t, "\n%s: %s", r->runs[k].fault, rp_outcomes[r->runs[k].oc].name);
-		if (bug == r->nruns && rp_outcomes[r->runs[k].oc].bug)
+		sb_printf(&t, "\n%s: %s", r->runs[k].fault, rpl_outcome_name[r->runs[k].oc]);
+		if (bug == r->nruns && rpl_outcome_is_bug((enum rpl_outcome)r->runs[k].oc))
 			bug = k;
 	}
 	if (bug < r->nruns)
@@ -200,7 +200,7 @@ void rp_timeline(struct report *r, struct sb *b)
 	sb_puts(b, "<div class=\"legend\"><b>fault points:</b>");
 	for (int i = 0; i < RP__COUNT; i++)
 		sb_printf(b, "<span><i class=\"sw\" style=\"background:%s\"></i>%s</span>",
-			  rp_outcomes[i].color, rp_outcomes[i].name);
+			  rp_outcomes[i].color, rpl_outcome_name[i]);
 	sb_puts(b, "<span><i class=\"sw\" style=\"background:#fff;border:1px solid #8c959f\"></i>"
 		   "not tried</span></div><div class=\"legend\"><b>syscalls by family:</b>");
 	for (int f = 0; f < r->nfam; f++) {

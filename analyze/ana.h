@@ -70,6 +70,8 @@ void ana_target_class(const char *fdkind, const char *path, struct sb *out);
  * ID: keep[i] for pts->v[i] (0 for points that do not pass).  Returns how
  * many are kept. */
 size_t ana_fid_select(const struct ana_points *pts, const struct ana_filter *f, char *keep);
+/* How many failure IDs the points that pass f have. */
+size_t ana_fid_count(const struct ana_points *pts, const struct ana_filter *f);
 
 /* Enumerate every point of recording rec (and persist them in the point
  * table, so SQL can join runs to points).  Returns 0 or -errno. */

@@ -192,12 +192,7 @@ static void print_text(struct store *st, const struct store_rec *r, const struct
 	printf("recording %ld: %s", r->id, r->exe);
 	for (int i = 1; r->argv[0] && r->argv[i]; i++)
 		printf(" %s", r->argv[i]);
-	size_t nfid = 0;
-	char *seen = xcalloc(pts->n + 2, 1);
-	for (size_t i = 0; i < pts->n; i++)
-		if (ana_match(&o->flt, &pts->v[i]) && !seen[pts->v[i].fid]++)
-			nfid++;
-	free(seen);
+	size_t nfid = ana_fid_count(pts, &o->flt);
 	printf("\n%zu fault points%s, %zu failure IDs (points of a family with the same call "
 	       "stack and target class share one; replay runs the first and last of each)\n",
 	       total, total < pts->n ? " (after filters)" : "", nfid);

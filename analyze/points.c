@@ -196,6 +196,17 @@ static void number_fids(struct ana_points *pts)
 	sb_free(&cls);
 }
 
+size_t ana_fid_count(const struct ana_points *pts, const struct ana_filter *f)
+{
+	size_t n = 0;
+	char *seen = xcalloc(pts->n + 2, 1);
+	for (size_t i = 0; i < pts->n; i++)
+		if (ana_match(f, &pts->v[i]) && !seen[pts->v[i].fid]++)
+			n++;
+	free(seen);
+	return n;
+}
+
 size_t ana_fid_select(const struct ana_points *pts, const struct ana_filter *f, char *keep)
 {
 	long maxfid = 0;

@@ -33,10 +33,8 @@ const struct rp_outcome rp_outcomes[RP__COUNT] = {
 
 static int outcome_of(const char *name)
 {
-	for (int i = 0; name && i < RP__COUNT; i++)
-		if (!strcmp(name, rpl_outcome_name[i]))
-			return i;
-	return RP_ERROR;
+	int oc = rpl_outcome_by_name(name);
+	return oc < 0 ? RP_ERROR : oc;
 }
 
 static char *dup0(const char *s)

@@ -235,10 +235,9 @@ static void failures_table(struct report *r, struct sb *b)
 		   "<th>runs</th><th>example</th><th>repro</th></tr></thead><tbody>");
 	for (size_t i = 0; i < r->failures.n; i++) {
 		const struct ana_failure *f = &r->failures.v[i];
-		int oc = RP_ERROR;
-		for (int k = 0; k < RP__COUNT; k++)
-			if (!strcmp(rpl_outcome_name[k], f->outcome))
-				oc = k;
+		int oc = rpl_outcome_by_name(f->outcome);
+		if (oc < 0)
+			oc = RP_ERROR;
 		sb_puts(b, "<tr><td>");
 		badge(b, oc);
 		sb_puts(b, "</td><td class=\"mono\">");

@@ -162,8 +162,7 @@ static void on_done(void *arg, size_t i, struct rpl_done *d)
 		.exit_code = d->res.exit_code, .signal = d->res.signal,
 		.dur_ms = (uint64_t)(d->secs * 1000), .seed = (uint64_t)b->cfg.seed,
 	};
-	if (store_begin(b->st) < 0 || store_run_add(b->st, &sr) < 0 || store_commit(b->st) < 0)
-		fl_error("cannot store a run in '%s': %s", b->cfg.db, store_errmsg(b->st));
+	rpl_store_run(b->st, &sr, b->cfg.db);
 	if (!b->cfg.quiet)
 		fprintf(stderr, "  %-11s %s\n", rpl_outcome_name[d->oc], faults.s);
 	sb_free(&repro);

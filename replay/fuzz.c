@@ -107,9 +107,7 @@ static void on_done(void *arg, size_t i, struct rpl_done *d)
 		.exit_code = d->res.exit_code, .signal = d->res.signal,
 		.dur_ms = (uint64_t)(d->secs * 1000), .seed = (uint64_t)i,
 	};
-	long run = store_begin(z->st) < 0 ? -EIO : store_run_add(z->st, &sr);
-	if (run < 0 || store_commit(z->st) < 0)
-		fl_error("cannot store a run in '%s': %s", z->cfg.db, store_errmsg(z->st));
+	long run = rpl_store_run(z->st, &sr, z->cfg.db);
 	z->done++;
 	z->count[d->oc]++;
 	if (z->json) {

@@ -42,6 +42,14 @@ int rpl_outcome_is_bug(enum rpl_outcome o)
 	return o == OUT_CRASH || o == OUT_HANG || o == OUT_BROKEN;
 }
 
+int rpl_outcome_by_name(const char *name)
+{
+	for (int i = 0; name && i < OUT__COUNT; i++)
+		if (!strcmp(name, rpl_outcome_name[i]))
+			return i;
+	return -1;
+}
+
 enum rpl_outcome rpl_classify(const struct rpl_result *r)
 {
 	if (r->diverged)

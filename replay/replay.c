@@ -435,9 +435,7 @@ void rpl_sweep_done(void *arg, size_t i, struct rpl_done *d)
 		.exit_code = d->res.exit_code, .signal = d->res.signal,
 		.dur_ms = (uint64_t)(d->secs * 1000), .seed = (uint64_t)o->cfg.seed,
 	};
-	long run = store_begin(x->st) < 0 ? -EIO : store_run_add(x->st, &sr);
-	if (run < 0 || store_commit(x->st) < 0)
-		fl_error("cannot store a run in '%s': %s", o->cfg.db, store_errmsg(x->st));
+	long run = rpl_store_run(x->st, &sr, o->cfg.db);
 	/* symbolising is costly the first time: only when something shows it */
 	if (o->junit || o->json || o->all || rpl_outcome_is_bug(d->oc))
 		ana_site_label(x->st, x->r->id, p->site, &lab);
@@ -671,11 +669,7 @@ int cmd_replay(int argc, char **argv)
 	}
 	free(keep);
 	x.npoints_match = nmatch;
-	char *seen_fid = xcalloc(pts.n + 2, 1);
-	for (size_t i = 0; i < pts.n; i++)
-		if (ana_match(&o.flt, &pts.v[i]) && !seen_fid[pts.v[i].fid]++)
-			x.nfids++;
-	free(seen_fid);
+	x.nfids = (long)ana_fid_count(&pts, &o.flt);
 	/* an errno that none of the chosen calls can return is a mistake */
 	for (int k = 0; k < nfx && nmatch; k++) {
 		const struct rpl_fault *f = &fx[k];
@@ -876,10 +870,8 @@ int cmd_replay(int argc, char **argv)
 		/* one test case per distinct failure, not per bug run */
 		for (size_t i = 0; i < x.failures.n; i++) {
 			const struct ana_failure *f = &x.failures.v[i];
-			enum rpl_outcome oc = OUT_BROKEN;
-			for (int k = 0; k < OUT__COUNT; k++)
-				if (!strcmp(rpl_outcome_name[k], f->outcome))
-					oc = (enum rpl_outcome)k;
+			int k = rpl_outcome_by_name(f->outcome);
+			enum rpl_outcome oc = k < 0 ? OUT_BROKEN : (enum rpl_outcome)k;
 			struct sb name, out;
 			sb_init(&name);
 			sb_init(&out);

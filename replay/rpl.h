@@ -300,6 +300,8 @@ struct rpl_result {
 };
 enum rpl_outcome rpl_classify(const struct rpl_result *r);
 int rpl_outcome_is_bug(enum rpl_outcome o);
+/* The outcome called name ("broken"), or -1. */
+int rpl_outcome_by_name(const char *name);
 
 /* JUnit XML (replay/junit.c): append one run, then write the file. */
 void rpl_junit_case(struct sb *b, const char *family, const char *name,

@@ -581,6 +581,16 @@ void rpl_default_fault(const struct ana_point *p, struct rpl_fault *f)
 	rpl_fault_parse(first, f);
 }
 
+long rpl_store_run(struct store *st, const struct store_run *sr, const char *db)
+{
+	long run = store_begin(st) < 0 ? -EIO : store_run_add(st, sr);
+	if (run < 0 || store_commit(st) < 0) {
+		fl_error("cannot store a run in '%s': %s", db, store_errmsg(st));
+		return run < 0 ? run : -EIO;
+	}
+	return run;
+}
+
 int rpl_options_have(const char *options, const char *word)
 {
 	size_t n = strlen(word);
@@ -717,8 +727,7 @@ int rpl_baseline(struct rpl_cfg *cfg, struct store *st, const struct store_rec *
 		.exit_code = d->res.exit_code, .signal = d->res.signal,
 		.dur_ms = (uint64_t)(d->secs * 1000), .seed = (uint64_t)cfg->seed,
 	};
-	if (store_begin(st) < 0 || store_run_add(st, &sr) < 0 || store_commit(st) < 0)
-		fl_error("cannot store the baseline run in '%s': %s", cfg->db, store_errmsg(st));
+	rpl_store_run(st, &sr, cfg->db);
 	char tail[240];
 	last_line(d->output.s, tail, sizeof tail);
 	struct sb hint;

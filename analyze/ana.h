@@ -29,13 +29,16 @@ struct ana_point {
 	int std_fd;               /* any call on an inherited stdin/stdout/stderr */
 	int loader;               /* made by the dynamic loader before main */
 	/* failure ID: points of one family, with the same call stack and the
-	 * same target class, fail the same way (FATE's idea); fid numbers them
-	 * 1, 2, ... in recording order, fid_hash is the key */
+	 * same target class, fail the same way (FATE's idea; ana_fid_stack()
+	 * says which frames count, and start-up points of a family share one
+	 * per fd kind); fid numbers them 1, 2, ... in recording order,
+	 * fid_hash is the key */
 	long fid;
 	uint64_t fid_hash;
 	/* set by ana_select() (1 until it runs) */
 	int site_ok, exe_ok;      /* a frame matches --site; the exe --exe */
-	int startup;              /* interpreter start-up, before the script's first call */
+	int startup;              /* interpreter start-up, before the script's first
+				     call (set by ana_collect(): ana_startup()) */
 	int site_frames;          /* frames the site was recorded with (0: unknown) */
 	/* the other names of the point (replay --key): the nth call of the
 	 * family on the same target (tkey, ana_target_key), and the nth from
@@ -66,6 +69,16 @@ struct ana_points {
  * from object to object folded (digit runs to '#', random-looking names
  * such as mkstemp's XXXXXX or a hash to '*'): "file:/x/.git/objects/x/x". */
 void ana_target_class(const char *fdkind, const char *path, struct sb *out);
+/* The call-stack part of a failure ID, from a site's frames (innermost
+ * first, one a line), appended to *key a line each.  Native stacks, and
+ * Python stacks whose innermost Python frame is the program's own: every
+ * frame.  A call made inside the interpreter's library (rec_py_lib_frame):
+ * the library's frames, then the program's frame that called into it, and
+ * no frame above that; the same library code failing under the same line of
+ * the program is one failure.  Inside the import system, only its own
+ * frames: which library module imported which does not change how loading
+ * fails (*import is set; the target class is then the file's suffix). */
+void ana_fid_stack(const char *frames, struct sb *key, int *import);
 /* Keep, of the points that pass f, the first and the last of each failure
  * ID: keep[i] for pts->v[i] (0 for points that do not pass).  Returns how
  * many are kept. */
@@ -78,6 +91,11 @@ size_t ana_fid_count(const struct ana_points *pts, const struct ana_filter *f);
 int ana_collect(struct store *st, long rec, struct ana_points *out);
 /* Flag the points for --site, --exe and start-up (analyze/select.c);
  * *nstartup: how many points are interpreter start-up.  0 or -errno. */
+/* Mark the points of interpreter start-up (p->startup): in a recording
+ * whose call sites hold Python frames, those before the first call made
+ * from a script of the program's own (not the interpreter's library).
+ * ana_collect() calls it.  Returns how many. */
+size_t ana_startup(struct store *st, long rec, struct ana_points *pts);
 int ana_select(struct store *st, long rec, struct ana_points *pts, const struct ana_filter *f,
 	       size_t *nstartup);
 /* Does p pass the filter? */

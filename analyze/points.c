@@ -162,22 +162,92 @@ void ana_target_class(const char *fdkind, const char *path, struct sb *out)
 	}
 }
 
-/* Failure IDs: (family, call site, target class, can a short apply). */
-static void number_fids(struct ana_points *pts)
+void ana_fid_stack(const char *frames, struct sb *key, int *import)
 {
-	struct sb cls;
+	/* what happens to the next Python frame: kept (ALL: the call was made
+	 * by the program's own code, or LIB: by the library, so far), dropped
+	 * until the program's frame (SKIP), dropped (DONE) */
+	enum { START, ALL, LIB, IMPORT, SKIP, DONE } st = START;
+	*import = 0;
+	for (const char *f = frames ? frames : ""; *f;) {
+		size_t n = strcspn(f, "\n");
+		int lib = rec_py_lib_frame(f, n), keep = 1;
+		if (lib || rec_py_is_frame(f, n)) {
+			if (st == START) {
+				st = !lib ? ALL : lib == 2 ? IMPORT : LIB;
+				*import = lib == 2;
+			} else if (st == IMPORT && lib == 1) {
+				st = SKIP;      /* the library module that imported */
+				keep = 0;
+			} else if (st != ALL && !lib) {
+				keep = st != DONE;
+				st = DONE;      /* the program's frame that called in */
+			} else if (st == SKIP || st == DONE) {
+				keep = 0;
+			}
+		}
+		if (keep) {
+			sb_add(key, f, n);
+			sb_putc(key, '\n');
+		}
+		f += n + (f[n] == '\n');
+	}
+}
+
+/* The target class of a point made inside the import system: the kind and
+ * the file's last suffix ("file:*.pyc", "file:*.so", "file:*" for a
+ * folder); the module's name and folder say which module, not how its
+ * loading fails. */
+static void import_class(const char *fdkind, const char *path, struct sb *out)
+{
+	const char *base = path ? strrchr(path, '/') : NULL;
+	base = base ? base + 1 : path ? path : "";
+	const char *dot = strrchr(base, '.');
+	sb_printf(out, "%s:*%s", fdkind ? fdkind : "-", dot ? dot : "");
+}
+
+/* Failure IDs: (family, call stack as ana_fid_stack() keeps it, target
+ * class, can a short apply: a read or write that moved 2 bytes or more).  Sites are read once each. */
+static void number_fids(struct store *st, long rec, struct ana_points *pts)
+{
+	struct sb cls, frames, key;
 	sb_init(&cls);
+	sb_init(&frames);
+	sb_init(&key);
 	uint64_t *seen = NULL;
 	long nseen = 0, cap = 0;
+	struct { uint64_t site, key; int import; } memo = { 0, 0, 0 };
 	for (size_t i = 0; i < pts->n; i++) {
 		struct ana_point *p = &pts->v[i];
+		if (!i || p->site != memo.site) {
+			/* points come in recording order: consecutive ones often share a site */
+			sb_reset(&frames);
+			sb_reset(&key);
+			memo.site = p->site;
+			memo.key = p->site;
+			memo.import = 0;
+			if (p->site && store_site_frames(st, rec, p->site, &frames) == 0 && frames.s) {
+				ana_fid_stack(frames.s, &key, &memo.import);
+				memo.key = fl_fnv1a(FL_FNV_INIT, key.s ? key.s : "", key.len);
+			}
+		}
 		sb_reset(&cls);
-		ana_target_class(p->fdkind, p->path, &cls);
+		uint64_t skey = memo.key;
+		if (p->startup) {
+			/* the interpreter starting: its code, not the program's */
+			sb_printf(&cls, "start-up %s", p->fdkind ? p->fdkind : "-");
+			skey = 0;
+		} else if (memo.import) {
+			import_class(p->fdkind, p->path, &cls);
+		} else {
+			ana_target_class(p->fdkind, p->path, &cls);
+		}
 		uint64_t h = FL_FNV_INIT;
 		h = fl_fnv1a(h, &p->family, sizeof p->family);
-		h = fl_fnv1a(h, &p->site, sizeof p->site);
+		h = fl_fnv1a(h, &skey, sizeof skey);
 		h = fl_fnv1a(h, cls.s ? cls.s : "", cls.len);
-		unsigned char moved = p->ret >= 2;
+		const struct rec_sys *row = rec_sys_by_name(p->name);
+		unsigned char moved = row && (row->flags & SF_SHORT) && p->ret >= 2;
 		h = fl_fnv1a(h, &moved, 1);
 		p->fid_hash = h;
 		long k;
@@ -194,6 +264,8 @@ static void number_fids(struct ana_points *pts)
 	}
 	free(seen);
 	sb_free(&cls);
+	sb_free(&frames);
+	sb_free(&key);
 }
 
 size_t ana_fid_count(const struct ana_points *pts, const struct ana_filter *f)
@@ -406,7 +478,8 @@ int ana_collect(struct store *st, long rec, struct ana_points *out)
 		return rc;
 	for (size_t i = 0; i < out->n; i++)
 		out->v[i].loader = loader_site(st, rec, out->v[i].site, &out->v[i].site_frames);
-	number_fids(out);
+	ana_startup(st, rec, out);
+	number_fids(st, rec, out);
 	number_by_key(out);
 	if (store_point_count(st, rec) == (long)out->n)
 		return 0;   /* stored by an earlier analyze/replay: same recording, same points */

@@ -16,8 +16,8 @@
  *
  * Start-up: in a recording whose call sites hold Python frames, the points
  * before the first call made from a script outside the interpreter's own
- * library (/usr/lib/python3*, <frozen ...>) are the interpreter starting:
- * imports, site.py, encodings.
+ * library (rec_py_lib_frame: <frozen ...>, lib/python3*) are the
+ * interpreter starting: imports, site.py, encodings.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../record/pyframes.h"
 #include "../record/stack.h"
 #include "../store/results.h"
 #include "ana.h"
@@ -99,16 +100,38 @@ static int own_py_frames(struct store *st, long rec, uint64_t site, int *any_py)
 	if (site && store_site_frames(st, rec, site, &fr) == 0 && fr.s)
 		for (const char *f = fr.s; *f && !own;) {
 			size_t n = strcspn(f, "\n");
-			const char *par = memchr(f, '(', n);
-			if (par && memmem(par, n - (size_t)(par - f), ".py:", 4)) {
+			if (rec_py_is_frame(f, n) && memmem(f, n, ".py:", 4)) {
+				/* a script's file: not "<string>", which a .pth
+				 * line run by site.py is also */
 				*any_py = 1;
-				own = !memmem(par, n - (size_t)(par - f), "/usr/lib/python", 15) &&
-				      !memmem(par, n - (size_t)(par - f), "<frozen", 7);
+				own = !rec_py_lib_frame(f, n);
 			}
 			f += n + (f[n] == '\n');
 		}
 	sb_free(&fr);
 	return own;
+}
+
+size_t ana_startup(struct store *st, long rec, struct ana_points *pts)
+{
+	/* start-up ends at the first call from a script of the user's */
+	uint64_t first_own = UINT64_MAX, last_site = 0;
+	int any_py = 0;
+	size_t n = 0;
+	if (store_sites_like(st, rec, "%.py:%") > 0)
+		for (size_t i = 0; i < pts->n && first_own == UINT64_MAX; i++) {
+			if (pts->v[i].site == last_site)
+				continue;
+			last_site = pts->v[i].site;
+			if (own_py_frames(st, rec, pts->v[i].site, &any_py))
+				first_own = pts->v[i].seq;
+		}
+	for (size_t i = 0; i < pts->n; i++) {
+		struct ana_point *p = &pts->v[i];
+		p->startup = any_py && first_own != UINT64_MAX && p->seq < first_own;
+		n += p->startup;
+	}
+	return n;
 }
 
 struct exes {
@@ -135,21 +158,9 @@ int ana_select(struct store *st, long rec, struct ana_points *pts, const struct 
 	struct exes e = { 0 };
 	if (f->exe_glob && store_each_proc(st, rec, add_exe, &e) < 0)
 		return -EIO;
-	/* start-up ends at the first call from a script of the user's */
-	uint64_t first_own = UINT64_MAX, last_site = 0;
-	int any_py = 0;
-	if (store_sites_like(st, rec, "%.py:%") > 0)
-		for (size_t i = 0; i < pts->n && first_own == UINT64_MAX; i++) {
-			if (pts->v[i].site == last_site)
-				continue;
-			last_site = pts->v[i].site;
-			if (own_py_frames(st, rec, pts->v[i].site, &any_py))
-				first_own = pts->v[i].seq;
-		}
 	size_t nst = 0;
 	for (size_t i = 0; i < pts->n; i++) {
 		struct ana_point *p = &pts->v[i];
-		p->startup = any_py && first_own != UINT64_MAX && p->seq < first_own;
 		nst += p->startup;
 		p->site_ok = 1;
 		if (f->site_glob) {

@@ -516,3 +516,24 @@ int rec_py_is_frame(const char *f, size_t n)
 		i--;
 	return i > 0 && i < n - 1 && f[i - 1] == ':' && memmem(f, n, " (", 2) != NULL;
 }
+
+int rec_py_lib_frame(const char *f, size_t n)
+{
+	if (!rec_py_is_frame(f, n))
+		return 0;
+	const char *file = memmem(f, n, " (", 2) + 2;
+	size_t fl = (size_t)(f + n - file);
+	static const char *const imp[] = {
+		"<frozen importlib._bootstrap>", "<frozen importlib._bootstrap_external>",
+		"<frozen zipimport>", NULL
+	};
+	for (int i = 0; imp[i]; i++)
+		if (fl > strlen(imp[i]) && !memcmp(file, imp[i], strlen(imp[i])) &&
+		    file[strlen(imp[i])] == ':')
+			return 2;
+	if (fl > 7 && !memcmp(file, "<frozen", 7))
+		return 1;
+	/* /usr/lib/python3.11/json/..., /usr/local/lib/python3.11/dist-packages/...,
+	 * /usr/lib/python3/dist-packages/..., a venv's lib/python3.11/site-packages */
+	return memmem(file, fl, "/lib/python3", 12) != NULL;
+}

@@ -62,6 +62,12 @@ int rec_py_line(const unsigned char *table, size_t len, int firstlineno, int add
 
 /* Is this stored frame a Python frame ("name (file:line)")? */
 int rec_py_is_frame(const char *frame, size_t len);
+/* Is this a Python frame of the interpreter's library rather than of the
+ * program's own scripts: 2 for the import system (<frozen importlib...>,
+ * <frozen zipimport>), 1 for the rest (other <frozen ...> modules, files
+ * below a lib/python3* folder: the stdlib, dist-packages, a venv's
+ * site-packages), 0 for the program's own frames and native frames. */
+int rec_py_lib_frame(const char *frame, size_t len);
 /* Append Python frame f (rec_py_is_frame) with its file's folders left
  * out: "dump (json/__init__.py:180)", "save (app.py:12)". */
 void rec_py_frame_short(const char *f, size_t n, struct sb *out);

@@ -91,4 +91,49 @@ out=$(run_bounded "$FL" replay -d d.db --family write --path '*/deep.txt' -q --a
 check "its replay finds the call again: handled, not diverged" \
 	has "$out" "^handled .*nest (pydeep.py:9) <- nest (pydeep.py:12)"
 
+
+# failure IDs on a Python program that saves through the stdlib
+# (progs/notes.py naive, every family): the import system's points fold by
+# its own frames and the file's suffix, start-up's by family, so the
+# default sweep runs at most a quarter of --every-point's runs and finds
+# the same distinct failures (the naive save's lost updates)
+mkdir -p "$W/notes" && cd "$W/notes" || finish
+cp "$PROGS_SRC/notes.py" .
+"$PY" -c 'import json; json.dump({"notes": ["n%d" % i for i in range(300)]}, open("ref.json", "w"))'
+cp ref.json notes.json
+cat >check.sh <<EOF
+exec $PY - <<'PYEOF'
+import json, os, sys
+old = json.load(open("$W/notes/ref.json"))["notes"]
+try:
+    notes = json.load(open("notes.json"))["notes"]
+except (OSError, ValueError, KeyError) as e:
+    sys.exit("notes.json unreadable: %s" % e)
+if notes == old + ["hello"] or (notes == old and os.environ.get("FAULTLINE_EXIT") != "0"):
+    sys.exit(0)
+sys.exit("notes.json has %d notes, exit %s" % (len(notes), os.environ.get("FAULTLINE_EXIT")))
+PYEOF
+EOF
+chmod +x check.sh
+run_bounded "$FL" record -q -d n.db -- "$PY" notes.py naive notes.json hello >/dev/null 2>&1
+cp ref.json notes.json
+a=$(run_bounded "$FL" analyze -d n.db 2>&1)
+check "analyze counts the interpreter's start-up: $(printf '%s\n' "$a" | grep -m1 start-up)" \
+	has "$a" "^[1-9][0-9]* points are interpreter start-up"
+check "the save's write is named by its .py lines" \
+	has "$a" "write .*notes.json .*save_naive (notes.py:39) <- main (notes.py:50)"
+runs_of() { printf '%s\n' "$1" | sed -n 's/^would run \([0-9]*\) runs.*/\1/p'; }
+dflt=$(runs_of "$(run_bounded "$FL" replay -d n.db --dry-run 2>&1)")
+every=$(runs_of "$(run_bounded "$FL" replay -d n.db --dry-run --every-point 2>&1)")
+check "the default plans at most a quarter of --every-point's runs ($dflt of $every)" \
+	[ -n "$dflt" -a -n "$every" ] && [ $((dflt * 4)) -le "$every" ]
+fails() { printf '%s\n' "$1" | sed -n '/distinct failures/,$p' | sed -n 's/^ *[0-9]*x //p' | sort -u; }
+o1=$(timeout -k 5 300 "$FL" replay -d n.db --check ./check.sh 2>&1)
+o2=$(timeout -k 5 300 "$FL" replay -d n.db --check ./check.sh --every-point 2>&1)
+f1=$(fails "$o1")
+f2=$(fails "$o2")
+check "the default sweep finds distinct failures ($(printf '%s\n' "$f1" | grep -c .))" \
+	[ -n "$f1" ]
+check "... the same as --every-point's" [ "$f1" = "$f2" ]
+
 finish

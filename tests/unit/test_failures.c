@@ -54,6 +54,62 @@ static const char *norm(const char *out)
 	return b[k].s ? b[k].s : "";
 }
 
+/* The stack part of a failure ID: a Python call made inside the library
+ * keeps the library's frames and the program's caller; inside the import
+ * system, only its frames and the program's import line. */
+static const char *fid_stack(const char *frames, int *import)
+{
+	static struct sb key;
+	sb_free(&key);
+	sb_init(&key);
+	ana_fid_stack(frames, &key, import);
+	return key.s ? key.s : "";
+}
+
+static void test_fid_stack(void **state)
+{
+	(void)state;
+	int imp = -1;
+	/* native only: every frame */
+	assert_string_equal(fid_stack("/usr/bin/git+0x1\n/usr/bin/git+0x2", &imp),
+			    "/usr/bin/git+0x1\n/usr/bin/git+0x2\n");
+	assert_int_equal(imp, 0);
+	/* the program's own code first: every frame */
+	const char *own = "save (/w/app.py:3)\ndump (/usr/lib/python3.11/json/__init__.py:9)\n"
+			  "main (/w/app.py:9)\n/lib/libc.so.6+0x10";
+	assert_string_equal(fid_stack(own, &imp), "save (/w/app.py:3)\n"
+			    "dump (/usr/lib/python3.11/json/__init__.py:9)\nmain (/w/app.py:9)\n"
+			    "/lib/libc.so.6+0x10\n");
+	/* the stdlib: its frames and the program's caller, none above */
+	const char *lib = "write (/usr/lib/python3.11/json/__init__.py:180)\n"
+			  "save (/w/app.py:12)\nmain (/w/app.py:20)\n/lib/libc.so.6+0x10";
+	assert_string_equal(fid_stack(lib, &imp), "write (/usr/lib/python3.11/json/__init__.py:180)\n"
+			    "save (/w/app.py:12)\n/lib/libc.so.6+0x10\n");
+	assert_int_equal(imp, 0);
+	/* the import system: its frames, not the stdlib module that imported,
+	 * then the program's line that started the import */
+	const char *imp1 = "FileLoader.get_data (<frozen importlib._bootstrap_external>:1131)\n"
+			   "_find_and_load (<frozen importlib._bootstrap>:1178)\n"
+			   "<module> (/usr/lib/python3.11/re/__init__.py:327)\n"
+			   "_find_and_load (<frozen importlib._bootstrap>:1178)\n"
+			   "<module> (/w/app.py:2)\n<module> (/w/other.py:1)\n/lib/libc.so.6+0x20";
+	const char *imp2 = "FileLoader.get_data (<frozen importlib._bootstrap_external>:1131)\n"
+			   "_find_and_load (<frozen importlib._bootstrap>:1178)\n"
+			   "<module> (/usr/lib/python3.11/enum.py:3)\n"
+			   "<module> (/w/app.py:2)\n/lib/libc.so.6+0x20";
+	char first[1024];
+	snprintf(first, sizeof first, "%s", fid_stack(imp1, &imp));
+	assert_int_equal(imp, 1);
+	assert_string_equal(first, "FileLoader.get_data (<frozen importlib._bootstrap_external>:1131)\n"
+			    "_find_and_load (<frozen importlib._bootstrap>:1178)\n"
+			    "<module> (/w/app.py:2)\n/lib/libc.so.6+0x20\n");
+	assert_string_equal(fid_stack(imp2, &imp), first);
+	/* a script's own "<string>" frame (python3 -c) is the program's */
+	assert_string_equal(fid_stack("<module> (<string>:1)\n/lib/libc.so.6+0x1", &imp),
+			    "<module> (<string>:1)\n/lib/libc.so.6+0x1\n");
+	fid_stack(NULL, &imp);
+}
+
 static void test_normalize(void **state)
 {
 	(void)state;
@@ -108,6 +164,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_target_class),
+		cmocka_unit_test(test_fid_stack),
 		cmocka_unit_test(test_normalize),
 		cmocka_unit_test(test_signature),
 	};

@@ -110,7 +110,13 @@ check "a check created after record: exit $rc, names it and the recorded directo
 	sh -c "[ $rc = 2 ] && [ \$(wc -l < '$TMP/o') = 1 ] && grep -q \"'late-check.sh' was created after\" '$TMP/o'"
 n=$(flq t.db "SELECT count(*) FROM runs WHERE sweep = (SELECT max(id) FROM sweep) AND fault = 'none' AND point = 0")
 check "the failed baseline is stored as a run with fault none ($n)" [ "$n" = 1 ]
-cp "$C/doubleclose/check.sh" "$TMP/chk.sh"
-run_bounded "$FL" replay -d t.db --no-std --check "sh $TMP/chk.sh" -q >/dev/null 2>&1; rc=$?
-check "--check 'sh FILE' (run directly, no sh -c): exit $rc, nothing broken" [ "$rc" = 0 ]
+# the words after the program reach it: every run's output has them
+{ echo 'echo "direct check: $#: $*"'; cat "$C/doubleclose/check.sh"; } >"$TMP/chk.sh"
+run_bounded "$FL" replay -d t.db --no-std --check "sh $TMP/chk.sh one 'two three'" -q \
+	>/dev/null 2>&1; rc=$?
+n=$(flq t.db "SELECT count(*) FROM runs WHERE sweep = (SELECT max(id) FROM sweep)")
+got=$(flq t.db "SELECT count(*) FROM runs WHERE sweep = (SELECT max(id) FROM sweep)
+	AND output LIKE '%direct check: 2: one two three%'")
+check "--check 'sh FILE ARGS' (run directly, no sh -c): exit $rc, its arguments in all $n runs ($got)" \
+	sh -c "[ $rc = 0 ] && [ '$n' -gt 1 ] && [ '$got' = '$n' ]"
 finish

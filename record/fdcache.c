@@ -231,6 +231,18 @@ const char *rec_fd_kind(const char *desc)
 	return "other";
 }
 
+void rec_stdio_kinds(struct sb *out)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		char link[32], desc[PATH_MAX];
+		snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+		ssize_t n = readlink(link, desc, sizeof desc - 1);
+		if (n >= 0)
+			desc[n] = 0;
+		sb_printf(out, "%s%s", fd ? " " : "", n >= 0 ? rec_fd_kind(desc) : "-");
+	}
+}
+
 
 void rec_fdc_cwd_changed(struct rec_fdcache *d, pid_t pid)
 {

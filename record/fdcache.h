@@ -27,5 +27,8 @@ void rec_fdc_std_refs(struct rec_fdcache *d, unsigned mask);
 int rec_fdc_std(struct rec_fdcache *d, pid_t pid, long fd);
 const char *rec_fdc_cwd(struct rec_fdcache *d, pid_t pid);
 void rec_fdc_cwd_changed(struct rec_fdcache *d, pid_t pid);
+/* Append the kinds (rec_fd_kind) of faultline's own fds 0, 1 and 2, which
+ * the program inherits: "tty pipe tty"; "-" for a closed one. */
+void rec_stdio_kinds(struct sb *out);
 
 #endif

@@ -19,6 +19,7 @@
 #include "../cmd.h"
 #include "../store/store.h"
 #include "decode.h"
+#include "fdcache.h"
 #include "snapshot.h"
 #include "stack.h"
 #include "tracer.h"
@@ -506,13 +507,18 @@ int cmd_record(int argc, char **argv)
 	if (cmd_open(db, STORE_CREATE, &r.st) < 0)
 		return FL_EXIT_USAGE;
 	extern char **environ;
+	struct sb stdio;
+	sb_init(&stdio);
+	rec_stdio_kinds(&stdio);
 	struct store_rec sr = {
 		.argv = argv + optind, .exe = exe, .cwd = cwd, .env = environ,
-		.start_ns = fl_wall_ns(), .capture = (int)capture,
+		.start_ns = fl_wall_ns(), .capture = (int)capture, .stdio = stdio.s,
 	};
-	if (store_begin(r.st) < 0 || store_names_sync(r.st) < 0 ||
-	    store_rec_new(r.st, &sr, &r.rec) < 0 || store_commit(r.st) < 0 ||
-	    store_begin(r.st) < 0) {
+	int bad = store_begin(r.st) < 0 || store_names_sync(r.st) < 0 ||
+		  store_rec_new(r.st, &sr, &r.rec) < 0 || store_commit(r.st) < 0 ||
+		  store_begin(r.st) < 0;
+	sb_free(&stdio);
+	if (bad) {
 		fl_error("cannot write to '%s': %s", db, store_errmsg(r.st));
 		goto out;
 	}

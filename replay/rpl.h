@@ -11,6 +11,7 @@
 #define RPL_H
 
 #include <linux/filter.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include "../faultline.h"
@@ -250,6 +251,27 @@ struct rpl_lower {
 };
 int rpl_sandbox_enter(const struct rpl_lower *lowers, int nlowers, const char *rundir,
 		      int whole, int *moved, struct sb *leaks);
+/* The run's stdin, stdout and stderr are of the kinds the recording's were
+ * (store_rec.stdio), because programs tell them apart: Python seeks its
+ * std streams at start-up, and a pipe refuses where a file answers, so a
+ * run whose stdout is a file makes calls the recording did not.  A pipe,
+ * tty or socket becomes a pipe: stdin an empty one (EOF at once), stdout
+ * and stderr one that a thread of the worker copies into the run's output
+ * file.  A file, /dev/null or an unknown kind stays as before: /dev/null
+ * for stdin, the output file for stdout and stderr.
+ * rpl_stdio_open() in the worker before the program starts,
+ * rpl_stdio_child() in the program's process before exec,
+ * rpl_stdio_close() after it ended (waits for the drain, at most 1 s). */
+struct rpl_stdio {
+	int in, out;            /* pipe ends for fd 0 and fds 1/2, or -1 */
+	int out_pipe[3];        /* out replaces fd 1, fd 2 */
+	int rd, out_fd;         /* the drain reads rd, appends to out_fd */
+	int draining;
+	pthread_t drain;
+};
+int rpl_stdio_open(const char *kinds, int out_fd, struct rpl_stdio *io);
+void rpl_stdio_child(const struct rpl_stdio *io);
+void rpl_stdio_close(struct rpl_stdio *io);
 /* isolate.c: enter a private mount namespace, propagation private.  0 or
  * -errno (EPERM without CAP_SYS_ADMIN). */
 int rpl_isolate_ns(void);

@@ -131,10 +131,12 @@ static char **env_with(char **base, const char *const *extra)
 
 static struct rpl_filter g_filter;
 static int g_slot = -1;      /* the worker's slot, for CPU placement */
+static struct rpl_stdio g_stdio;   /* the run's stdin/stdout/stderr */
 
 static int child_setup(void *ctx)
 {
 	(void)ctx;
+	rpl_stdio_child(&g_stdio);
 	return rpl_seccomp_load(&g_filter);
 }
 
@@ -315,8 +317,13 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 		.timeout_ms = tmo, .pin = !cfg->no_pin, .pin_slot = g_slot,
 	};
 	struct rec_result tr;
+	if (rpl_stdio_open(r->stdio, out, &g_stdio) < 0) {
+		dprintf(out, "faultline: cannot make the run's stdio: %s\n", strerror(errno));
+		_exit(5);
+	}
 	if (rec_trace(&ro, &rpl_inject_ops, &in, &tr) < 0)
 		_exit(5);
+	rpl_stdio_close(&g_stdio);
 	if (tr.interrupted)
 		_exit(6);
 	if (in.crashed && rpl_inject_rollback(&in) < 0)

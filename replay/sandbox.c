@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/syscall.h>
 #include <limits.h>
 #include <sched.h>
@@ -32,37 +33,11 @@
 #include "../store/store.h"
 #include "rpl.h"
 
-static int run_argv(char *const argv[], char *const *env, int out_fd, unsigned timeout_ms)
+/* Wait for pid; after timeout_ms (0: no limit) kill its process group and
+ * it.  0 with *status, 128 + SIGKILL when it was killed, or -errno. */
+static int wait_bounded(pid_t pid, unsigned timeout_ms, int *statusp)
 {
-	pid_t pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		setpgid(0, 0);
-		int nul = open("/dev/null", O_RDONLY);
-		if (nul >= 0)
-			dup2(nul, 0);
-		if (out_fd >= 0) {
-			dup2(out_fd, 1);
-			dup2(out_fd, 2);
-		}
-		signal(SIGPIPE, SIG_DFL);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		extern char **environ;
-		if (argv[0][0] == '/') {
-			execve(argv[0], argv, env ? env : environ);
-			_exit(127);
-		}
-		/* a simple command: looked up in the run's own PATH, as sh would */
-		if (env)
-			environ = (char **)env;
-		execvp(argv[0], argv);
-		int e = errno;
-		dprintf(2, "faultline: %s: %s\n", argv[0], strerror(e));
-		_exit(e == ENOENT ? 127 : 126);
-	}
-	int status;
+	int status = 0;
 	uint64_t deadline = timeout_ms ? fl_now_ns() + timeout_ms * 1000000ull : 0;
 	/* wait with a deadline: poll a pidfd (Linux 5.3+), no busy loop */
 	int pfd = timeout_ms ? (int)syscall(SYS_pidfd_open, pid, 0) : -1;
@@ -98,6 +73,44 @@ static int run_argv(char *const argv[], char *const *env, int out_fd, unsigned t
 	}
 	if (pfd >= 0)
 		close(pfd);
+	*statusp = status;
+	return 0;
+}
+
+static int run_argv(char *const argv[], char *const *env, int out_fd, unsigned timeout_ms)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		setpgid(0, 0);
+		int nul = open("/dev/null", O_RDONLY);
+		if (nul >= 0)
+			dup2(nul, 0);
+		if (out_fd >= 0) {
+			dup2(out_fd, 1);
+			dup2(out_fd, 2);
+		}
+		signal(SIGPIPE, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		extern char **environ;
+		if (argv[0][0] == '/') {
+			execve(argv[0], argv, env ? env : environ);
+			_exit(127);
+		}
+		/* a simple command: looked up in the run's own PATH, as sh would */
+		if (env)
+			environ = (char **)env;
+		execvp(argv[0], argv);
+		int e = errno;
+		dprintf(2, "faultline: %s: %s\n", argv[0], strerror(e));
+		_exit(e == ENOENT ? 127 : 126);
+	}
+	int status;
+	int rc = wait_bounded(pid, timeout_ms, &status);
+	if (rc)
+		return rc;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
@@ -305,4 +318,108 @@ int rpl_snapshot_restore(struct store *st, long rec, const char *dest, const cha
 		return -errno;
 	/* rows come in path order, so a directory precedes its entries */
 	return store_snap_each(st, rec, restore_one, &rs);
+}
+
+/* A kind of the recording's stdio ("tty pipe tty"): does reading or
+ * seeking it behave as a pipe does (no lseek, reads that wait)? */
+static int pipe_like(const char *kinds, int fd)
+{
+	const char *k = kinds;
+	for (int i = 0; k && i < fd; i++) {
+		k = strchr(k, ' ');
+		k = k ? k + 1 : NULL;
+	}
+	if (!k)
+		return 0;
+	size_t n = strcspn(k, " ");
+	return (n == 4 && (!strncmp(k, "pipe", 4))) || (n == 3 && !strncmp(k, "tty", 3)) ||
+	       (n == 6 && !strncmp(k, "socket", 6));
+}
+
+/* The drain: the pipe into the run's output file until every writer is
+ * gone.  A thread, not a process: the tracer waits for every child of the
+ * worker, and a drain child would never end while the worker holds the
+ * pipe's write end. */
+static void *drain_main(void *arg)
+{
+	struct rpl_stdio *io = arg;
+	char buf[65536];
+	for (;;) {
+		ssize_t n = read(io->rd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		for (ssize_t w = 0; w < n;) {
+			ssize_t k = write(io->out_fd, buf + w, (size_t)(n - w));
+			if (k < 0 && errno != EINTR)
+				return NULL;
+			w += k > 0 ? k : 0;
+		}
+	}
+	return NULL;
+}
+
+int rpl_stdio_open(const char *kinds, int out_fd, struct rpl_stdio *io)
+{
+	memset(io, 0, sizeof *io);
+	io->in = io->out = io->rd = -1;
+	int p[2];
+	if (pipe_like(kinds, 0)) {
+		/* an empty pipe: reads see EOF at once, as /dev/null's do */
+		if (pipe2(p, O_CLOEXEC) < 0)
+			return -errno;
+		close(p[1]);
+		io->in = p[0];
+	}
+	if (!pipe_like(kinds, 1) && !pipe_like(kinds, 2))
+		return 0;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	io->rd = p[0];
+	io->out = p[1];
+	io->out_fd = out_fd;
+	io->out_pipe[1] = pipe_like(kinds, 1);
+	io->out_pipe[2] = pipe_like(kinds, 2);
+	int rc = pthread_create(&io->drain, NULL, drain_main, io);
+	if (rc) {
+		close(p[0]);
+		close(p[1]);
+		io->rd = io->out = -1;
+		return -rc;
+	}
+	io->draining = 1;
+	return 0;
+}
+
+void rpl_stdio_child(const struct rpl_stdio *io)
+{
+	if (io->in >= 0)
+		dup2(io->in, 0);
+	for (int fd = 1; fd <= 2; fd++)
+		if (io->out >= 0 && io->out_pipe[fd])
+			dup2(io->out, fd);
+}
+
+void rpl_stdio_close(struct rpl_stdio *io)
+{
+	if (io->in >= 0)
+		close(io->in);
+	if (io->out >= 0)
+		close(io->out);
+	if (io->draining) {
+		/* a process the program left behind may hold the pipe: wait a
+		 * second at most, then give up on the rest of its output */
+		struct timespec t;
+		clock_gettime(CLOCK_REALTIME, &t);
+		t.tv_sec += 1;
+		if (pthread_timedjoin_np(io->drain, NULL, &t) != 0) {
+			pthread_cancel(io->drain);
+			pthread_join(io->drain, NULL);
+		}
+	}
+	if (io->rd >= 0)
+		close(io->rd);
+	io->in = io->out = io->rd = -1;
+	io->draining = 0;
 }

@@ -49,7 +49,7 @@ int store_rec_new(struct store *st, const struct store_rec *r, long *id)
 	if (rc == 0)
 		rc = store_prep(st, &st->stmt[S_REC_NEW],
 				"INSERT INTO rec(argv, exe, cwd, env, start_ns, capture, version,"
-				" snapshot, complete) VALUES(?,?,?,?,?,?,?,?,0)");
+				" snapshot, stdio, complete) VALUES(?,?,?,?,?,?,?,?,?,0)");
 	if (rc == 0) {
 		sqlite3_stmt *s = st->stmt[S_REC_NEW];
 		sqlite3_bind_text(s, 1, argv.s, -1, SQLITE_TRANSIENT);
@@ -60,6 +60,7 @@ int store_rec_new(struct store *st, const struct store_rec *r, long *id)
 		sqlite3_bind_int(s, 6, r->capture);
 		sqlite3_bind_text(s, 7, FL_VERSION, -1, SQLITE_STATIC);
 		sqlite3_bind_int(s, 8, r->has_snapshot);
+		sqlite3_bind_text(s, 9, r->stdio, -1, SQLITE_TRANSIENT);
 		rc = store_step_done(st, s);
 		*id = (long)sqlite3_last_insert_rowid(st->db);
 	}
@@ -107,9 +108,10 @@ int store_rec_get(struct store *st, long id, struct store_rec *r)
 	sqlite3_stmt *s = NULL;
 	memset(r, 0, sizeof *r);
 	const char *sql = id ? "SELECT id, argv, exe, cwd, env, start_ns, end_ns, exit_code,"
-			       " complete, capture, ncalls, snapshot FROM rec WHERE id = ?"
+			       " complete, capture, ncalls, snapshot, stdio FROM rec WHERE id = ?"
 			     : "SELECT id, argv, exe, cwd, env, start_ns, end_ns, exit_code,"
-			       " complete, capture, ncalls, snapshot FROM rec ORDER BY id DESC LIMIT 1";
+			       " complete, capture, ncalls, snapshot, stdio FROM rec ORDER BY id DESC"
+			       " LIMIT 1";
 	int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(st->err, sizeof st->err, "%s", sqlite3_errmsg(st->db));
@@ -147,6 +149,8 @@ int store_rec_get(struct store *st, long id, struct store_rec *r)
 	r->capture = sqlite3_column_int(s, 9);
 	r->ncalls = (uint64_t)sqlite3_column_int64(s, 10);
 	r->has_snapshot = sqlite3_column_int(s, 11);
+	if (sqlite3_column_type(s, 12) == SQLITE_TEXT)
+		r->stdio = xstrdup((const char *)sqlite3_column_text(s, 12));
 	sqlite3_finalize(s);
 	return 0;
 }
@@ -164,6 +168,7 @@ void store_rec_free(struct store_rec *r)
 	free_vec(r->env);
 	free(r->exe);
 	free(r->cwd);
+	free(r->stdio);
 	memset(r, 0, sizeof *r);
 }
 

@@ -21,17 +21,21 @@
 /* from version 1: syscalls named calls with scalar subqueries, evaluated
  * twice per row by a GROUP BY name; the joins on primary keys are cheaper
  * and SQLite leaves them out when a query uses none of their columns.
- * From version 2: the views gain the std column (below). */
+ * From version 2: the views gain the std column (below).  From version 3:
+ * recordings gains stdio. */
 const char store_schema_upgrade_sql[] =
 	"DROP VIEW IF EXISTS syscalls;\n"
-	"DROP VIEW IF EXISTS points;\n";
+	"DROP VIEW IF EXISTS points;\n"
+	"DROP VIEW IF EXISTS recordings;\n";
 
 /* Columns added to existing tables since version 1, in order; an upgrade
  * adds each one its table lacks (ALTER TABLE ... ADD COLUMN: the rows it
- * already holds read NULL there).  Version 3: call.std and point.std. */
+ * already holds read NULL there).  Version 3: call.std and point.std;
+ * version 4: rec.stdio. */
 const char *const store_schema_columns[][3] = {
 	{ "call", "std", "INTEGER" },
 	{ "point", "std", "INTEGER" },
+	{ "rec", "stdio", "TEXT" },
 	{ NULL, NULL, NULL },
 };
 
@@ -41,7 +45,7 @@ const char store_schema_sql[] =
 "  id INTEGER PRIMARY KEY, argv TEXT NOT NULL, exe TEXT NOT NULL, cwd TEXT,\n"
 "  env BLOB, start_ns INTEGER, end_ns INTEGER, exit_code INTEGER,\n"
 "  complete INTEGER NOT NULL DEFAULT 0, capture INTEGER, ncalls INTEGER,\n"
-"  version TEXT, snapshot INTEGER NOT NULL DEFAULT 0);\n"
+"  version TEXT, snapshot INTEGER NOT NULL DEFAULT 0, stdio TEXT);\n"
 "CREATE TABLE IF NOT EXISTS proc(\n"
 "  rec INTEGER NOT NULL, tid INTEGER NOT NULL, pid INTEGER, ptid INTEGER,\n"
 "  ident TEXT, exe TEXT, is_thread INTEGER, start_ts INTEGER, end_ts INTEGER,\n"
@@ -79,7 +83,7 @@ const char store_schema_sql[] =
 "CREATE VIEW IF NOT EXISTS recordings AS\n"
 "  SELECT id AS rec, argv, exe, cwd, start_ns, end_ns,\n"
 "         (end_ns - start_ns) / 1e9 AS seconds, exit_code, complete, ncalls,\n"
-"         capture, snapshot FROM rec;\n"
+"         capture, snapshot, stdio FROM rec;\n"
 "CREATE VIEW IF NOT EXISTS processes AS\n"
 "  SELECT rec, pid, tid, ptid AS parent, ident, exe, is_thread, start_ts,\n"
 "         end_ts, exit_code FROM proc;\n"

@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include "../faultline.h"
 
-#define STORE_SCHEMA_VERSION 3   /* 2: syscalls names by LEFT JOIN; 3: std */
+#define STORE_SCHEMA_VERSION 4   /* 2: syscalls names by LEFT JOIN; 3: std; 4: rec.stdio */
 #define STORE_BATCH 8192
 
 struct store;
@@ -47,6 +47,11 @@ struct store_rec {
 	int capture;
 	uint64_t ncalls;
 	int has_snapshot;
+	/* what the program's stdin, stdout and stderr were when recorded: the
+	 * fd kinds ("file", "tty", "pipe", "socket", "dev", "other", or "-"
+	 * when closed), space separated: "tty pipe tty"; NULL if not known
+	 * (a file from before schema 4) */
+	char *stdio;
 };
 int store_rec_new(struct store *st, const struct store_rec *r, long *id);
 int store_rec_finish(struct store *st, long id, uint64_t end_ns, int exit_code,

@@ -359,6 +359,7 @@ static void decode_arg(struct rec_decoder *d, pid_t tid, pid_t pid, const struct
 	case A_UINT: sb_printf(b, "%llu", (unsigned long long)v); break;
 	case A_HEX: sb_printf(b, "%#llx", (unsigned long long)v); break;
 	case A_PTR:
+	case A_CLONE_ARGS:
 		if (v)
 			sb_printf(b, "%#llx", (unsigned long long)v);
 		else
@@ -514,14 +515,13 @@ static void track_fds(struct rec_decoder *d, pid_t pid, const struct rec_call *c
 		rec_fdc_drop(d->fdc, pid, (long)(int)c->args[1]);
 	if (s->flags & SF_EXEC)
 		rec_decoder_forget(d, pid);
-	if (!strcmp(s->name, "fcntl") &&
+	if (s->nargs > 1 && s->arg[1] == A_FCNTL_CMD &&
 	    (c->args[1] == F_DUPFD || c->args[1] == F_DUPFD_CLOEXEC))
-		rec_fdc_drop(d->fdc, pid, c->ret);
-	if (!strcmp(s->name, "close_range"))
+		rec_fdc_drop(d->fdc, pid, c->ret);   /* fcntl's F_DUPFD returns a new fd */
+	if (s->flags & SF_CLOSE_RANGE)
 		rec_decoder_forget(d, pid);
-	if (!strcmp(s->name, "chdir") || !strcmp(s->name, "fchdir")) {
+	if (s->flags & SF_CHDIR)
 		rec_fdc_cwd_changed(d->fdc, pid);
-	}
 	if (s->family == FAM_CONNECT && o->arg[1].len) {
 		/* remember the peer: later calls on this fd show it */
 		const char *desc = rec_fdc_desc(d->fdc, pid, (long)(int)c->args[0]);

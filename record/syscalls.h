@@ -46,6 +46,8 @@ enum rec_arg {
 	A_SIGNAL,       /* SIGTERM */
 	A_WHENCE,       /* SEEK_SET */
 	A_CLONE_FLAGS,  /* CLONE_VM|... (low byte: exit signal) */
+	A_CLONE_ARGS,   /* struct clone_args * (clone3): printed as a pointer;
+			   its first u64 holds the clone flags */
 	A_STRV,         /* char *const argv[] */
 	A_FCNTL_CMD,    /* F_SETFD */
 	A_MSG_FLAGS,    /* MSG_NOSIGNAL|... */
@@ -93,12 +95,23 @@ enum {
 	SF_EINTR     = 1 << 8,  /* may fail with EINTR (a signal interrupted a wait);
 				   calls without it never do, whatever the family */
 	SF_TARGET_2  = 1 << 9,  /* the call's target is arg 2 (copy_file_range, splice) */
+	SF_CLOSE_RANGE = 1 << 10, /* closes a range of descriptors (close_range):
+				     the fd cache forgets the process */
+	SF_CHDIR     = 1 << 11, /* changes the working directory */
+	SF_RANDOM    = 1 << 12, /* fills its A_BUF_OUT argument with random bytes,
+				   which --seed makes repeatable; with an A_FD at
+				   arg 0, only when that fd is /dev/urandom or
+				   /dev/random (see rec_sys_random_buf) */
+	SF_AFFINITY  = 1 << 13, /* sets a CPU affinity: the tracer stops pinning */
+	SF_RESTART   = 1 << 14, /* continues the call a signal interrupted
+				   (restart_syscall) */
+	SF_SIGRETURN = 1 << 15, /* returns from a signal handler (rt_sigreturn) */
 };
 
 struct rec_sys {
 	const char *name;
 	uint8_t family;          /* enum rec_family */
-	uint16_t flags;          /* SF_* */
+	uint32_t flags;          /* SF_* */
 	uint8_t nargs;
 	uint8_t arg[6];          /* enum rec_arg */
 };
@@ -131,6 +144,9 @@ const char *rec_sys_name(long nr, char *tmp, size_t tmplen);
 int rec_family_by_name(const char *name);
 /* Row by name ("openat"), or NULL. */
 const struct rec_sys *rec_sys_by_name(const char *name);
+/* Where an SF_RANDOM row's random bytes go: the index of its A_BUF_OUT
+ * argument, or -1 for a row without SF_RANDOM. */
+int rec_sys_random_buf(const struct rec_sys *s);
 /* Can a call of this row really fail with err?  EINTR only where the row
  * has SF_EINTR; any other errno only where its family lists it. */
 int rec_sys_errno_ok(const struct rec_sys *s, int err);

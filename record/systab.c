@@ -36,7 +36,7 @@
 
 const struct rec_sys rec_systab[] = {
 	/* read and write */
-	ROW(read, FAM_READ, SF_SHORT | SF_EINTR, A_FD, A_BUF_OUT, A_UINT),
+	ROW(read, FAM_READ, SF_SHORT | SF_EINTR | SF_RANDOM, A_FD, A_BUF_OUT, A_UINT),
 	ROW(write, FAM_WRITE, SF_SHORT | SF_EINTR, A_FD, A_BUF_IN, A_UINT),
 	ROW(pread64, FAM_READ, SF_SHORT | SF_EINTR, A_FD, A_BUF_OUT, A_UINT, A_INT),
 	ROW(pwrite64, FAM_WRITE, SF_SHORT | SF_EINTR, A_FD, A_BUF_IN, A_UINT, A_INT),
@@ -61,7 +61,7 @@ const struct rec_sys rec_systab[] = {
 	    A_DIRFD, A_PATH, A_PTR, A_UINT),
 	ROW(creat, FAM_OPEN, SF_RET_FD | SF_EINTR, A_PATH, A_MODE),
 	ROW(close, FAM_CLOSE, SF_CLOSE | SF_EINTR, A_FD),
-	ROW(close_range, NONE, 0, A_UINT, A_UINT, A_HEX),
+	ROW(close_range, NONE, SF_CLOSE_RANGE, A_UINT, A_UINT, A_HEX),
 	ROW(dup, FAM_DUP, SF_RET_FD, A_FD),
 	ROW(dup2, FAM_DUP, SF_RET_FD | SF_DUP2 | SF_EINTR, A_FD, A_FD),
 	ROW(dup3, FAM_DUP, SF_RET_FD | SF_DUP2 | SF_EINTR, A_FD, A_FD, A_OPEN_FLAGS),
@@ -131,8 +131,8 @@ const struct rec_sys rec_systab[] = {
 
 	/* the namespace */
 	ROW(getcwd, NONE, 0, A_BUF_OUT, A_UINT),
-	ROW(chdir, NONE, 0, A_PATH),
-	ROW(fchdir, NONE, 0, A_FD),
+	ROW(chdir, NONE, SF_CHDIR, A_PATH),
+	ROW(fchdir, NONE, SF_CHDIR, A_FD),
 	ROW(mkdir, FAM_MKDIR, 0, A_PATH, A_MODE),
 	ROW(mkdirat, FAM_MKDIR, SF_TARGET_1, A_DIRFD, A_PATH, A_MODE),
 	ROW(rmdir, FAM_RMDIR, 0, A_PATH),
@@ -200,7 +200,7 @@ const struct rec_sys rec_systab[] = {
 
 	/* processes */
 	ROW(clone, FAM_FORK, 0, A_CLONE_FLAGS, A_PTR, A_PTR, A_PTR, A_HEX),
-	ROW(clone3, FAM_FORK, 0, A_PTR, A_UINT),
+	ROW(clone3, FAM_FORK, 0, A_CLONE_ARGS, A_UINT),
 	ROW0(fork, FAM_FORK, 0),
 	ROW0(vfork, FAM_FORK, 0),
 	ROW(execve, NONE, SF_EXEC, A_PATH, A_STRV, A_STRV),
@@ -241,7 +241,7 @@ const struct rec_sys rec_systab[] = {
 	ROW(getrusage, NONE, 0, A_INT, A_PTR),
 	ROW(umask, NONE, NOFAULT, A_MODE),
 	ROW(sched_getaffinity, NONE, 0, A_INT, A_UINT, A_PTR),
-	ROW(sched_setaffinity, NONE, 0, A_INT, A_UINT, A_PTR),
+	ROW(sched_setaffinity, NONE, SF_AFFINITY, A_INT, A_UINT, A_PTR),
 	ROW0(sched_yield, NONE, NOFAULT),
 
 	/* signals */
@@ -249,9 +249,9 @@ const struct rec_sys rec_systab[] = {
 	ROW(rt_sigprocmask, NONE, 0, A_SIGPROCMASK_HOW, A_PTR, A_PTR, A_UINT),
 	ROW(rt_sigsuspend, NONE, SF_EINTR, A_PTR, A_UINT),
 	ROW(rt_sigtimedwait, NONE, SF_EINTR, A_PTR, A_PTR, A_PTR, A_UINT),
-	ROW0(rt_sigreturn, NONE, NOFAULT),
+	ROW0(rt_sigreturn, NONE, NOFAULT | SF_SIGRETURN),
 	ROW(sigaltstack, NONE, 0, A_PTR, A_PTR),
-	ROW0(restart_syscall, NONE, NOFAULT),
+	ROW0(restart_syscall, NONE, NOFAULT | SF_RESTART),
 	ROW(alarm, NONE, NOFAULT, A_UINT),
 	ROW0(pause, NONE, SF_EINTR),
 
@@ -268,7 +268,7 @@ const struct rec_sys rec_systab[] = {
 	ROW(futex, NONE, SF_EINTR, A_PTR, A_FUTEX_OP, A_INT, A_PTR, A_PTR, A_HEX),
 	ROW(uname, NONE, 0, A_PTR),
 	ROW(sysinfo, NONE, 0, A_PTR),
-	ROW(getrandom, NONE, 0, A_BUF_OUT, A_UINT, A_HEX),
+	ROW(getrandom, NONE, SF_RANDOM, A_BUF_OUT, A_UINT, A_HEX),
 };
 
 const size_t rec_systab_len = sizeof rec_systab / sizeof rec_systab[0];
@@ -406,6 +406,16 @@ const struct rec_sys *rec_sys_by_name(const char *name)
 		if (!strcmp(rec_systab[i].name, name))
 			return &rec_systab[i];
 	return NULL;
+}
+
+int rec_sys_random_buf(const struct rec_sys *s)
+{
+	if (!(s->flags & SF_RANDOM))
+		return -1;
+	for (int i = 0; i < s->nargs; i++)
+		if (s->arg[i] == A_BUF_OUT)
+			return i;
+	return -1;
 }
 
 int rec_sys_errno_ok(const struct rec_sys *s, int err)

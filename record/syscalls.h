@@ -48,6 +48,9 @@ enum rec_arg {
 	A_CLONE_FLAGS,  /* CLONE_VM|... (low byte: exit signal) */
 	A_CLONE_ARGS,   /* struct clone_args * (clone3): printed as a pointer;
 			   its first u64 holds the clone flags */
+	A_OPEN_HOW,     /* struct open_how * (openat2): printed as a pointer;
+			   its first u64 holds the open flags */
+	A_RWF_FLAGS,    /* RWF_* of preadv2/pwritev2: printed in hex */
 	A_STRV,         /* char *const argv[] */
 	A_FCNTL_CMD,    /* F_SETFD */
 	A_MSG_FLAGS,    /* MSG_NOSIGNAL|... */
@@ -144,6 +147,12 @@ const char *rec_sys_name(long nr, char *tmp, size_t tmplen);
 int rec_family_by_name(const char *name);
 /* Row by name ("openat"), or NULL. */
 const struct rec_sys *rec_sys_by_name(const char *name);
+/* Index of the row's first argument of kind `kind` (enum rec_arg) at or
+ * after arg `from`, or -1. */
+int rec_sys_arg(const struct rec_sys *s, int kind, int from);
+/* The call's target argument as its flags say: 0, 1 (SF_TARGET_1) or 2
+ * (SF_TARGET_2). */
+int rec_sys_target(const struct rec_sys *s);
 /* Where an SF_RANDOM row's random bytes go: the index of its A_BUF_OUT
  * argument, or -1 for a row without SF_RANDOM. */
 int rec_sys_random_buf(const struct rec_sys *s);

@@ -44,8 +44,8 @@ const struct rec_sys rec_systab[] = {
 	ROW(writev, FAM_WRITE, SF_EINTR, A_FD, A_IOV_IN, A_UINT),
 	ROW(preadv, FAM_READ, SF_EINTR, A_FD, A_IOV_OUT, A_UINT, A_INT),
 	ROW(pwritev, FAM_WRITE, SF_EINTR, A_FD, A_IOV_IN, A_UINT, A_INT),
-	ROW(preadv2, FAM_READ, SF_EINTR, A_FD, A_IOV_OUT, A_UINT, A_INT, A_UINT, A_HEX),
-	ROW(pwritev2, FAM_WRITE, SF_EINTR, A_FD, A_IOV_IN, A_UINT, A_INT, A_UINT, A_HEX),
+	ROW(preadv2, FAM_READ, SF_EINTR, A_FD, A_IOV_OUT, A_UINT, A_INT, A_UINT, A_RWF_FLAGS),
+	ROW(pwritev2, FAM_WRITE, SF_EINTR, A_FD, A_IOV_IN, A_UINT, A_INT, A_UINT, A_RWF_FLAGS),
 	ROW(sendfile, FAM_WRITE, SF_EINTR, A_FD, A_FD, A_PTR, A_UINT),
 	ROW(copy_file_range, FAM_WRITE, SF_TARGET_2 | SF_EINTR, A_FD, A_PTR, A_FD, A_PTR, A_UINT, A_HEX),
 	ROW(splice, FAM_WRITE, SF_TARGET_2 | SF_EINTR, A_FD, A_PTR, A_FD, A_PTR, A_UINT, A_HEX),
@@ -58,7 +58,7 @@ const struct rec_sys rec_systab[] = {
 	ROW(openat, FAM_OPEN, SF_RET_FD | SF_TARGET_1 | SF_EINTR,
 	    A_DIRFD, A_PATH, A_OPEN_FLAGS, A_MODE),
 	ROW(openat2, FAM_OPEN, SF_RET_FD | SF_TARGET_1 | SF_EINTR,
-	    A_DIRFD, A_PATH, A_PTR, A_UINT),
+	    A_DIRFD, A_PATH, A_OPEN_HOW, A_UINT),
 	ROW(creat, FAM_OPEN, SF_RET_FD | SF_EINTR, A_PATH, A_MODE),
 	ROW(close, FAM_CLOSE, SF_CLOSE | SF_EINTR, A_FD),
 	ROW(close_range, NONE, SF_CLOSE_RANGE, A_UINT, A_UINT, A_HEX),
@@ -408,14 +408,22 @@ const struct rec_sys *rec_sys_by_name(const char *name)
 	return NULL;
 }
 
-int rec_sys_random_buf(const struct rec_sys *s)
+int rec_sys_arg(const struct rec_sys *s, int kind, int from)
 {
-	if (!(s->flags & SF_RANDOM))
-		return -1;
-	for (int i = 0; i < s->nargs; i++)
-		if (s->arg[i] == A_BUF_OUT)
+	for (int i = from < 0 ? 0 : from; i < s->nargs; i++)
+		if (s->arg[i] == kind)
 			return i;
 	return -1;
+}
+
+int rec_sys_target(const struct rec_sys *s)
+{
+	return s->flags & SF_TARGET_2 ? 2 : s->flags & SF_TARGET_1 ? 1 : 0;
+}
+
+int rec_sys_random_buf(const struct rec_sys *s)
+{
+	return s->flags & SF_RANDOM ? rec_sys_arg(s, A_BUF_OUT, 0) : -1;
 }
 
 int rec_sys_errno_ok(const struct rec_sys *s, int err)

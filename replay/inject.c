@@ -114,7 +114,7 @@ static int arm(struct rpl_injector *in, const struct rpl_arm *a, struct rec_thre
 static void watch_target(struct rpl_injector *in, struct rec_thread *t, struct rec_call *c)
 {
 	const struct rec_sys *s = c->sys;
-	int k = s->flags & SF_TARGET_2 ? 2 : s->flags & SF_TARGET_1 ? 1 : 0;
+	int k = rec_sys_target(s);
 	in->fired_fam = s->family;
 	in->target_arg = -1;
 	if (s->arg[k] == A_FD || s->arg[k] == A_DIRFD) {

@@ -148,6 +148,13 @@ static void test_flags(void **state)
 	assert_int_equal(rec_sys_random_buf(row("getrandom")), 0);
 	assert_int_equal(rec_sys_random_buf(row("read")), 1);
 	assert_int_equal(rec_sys_random_buf(row("pread64")), -1);
+	assert_int_equal(rec_sys_target(row("write")), 0);
+	assert_int_equal(rec_sys_target(row("openat")), 1);
+	assert_int_equal(rec_sys_target(row("splice")), 2);
+	assert_int_equal(rec_sys_arg(row("linkat"), A_PATH, 0), 1);
+	assert_int_equal(rec_sys_arg(row("linkat"), A_PATH, 2), 3);
+	assert_int_equal(rec_sys_arg(row("link"), A_DIRFD, 0), -1);
+	assert_int_equal(rec_sys_arg(row("openat2"), A_OPEN_HOW, 0), 2);
 }
 
 static void test_families(void **state)

@@ -122,7 +122,8 @@ struct rec_sys {
 struct rec_family_info {
 	const char *name;        /* "write" */
 	const char *errnos;      /* realistic errnos, space separated, default first */
-	const char *about;       /* one line for `analyze --families` */
+	const char *about;       /* what it is for, for `analyze --families` (which
+				    lists the family's rows before it) */
 };
 
 extern const struct rec_sys rec_systab[];

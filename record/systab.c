@@ -49,6 +49,8 @@ const struct rec_sys rec_systab[] = {
 	ROW(sendfile, FAM_WRITE, SF_EINTR, A_FD, A_FD, A_PTR, A_UINT),
 	ROW(copy_file_range, FAM_WRITE, SF_TARGET_2 | SF_EINTR, A_FD, A_PTR, A_FD, A_PTR, A_UINT, A_HEX),
 	ROW(splice, FAM_WRITE, SF_TARGET_2 | SF_EINTR, A_FD, A_PTR, A_FD, A_PTR, A_UINT, A_HEX),
+	ROW(tee, FAM_WRITE, SF_TARGET_1 | SF_SHORT | SF_EINTR, A_FD, A_FD, A_UINT, A_HEX),
+	ROW(vmsplice, FAM_WRITE, SF_EINTR, A_FD, A_IOV_IN, A_UINT, A_HEX),
 	ROW(lseek, FAM_SEEK, 0, A_FD, A_INT, A_WHENCE),
 	ROW(fadvise64, NONE, 0, A_FD, A_INT, A_UINT, A_INT),
 	ROW(readahead, NONE, 0, A_FD, A_INT, A_UINT),

@@ -5,8 +5,21 @@
  * rec_systab[] (record/systab.c): how to decode the arguments, which fault
  * family a call belongs to, whether it may be faulted at all, and (through
  * the family) which errnos are realistic.  The seccomp filter of a replay run
- * is built from the same rows.  Adding a syscall is one row; adding an
- * argument kind is one case in record/decode.c.
+ * and the name lists of `analyze --families` are built from the same rows.
+ *
+ * Special behaviour is declared in the row, never found by comparing names:
+ *  - a flag (SF_*) says what the call does to faultline's state (SF_CLOSE,
+ *    SF_CHDIR, SF_RANDOM, SF_RESTART ...) or how it may be faulted
+ *    (SF_SHORT, SF_EINTR, SF_TARGET_1/2);
+ *  - the argument kinds say where things are: the crash model finds a
+ *    write's fd, count and offset, an open's flags (A_OPEN_FLAGS,
+ *    A_OPEN_HOW) and a rename's names (A_DIRFD before A_PATH) by kind, and
+ *    a kind may carry meaning beyond printing (A_FCNTL_CMD's F_DUPFD
+ *    returns an fd, A_CLONE_ARGS holds clone3's flags);
+ *  - the family says what kind of fault point it is and its errnos.
+ * So adding a syscall is one row; adding an argument kind is one case in
+ * decode_arg() (record/decode.c), plus whatever the kind means to its
+ * readers.  rec_sys_arg() and rec_sys_target() are the lookups.
  *
  * Names and numbers come from libseccomp (seccomp_syscall_resolve_name), so
  * the table holds no numbers and no architecture knowledge.

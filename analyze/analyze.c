@@ -44,12 +44,22 @@ static void usage(FILE *f)
 "  -h, --help           this text\n", FL_DEFAULT_DB);
 }
 
+/* One line a family: its errnos, then its rows' names (table order) and
+ * what it is for. */
 static void list_families(void)
 {
+	struct sb about;
+	sb_init(&about);
 	printf("%-10s %-40s %s\n", "FAMILY", "ERRNOS (default first)", "ABOUT");
-	for (int i = 1; i < FAM__COUNT; i++)
-		printf("%-10s %-40s %s\n", rec_families[i].name, rec_families[i].errnos,
-		       rec_families[i].about);
+	for (int i = 1; i < FAM__COUNT; i++) {
+		sb_reset(&about);
+		for (size_t k = 0; k < rec_systab_len; k++)
+			if (rec_systab[k].family == i)
+				sb_printf(&about, "%s%s", about.len ? ", " : "", rec_systab[k].name);
+		printf("%-10s %-40s %s: %s\n", rec_families[i].name, rec_families[i].errnos,
+		       about.s ? about.s : "", rec_families[i].about);
+	}
+	sb_free(&about);
 }
 
 /* What `faultline analyze` was asked. */

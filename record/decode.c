@@ -322,8 +322,7 @@ static void put_msghdr(struct rec_decoder *d, struct sb *b, pid_t tid, uint64_t 
  * fd, arg 4.  -1: the call has none. */
 static int target_arg(const struct rec_sys *s)
 {
-	for (int i = (s->flags & SF_TARGET_2) ? 2 : (s->flags & SF_TARGET_1) ? 1 : 0; i < s->nargs;
-	     i++)
+	for (int i = rec_sys_target(s); i < s->nargs; i++)
 		if (s->arg[i] == A_FD || s->arg[i] == A_DIRFD || s->arg[i] == A_PATH)
 			return i;
 	return -1;
@@ -357,8 +356,11 @@ static void decode_arg(struct rec_decoder *d, pid_t tid, pid_t pid, const struct
 	switch (kind) {
 	case A_INT: sb_printf(b, "%lld", (long long)v); break;
 	case A_UINT: sb_printf(b, "%llu", (unsigned long long)v); break;
-	case A_HEX: sb_printf(b, "%#llx", (unsigned long long)v); break;
+	case A_HEX:
+	case A_RWF_FLAGS: sb_printf(b, "%#llx", (unsigned long long)v); break;
 	case A_PTR:
+	case A_CLONE_ARGS:
+	case A_OPEN_HOW:
 		if (v)
 			sb_printf(b, "%#llx", (unsigned long long)v);
 		else
@@ -514,14 +516,13 @@ static void track_fds(struct rec_decoder *d, pid_t pid, const struct rec_call *c
 		rec_fdc_drop(d->fdc, pid, (long)(int)c->args[1]);
 	if (s->flags & SF_EXEC)
 		rec_decoder_forget(d, pid);
-	if (!strcmp(s->name, "fcntl") &&
+	if (s->nargs > 1 && s->arg[1] == A_FCNTL_CMD &&
 	    (c->args[1] == F_DUPFD || c->args[1] == F_DUPFD_CLOEXEC))
-		rec_fdc_drop(d->fdc, pid, c->ret);
-	if (!strcmp(s->name, "close_range"))
+		rec_fdc_drop(d->fdc, pid, c->ret);   /* fcntl's F_DUPFD returns a new fd */
+	if (s->flags & SF_CLOSE_RANGE)
 		rec_decoder_forget(d, pid);
-	if (!strcmp(s->name, "chdir") || !strcmp(s->name, "fchdir")) {
+	if (s->flags & SF_CHDIR)
 		rec_fdc_cwd_changed(d->fdc, pid);
-	}
 	if (s->family == FAM_CONNECT && o->arg[1].len) {
 		/* remember the peer: later calls on this fd show it */
 		const char *desc = rec_fdc_desc(d->fdc, pid, (long)(int)c->args[0]);

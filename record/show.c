@@ -25,11 +25,7 @@ static int show_row(void *arg, const struct store_row *r)
 	if (s->multi)
 		sb_printf(&s->line, "[pid %5d] ", r->tid);
 	sb_printf(&s->line, "%s(%s) = ", r->name ? r->name : "?", r->args ? r->args : "");
-	const struct rec_sys *sys = NULL;
-	for (size_t i = 0; r->name && i < rec_systab_len; i++)
-		if (!strcmp(rec_systab[i].name, r->name))
-			sys = &rec_systab[i];
-	rec_format_ret(&s->line, sys, r->finished, r->ret);
+	rec_format_ret(&s->line, r->name ? rec_sys_by_name(r->name) : NULL, r->finished, r->ret);
 	if (s->timing)
 		sb_printf(&s->line, " <%llu.%06llu>", (unsigned long long)(r->dur / 1000000000),
 			  (unsigned long long)(r->dur / 1000 % 1000000));

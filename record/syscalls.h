@@ -5,8 +5,21 @@
  * rec_systab[] (record/systab.c): how to decode the arguments, which fault
  * family a call belongs to, whether it may be faulted at all, and (through
  * the family) which errnos are realistic.  The seccomp filter of a replay run
- * is built from the same rows.  Adding a syscall is one row; adding an
- * argument kind is one case in record/decode.c.
+ * and the name lists of `analyze --families` are built from the same rows.
+ *
+ * Special behaviour is declared in the row, never found by comparing names:
+ *  - a flag (SF_*) says what the call does to faultline's state (SF_CLOSE,
+ *    SF_CHDIR, SF_RANDOM, SF_RESTART ...) or how it may be faulted
+ *    (SF_SHORT, SF_EINTR, SF_TARGET_1/2);
+ *  - the argument kinds say where things are: the crash model finds a
+ *    write's fd, count and offset, an open's flags (A_OPEN_FLAGS,
+ *    A_OPEN_HOW) and a rename's names (A_DIRFD before A_PATH) by kind, and
+ *    a kind may carry meaning beyond printing (A_FCNTL_CMD's F_DUPFD
+ *    returns an fd, A_CLONE_ARGS holds clone3's flags);
+ *  - the family says what kind of fault point it is and its errnos.
+ * So adding a syscall is one row; adding an argument kind is one case in
+ * decode_arg() (record/decode.c), plus whatever the kind means to its
+ * readers.  rec_sys_arg() and rec_sys_target() are the lookups.
  *
  * Names and numbers come from libseccomp (seccomp_syscall_resolve_name), so
  * the table holds no numbers and no architecture knowledge.
@@ -46,6 +59,11 @@ enum rec_arg {
 	A_SIGNAL,       /* SIGTERM */
 	A_WHENCE,       /* SEEK_SET */
 	A_CLONE_FLAGS,  /* CLONE_VM|... (low byte: exit signal) */
+	A_CLONE_ARGS,   /* struct clone_args * (clone3): printed as a pointer;
+			   its first u64 holds the clone flags */
+	A_OPEN_HOW,     /* struct open_how * (openat2): printed as a pointer;
+			   its first u64 holds the open flags */
+	A_RWF_FLAGS,    /* RWF_* of preadv2/pwritev2: printed in hex */
 	A_STRV,         /* char *const argv[] */
 	A_FCNTL_CMD,    /* F_SETFD */
 	A_MSG_FLAGS,    /* MSG_NOSIGNAL|... */
@@ -93,12 +111,23 @@ enum {
 	SF_EINTR     = 1 << 8,  /* may fail with EINTR (a signal interrupted a wait);
 				   calls without it never do, whatever the family */
 	SF_TARGET_2  = 1 << 9,  /* the call's target is arg 2 (copy_file_range, splice) */
+	SF_CLOSE_RANGE = 1 << 10, /* closes a range of descriptors (close_range):
+				     the fd cache forgets the process */
+	SF_CHDIR     = 1 << 11, /* changes the working directory */
+	SF_RANDOM    = 1 << 12, /* fills its A_BUF_OUT argument with random bytes,
+				   which --seed makes repeatable; with an A_FD at
+				   arg 0, only when that fd is /dev/urandom or
+				   /dev/random (see rec_sys_random_buf) */
+	SF_AFFINITY  = 1 << 13, /* sets a CPU affinity: the tracer stops pinning */
+	SF_RESTART   = 1 << 14, /* continues the call a signal interrupted
+				   (restart_syscall) */
+	SF_SIGRETURN = 1 << 15, /* returns from a signal handler (rt_sigreturn) */
 };
 
 struct rec_sys {
 	const char *name;
 	uint8_t family;          /* enum rec_family */
-	uint16_t flags;          /* SF_* */
+	uint32_t flags;          /* SF_* */
 	uint8_t nargs;
 	uint8_t arg[6];          /* enum rec_arg */
 };
@@ -106,7 +135,8 @@ struct rec_sys {
 struct rec_family_info {
 	const char *name;        /* "write" */
 	const char *errnos;      /* realistic errnos, space separated, default first */
-	const char *about;       /* one line for `analyze --families` */
+	const char *about;       /* what it is for, for `analyze --families` (which
+				    lists the family's rows before it) */
 };
 
 extern const struct rec_sys rec_systab[];
@@ -131,6 +161,15 @@ const char *rec_sys_name(long nr, char *tmp, size_t tmplen);
 int rec_family_by_name(const char *name);
 /* Row by name ("openat"), or NULL. */
 const struct rec_sys *rec_sys_by_name(const char *name);
+/* Index of the row's first argument of kind `kind` (enum rec_arg) at or
+ * after arg `from`, or -1. */
+int rec_sys_arg(const struct rec_sys *s, int kind, int from);
+/* The call's target argument as its flags say: 0, 1 (SF_TARGET_1) or 2
+ * (SF_TARGET_2). */
+int rec_sys_target(const struct rec_sys *s);
+/* Where an SF_RANDOM row's random bytes go: the index of its A_BUF_OUT
+ * argument, or -1 for a row without SF_RANDOM. */
+int rec_sys_random_buf(const struct rec_sys *s);
 /* Can a call of this row really fail with err?  EINTR only where the row
  * has SF_EINTR; any other errno only where its family lists it. */
 int rec_sys_errno_ok(const struct rec_sys *s, int err);

@@ -36,7 +36,7 @@
 
 const struct rec_sys rec_systab[] = {
 	/* read and write */
-	ROW(read, FAM_READ, SF_SHORT | SF_EINTR, A_FD, A_BUF_OUT, A_UINT),
+	ROW(read, FAM_READ, SF_SHORT | SF_EINTR | SF_RANDOM, A_FD, A_BUF_OUT, A_UINT),
 	ROW(write, FAM_WRITE, SF_SHORT | SF_EINTR, A_FD, A_BUF_IN, A_UINT),
 	ROW(pread64, FAM_READ, SF_SHORT | SF_EINTR, A_FD, A_BUF_OUT, A_UINT, A_INT),
 	ROW(pwrite64, FAM_WRITE, SF_SHORT | SF_EINTR, A_FD, A_BUF_IN, A_UINT, A_INT),
@@ -44,11 +44,13 @@ const struct rec_sys rec_systab[] = {
 	ROW(writev, FAM_WRITE, SF_EINTR, A_FD, A_IOV_IN, A_UINT),
 	ROW(preadv, FAM_READ, SF_EINTR, A_FD, A_IOV_OUT, A_UINT, A_INT),
 	ROW(pwritev, FAM_WRITE, SF_EINTR, A_FD, A_IOV_IN, A_UINT, A_INT),
-	ROW(preadv2, FAM_READ, SF_EINTR, A_FD, A_IOV_OUT, A_UINT, A_INT, A_UINT, A_HEX),
-	ROW(pwritev2, FAM_WRITE, SF_EINTR, A_FD, A_IOV_IN, A_UINT, A_INT, A_UINT, A_HEX),
+	ROW(preadv2, FAM_READ, SF_EINTR, A_FD, A_IOV_OUT, A_UINT, A_INT, A_UINT, A_RWF_FLAGS),
+	ROW(pwritev2, FAM_WRITE, SF_EINTR, A_FD, A_IOV_IN, A_UINT, A_INT, A_UINT, A_RWF_FLAGS),
 	ROW(sendfile, FAM_WRITE, SF_EINTR, A_FD, A_FD, A_PTR, A_UINT),
 	ROW(copy_file_range, FAM_WRITE, SF_TARGET_2 | SF_EINTR, A_FD, A_PTR, A_FD, A_PTR, A_UINT, A_HEX),
 	ROW(splice, FAM_WRITE, SF_TARGET_2 | SF_EINTR, A_FD, A_PTR, A_FD, A_PTR, A_UINT, A_HEX),
+	ROW(tee, FAM_WRITE, SF_TARGET_1 | SF_SHORT | SF_EINTR, A_FD, A_FD, A_UINT, A_HEX),
+	ROW(vmsplice, FAM_WRITE, SF_EINTR, A_FD, A_IOV_IN, A_UINT, A_HEX),
 	ROW(lseek, FAM_SEEK, 0, A_FD, A_INT, A_WHENCE),
 	ROW(fadvise64, NONE, 0, A_FD, A_INT, A_UINT, A_INT),
 	ROW(readahead, NONE, 0, A_FD, A_INT, A_UINT),
@@ -58,10 +60,10 @@ const struct rec_sys rec_systab[] = {
 	ROW(openat, FAM_OPEN, SF_RET_FD | SF_TARGET_1 | SF_EINTR,
 	    A_DIRFD, A_PATH, A_OPEN_FLAGS, A_MODE),
 	ROW(openat2, FAM_OPEN, SF_RET_FD | SF_TARGET_1 | SF_EINTR,
-	    A_DIRFD, A_PATH, A_PTR, A_UINT),
+	    A_DIRFD, A_PATH, A_OPEN_HOW, A_UINT),
 	ROW(creat, FAM_OPEN, SF_RET_FD | SF_EINTR, A_PATH, A_MODE),
 	ROW(close, FAM_CLOSE, SF_CLOSE | SF_EINTR, A_FD),
-	ROW(close_range, NONE, 0, A_UINT, A_UINT, A_HEX),
+	ROW(close_range, NONE, SF_CLOSE_RANGE, A_UINT, A_UINT, A_HEX),
 	ROW(dup, FAM_DUP, SF_RET_FD, A_FD),
 	ROW(dup2, FAM_DUP, SF_RET_FD | SF_DUP2 | SF_EINTR, A_FD, A_FD),
 	ROW(dup3, FAM_DUP, SF_RET_FD | SF_DUP2 | SF_EINTR, A_FD, A_FD, A_OPEN_FLAGS),
@@ -131,8 +133,8 @@ const struct rec_sys rec_systab[] = {
 
 	/* the namespace */
 	ROW(getcwd, NONE, 0, A_BUF_OUT, A_UINT),
-	ROW(chdir, NONE, 0, A_PATH),
-	ROW(fchdir, NONE, 0, A_FD),
+	ROW(chdir, NONE, SF_CHDIR, A_PATH),
+	ROW(fchdir, NONE, SF_CHDIR, A_FD),
 	ROW(mkdir, FAM_MKDIR, 0, A_PATH, A_MODE),
 	ROW(mkdirat, FAM_MKDIR, SF_TARGET_1, A_DIRFD, A_PATH, A_MODE),
 	ROW(rmdir, FAM_RMDIR, 0, A_PATH),
@@ -200,7 +202,7 @@ const struct rec_sys rec_systab[] = {
 
 	/* processes */
 	ROW(clone, FAM_FORK, 0, A_CLONE_FLAGS, A_PTR, A_PTR, A_PTR, A_HEX),
-	ROW(clone3, FAM_FORK, 0, A_PTR, A_UINT),
+	ROW(clone3, FAM_FORK, 0, A_CLONE_ARGS, A_UINT),
 	ROW0(fork, FAM_FORK, 0),
 	ROW0(vfork, FAM_FORK, 0),
 	ROW(execve, NONE, SF_EXEC, A_PATH, A_STRV, A_STRV),
@@ -241,7 +243,7 @@ const struct rec_sys rec_systab[] = {
 	ROW(getrusage, NONE, 0, A_INT, A_PTR),
 	ROW(umask, NONE, NOFAULT, A_MODE),
 	ROW(sched_getaffinity, NONE, 0, A_INT, A_UINT, A_PTR),
-	ROW(sched_setaffinity, NONE, 0, A_INT, A_UINT, A_PTR),
+	ROW(sched_setaffinity, NONE, SF_AFFINITY, A_INT, A_UINT, A_PTR),
 	ROW0(sched_yield, NONE, NOFAULT),
 
 	/* signals */
@@ -249,9 +251,9 @@ const struct rec_sys rec_systab[] = {
 	ROW(rt_sigprocmask, NONE, 0, A_SIGPROCMASK_HOW, A_PTR, A_PTR, A_UINT),
 	ROW(rt_sigsuspend, NONE, SF_EINTR, A_PTR, A_UINT),
 	ROW(rt_sigtimedwait, NONE, SF_EINTR, A_PTR, A_PTR, A_PTR, A_UINT),
-	ROW0(rt_sigreturn, NONE, NOFAULT),
+	ROW0(rt_sigreturn, NONE, NOFAULT | SF_SIGRETURN),
 	ROW(sigaltstack, NONE, 0, A_PTR, A_PTR),
-	ROW0(restart_syscall, NONE, NOFAULT),
+	ROW0(restart_syscall, NONE, NOFAULT | SF_RESTART),
 	ROW(alarm, NONE, NOFAULT, A_UINT),
 	ROW0(pause, NONE, SF_EINTR),
 
@@ -268,75 +270,76 @@ const struct rec_sys rec_systab[] = {
 	ROW(futex, NONE, SF_EINTR, A_PTR, A_FUTEX_OP, A_INT, A_PTR, A_PTR, A_HEX),
 	ROW(uname, NONE, 0, A_PTR),
 	ROW(sysinfo, NONE, 0, A_PTR),
-	ROW(getrandom, NONE, 0, A_BUF_OUT, A_UINT, A_HEX),
+	ROW(getrandom, NONE, SF_RANDOM, A_BUF_OUT, A_UINT, A_HEX),
 };
 
 const size_t rec_systab_len = sizeof rec_systab / sizeof rec_systab[0];
 
+/* The about text says what the family is for; `analyze --families` puts the
+ * names of its rows before it. */
 #define FAM(id, n, e, a) [id] = { .name = n, .errnos = e, .about = a }
 
 const struct rec_family_info rec_families[FAM__COUNT] = {
 	FAM(FAM_NONE, "none", "", ""),
 	FAM(FAM_WRITE, "write", "EIO ENOSPC EDQUOT EINTR EAGAIN EPIPE EFBIG",
-	    "write, writev, pwrite64, pwritev, pwritev2, copy_file_range, sendfile, "
-	    "splice: data going out to a file or pipe"),
+	    "data going out to a file or pipe"),
 	FAM(FAM_READ, "read", "EIO EINTR EAGAIN",
-	    "read, readv, pread64, preadv, preadv2: data coming in"),
+	    "data coming in"),
 	FAM(FAM_OPEN, "open", "ENOENT EACCES EMFILE ENFILE ENOSPC EIO EINTR ENOMEM",
-	    "open, openat, openat2, creat: getting a descriptor for a path"),
+	    "getting a descriptor for a path"),
 	FAM(FAM_FSYNC, "fsync", "EIO ENOSPC EDQUOT",
-	    "fsync, fdatasync, sync_file_range, msync: flushing one file to disk"),
+	    "flushing one file to disk"),
 	FAM(FAM_CLOSE, "close", "EIO EINTR ENOSPC",
-	    "close: late write-back errors surface here"),
+	    "late write-back errors surface here"),
 	FAM(FAM_CONNECT, "connect",
 	    "ECONNREFUSED ETIMEDOUT ENETUNREACH EHOSTUNREACH ECONNRESET EINTR",
-	    "connect: reaching a peer"),
+	    "reaching a peer"),
 	FAM(FAM_ACCEPT, "accept", "EMFILE ECONNABORTED EINTR ENFILE",
-	    "accept, accept4: taking an incoming connection"),
+	    "taking an incoming connection"),
 	FAM(FAM_SEND, "send", "EPIPE ECONNRESET EAGAIN EINTR ENOBUFS",
-	    "sendto, sendmsg, sendmmsg: sending on a socket"),
+	    "sending on a socket"),
 	FAM(FAM_RECV, "recv", "ECONNRESET EAGAIN EINTR ETIMEDOUT",
-	    "recvfrom, recvmsg, recvmmsg: receiving from a socket"),
+	    "receiving from a socket"),
 	FAM(FAM_SOCKET, "socket", "EMFILE ENFILE ENOBUFS EACCES",
-	    "socket, socketpair: creating sockets"),
+	    "creating sockets"),
 	FAM(FAM_BIND, "bind", "EADDRINUSE EACCES EADDRNOTAVAIL",
-	    "bind: claiming a local address"),
+	    "claiming a local address"),
 	FAM(FAM_LISTEN, "listen", "EADDRINUSE",
-	    "listen: starting to accept connections"),
+	    "starting to accept connections"),
 	FAM(FAM_RENAME, "rename", "EIO ENOSPC EACCES EXDEV EROFS",
-	    "rename, renameat, renameat2: the atomic-replace step"),
+	    "the atomic-replace step"),
 	FAM(FAM_UNLINK, "unlink", "EIO EACCES EBUSY EROFS",
-	    "unlink, unlinkat: removing a name"),
+	    "removing a name"),
 	FAM(FAM_MKDIR, "mkdir", "ENOSPC EACCES EEXIST EROFS EDQUOT",
-	    "mkdir, mkdirat: creating a directory"),
+	    "creating a directory"),
 	FAM(FAM_RMDIR, "rmdir", "EBUSY ENOTEMPTY EACCES",
-	    "rmdir: removing a directory"),
+	    "removing a directory"),
 	FAM(FAM_FTRUNCATE, "ftruncate", "EIO EFBIG EPERM",
-	    "ftruncate, truncate: changing a file's size"),
+	    "changing a file's size"),
 	FAM(FAM_FALLOCATE, "fallocate", "ENOSPC EIO EFBIG",
-	    "fallocate: reserving or punching file space"),
+	    "reserving or punching file space"),
 	FAM(FAM_MMAP, "mmap", "ENOMEM EAGAIN",
-	    "mmap: mapping memory or a file"),
+	    "mapping memory or a file"),
 	FAM(FAM_FORK, "fork", "EAGAIN ENOMEM",
-	    "clone, clone3, fork, vfork: creating a process or thread"),
+	    "creating a process or thread"),
 	FAM(FAM_DUP, "dup", "EMFILE",
-	    "dup, dup2, dup3: copying a descriptor"),
+	    "copying a descriptor"),
 	FAM(FAM_PIPE, "pipe", "EMFILE ENFILE",
-	    "pipe, pipe2: creating a pipe"),
+	    "creating a pipe"),
 	FAM(FAM_STAT, "stat", "EACCES EIO ENOMEM ENOENT",
-	    "stat, fstat, lstat, newfstatat, statx, access, faccessat: asking about a file"),
+	    "asking about a file"),
 	FAM(FAM_SEEK, "seek", "EINVAL EOVERFLOW",
-	    "lseek: moving a file offset"),
+	    "moving a file offset"),
 	FAM(FAM_LINK, "link", "EEXIST EIO ENOSPC EACCES",
-	    "link, linkat, symlink, symlinkat: adding a name"),
+	    "adding a name"),
 	FAM(FAM_CHMOD, "chmod", "EPERM EIO EROFS",
-	    "chmod, fchmod, fchmodat: changing permissions"),
+	    "changing permissions"),
 	FAM(FAM_CHOWN, "chown", "EPERM EIO EROFS",
-	    "chown, fchown, lchown, fchownat: changing ownership"),
+	    "changing ownership"),
 	FAM(FAM_POLL, "poll", "EINTR ENOMEM",
-	    "poll, ppoll, select, pselect6, epoll_wait, epoll_pwait: waiting for descriptors"),
+	    "waiting for descriptors"),
 	FAM(FAM_SYNC, "sync", "EIO",
-	    "sync, syncfs: flushing whole file systems"),
+	    "flushing whole file systems"),
 };
 
 const uint64_t rec_fs_families =
@@ -406,6 +409,24 @@ const struct rec_sys *rec_sys_by_name(const char *name)
 		if (!strcmp(rec_systab[i].name, name))
 			return &rec_systab[i];
 	return NULL;
+}
+
+int rec_sys_arg(const struct rec_sys *s, int kind, int from)
+{
+	for (int i = from < 0 ? 0 : from; i < s->nargs; i++)
+		if (s->arg[i] == kind)
+			return i;
+	return -1;
+}
+
+int rec_sys_target(const struct rec_sys *s)
+{
+	return s->flags & SF_TARGET_2 ? 2 : s->flags & SF_TARGET_1 ? 1 : 0;
+}
+
+int rec_sys_random_buf(const struct rec_sys *s)
+{
+	return s->flags & SF_RANDOM ? rec_sys_arg(s, A_BUF_OUT, 0) : -1;
 }
 
 int rec_sys_errno_ok(const struct rec_sys *s, int err)

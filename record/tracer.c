@@ -41,7 +41,6 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/user.h>
@@ -498,10 +497,10 @@ static void apply_action(struct rec_thread *t, int act)
 static void on_entry(struct rec_tracer *tr, struct rec_thread *t,
 		     long nr, const uint64_t *args, uint64_t ip, uint64_t sp)
 {
-	if (nr == SYS_sched_setaffinity)
+	const struct rec_sys *s = rec_sys_by_nr(nr);
+	if (s && (s->flags & SF_AFFINITY))
 		place_stop(tr);
 	if (!t->started) {
-		const struct rec_sys *s = rec_sys_by_nr(nr);
 		if (t->tid == tr->root && !tr->root_started &&
 		    tr->o->mode == REC_MODE_SYSCALL && s && (s->flags & SF_EXEC)) {
 			t->started = 1;
@@ -511,14 +510,7 @@ static void on_entry(struct rec_tracer *tr, struct rec_thread *t,
 		}
 	}
 	if (t->restart_pending) {
-		static long nr_restart = -2;
-		if (nr_restart == -2) {
-			nr_restart = -1;
-			for (size_t i = 0; i < rec_systab_len; i++)
-				if (!strcmp(rec_systab[i].name, "restart_syscall"))
-					nr_restart = rec_sys_nr(&rec_systab[i]);
-		}
-		if (nr == t->pending.nr || nr == nr_restart) {
+		if (nr == t->pending.nr || (s && (s->flags & SF_RESTART))) {
 			/* the kernel restarted the parked call */
 			t->restart_pending = 0;
 			t->call = t->pending;
@@ -528,8 +520,7 @@ static void on_entry(struct rec_tracer *tr, struct rec_thread *t,
 			(void)act;   /* a restarted call was armed at its first entry */
 			return;
 		}
-		const struct rec_sys *s = rec_sys_by_nr(nr);
-		int sigreturn = s && !strcmp(s->name, "rt_sigreturn");
+		int sigreturn = s && (s->flags & SF_SIGRETURN);
 		if (t->restart_sig && !t->restart_handled) {
 			if (sigreturn)
 				t->restart_handled = 1;
@@ -539,7 +530,7 @@ static void on_entry(struct rec_tracer *tr, struct rec_thread *t,
 	}
 	memset(&t->call, 0, sizeof t->call);
 	t->call.nr = nr;
-	t->call.sys = rec_sys_by_nr(nr);
+	t->call.sys = s;
 	memcpy(t->call.args, args, sizeof t->call.args);
 	t->call.t_entry = fl_now_ns();
 	t->call.ip = ip;
@@ -626,7 +617,7 @@ static void on_spawn_event(struct rec_tracer *tr, struct rec_thread *p, int even
 	if (event == PTRACE_EVENT_CLONE) {
 		uint64_t flags = p->call.args[0];
 		const struct rec_sys *s = p->call.sys;
-		if (s && !strcmp(s->name, "clone3"))
+		if (s && s->arg[0] == A_CLONE_ARGS)
 			rec_mem_read(p->tid, p->call.args[0], &flags, sizeof flags);
 		is_thread = (flags & CLONE_THREAD) != 0;
 	}

@@ -237,39 +237,45 @@ static long long off_arg(pid_t tid, uint64_t addr)
 	return v;
 }
 
+/* A write-family call, read from its row's arg kinds: the target fd (arg 0,
+ * or as SF_TARGET_1/2 say); the byte count (the total of an A_IOV_IN, else
+ * the first A_UINT after the target); the offset (an A_INT after the target,
+ * as pwrite64's; an off_t * just after it, as copy_file_range's and
+ * splice's; else the fd's position).  RWF_SYNC/RWF_DSYNC writes are durable
+ * at once.  Targets that are not regular files (tee's and vmsplice's pipes)
+ * are left out by save_data. */
 static void entry_data(struct rpl_crash *cs, struct rec_thread *t, struct rec_call *c)
 {
-	const char *n = c->sys->name;
+	const struct rec_sys *s = c->sys;
 	const uint64_t *a = c->args;
-	pid_t pid = t->pid, tid = t->tid;
-	if (!strcmp(n, "write"))
-		save_data(cs, pid, (int)a[0], -1, (size_t)a[2]);
-	else if (!strcmp(n, "pwrite64"))
-		save_data(cs, pid, (int)a[0], (long long)a[3], (size_t)a[2]);
-	else if (!strcmp(n, "writev"))
-		save_data(cs, pid, (int)a[0], -1, iov_total(tid, a[1], a[2]));
-	else if (!strcmp(n, "pwritev"))
-		save_data(cs, pid, (int)a[0], (long long)a[3], iov_total(tid, a[1], a[2]));
-	else if (!strcmp(n, "pwritev2") && !(a[5] & (RWF_DSYNC | RWF_SYNC)))
-		save_data(cs, pid, (int)a[0], (long long)a[3] == -1 ? -1 : (long long)a[3],
-			  iov_total(tid, a[1], a[2]));
-	else if (!strcmp(n, "copy_file_range") || !strcmp(n, "splice"))
-		save_data(cs, pid, (int)a[2], off_arg(tid, a[3]), (size_t)a[4]);
-	else if (!strcmp(n, "sendfile"))
-		save_data(cs, pid, (int)a[0], -1, (size_t)a[3]);
+	int k = rec_sys_target(s), iov = rec_sys_arg(s, A_IOV_IN, k);
+	int cnt = rec_sys_arg(s, A_UINT, k), off = rec_sys_arg(s, A_INT, k);
+	int rwf = rec_sys_arg(s, A_RWF_FLAGS, 0);
+	if (rwf >= 0 && (a[rwf] & (RWF_DSYNC | RWF_SYNC)))
+		return;
+	if (iov < 0 && cnt < 0)
+		return;
+	size_t len = iov >= 0 ? iov_total(t->tid, a[iov], a[iov + 1]) : (size_t)a[cnt];
+	long long pos = -1;
+	if (off >= 0)
+		pos = (long long)a[off];
+	else if (k + 1 < s->nargs && s->arg[k + 1] == A_PTR)
+		pos = off_arg(t->tid, a[k + 1]);
+	save_data(cs, t->pid, (int)a[k], pos, len);
 }
 
 static void entry_size(struct rpl_crash *cs, struct rec_thread *t, struct rec_call *c)
 {
 	char p[PATH_MAX + 64];
 	const uint64_t *a = c->args;
-	if (!strcmp(c->sys->name, "truncate")) {
+	/* the ftruncate family: a path or fd in arg 0, the new size in arg 1 */
+	if (c->sys->family == FAM_FTRUNCATE && c->sys->arg[0] == A_PATH) {
 		if (crash_tracee_path(t->tid, t->pid, AT_FDCWD, a[0], p, sizeof p) == 0)
 			crash_save_size(cs, p, (off_t)a[1], -1);
 		return;
 	}
 	snprintf(p, sizeof p, "/proc/%d/fd/%d", t->pid, (int)a[0]);
-	if (!strcmp(c->sys->name, "ftruncate")) {
+	if (c->sys->family == FAM_FTRUNCATE) {
 		crash_save_size(cs, p, (off_t)a[1], -1);
 	} else {   /* fallocate(fd, mode, off, len) */
 		int mode = (int)a[1];
@@ -395,8 +401,8 @@ static void exit_msync(struct rpl_crash *cs, struct rec_thread *t, struct rec_ca
 
 void rpl_crash_exit(struct rpl_crash *cs, struct rec_thread *t, struct rec_call *c)
 {
-	int fam = c->sys->family;
-	const char *n = c->sys->name;
+	const struct rec_sys *s = c->sys;
+	int fam = s->family;
 	if (fam == FAM_OPEN || fam == FAM_MKDIR || fam == FAM_LINK || fam == FAM_UNLINK ||
 	    fam == FAM_RMDIR || fam == FAM_RENAME) {
 		if (cs->mode == CRASH_POSIX)
@@ -405,11 +411,13 @@ void rpl_crash_exit(struct rpl_crash *cs, struct rec_thread *t, struct rec_call 
 	}
 	if (c->ret < 0)
 		return;
-	if (fam == FAM_MMAP && !strcmp(n, "mmap"))
+	/* the fsync family syncs memory (arg 0 an address: msync), a file range
+	 * (an offset after the fd: sync_file_range) or a whole file */
+	if (fam == FAM_MMAP)
 		exit_mmap(cs, t, c);
-	else if (fam == FAM_FSYNC && !strcmp(n, "msync"))
+	else if (fam == FAM_FSYNC && s->arg[0] == A_PTR)
 		exit_msync(cs, t, c);
-	else if (fam == FAM_FSYNC && !strcmp(n, "sync_file_range"))
+	else if (fam == FAM_FSYNC && s->nargs > 1 && s->arg[1] == A_INT)
 		exit_sync_range(cs, t, c);
 	else if (fam == FAM_FSYNC)
 		make_durable(cs, t->pid, (int)c->args[0], 0);

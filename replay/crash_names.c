@@ -117,21 +117,44 @@ static struct pending *pending_get(struct rpl_crash *cs, pid_t tid, int create)
 	return p;
 }
 
+/* The call's first (n = 0) or last (n = -1) A_PATH argument, with the
+ * A_DIRFD just before it (AT_FDCWD when there is none).  -1: no path. */
+static int path_arg(const struct rec_call *c, int n, int *dirfd, uint64_t *path)
+{
+	const struct rec_sys *s = c->sys;
+	int k = -1;
+	for (int i = rec_sys_arg(s, A_PATH, 0); i >= 0; i = rec_sys_arg(s, A_PATH, i + 1)) {
+		k = i;
+		if (n == 0)
+			break;
+	}
+	if (k < 0)
+		return -1;
+	*dirfd = k > 0 && s->arg[k - 1] == A_DIRFD ? (int)c->args[k - 1] : AT_FDCWD;
+	*path = c->args[k];
+	return 0;
+}
+
+/* The value of the row's first argument of kind `kind`, or 0 without one. */
+static uint64_t arg_val(const struct rec_call *c, int kind)
+{
+	int i = rec_sys_arg(c->sys, kind, 0);
+	return i >= 0 ? c->args[i] : 0;
+}
+
+/* The open family's flags: an A_OPEN_FLAGS argument, an A_OPEN_HOW's first
+ * u64 (openat2), or, with neither, creat's O_CREAT|O_TRUNC|O_WRONLY. */
 void crash_entry_open(struct rpl_crash *cs, struct rec_thread *t, struct rec_call *c)
 {
-	const char *n = c->sys->name;
-	const uint64_t *a = c->args;
-	int dirfd = AT_FDCWD;
-	uint64_t path = a[0], flags = a[1];
-	if (!strcmp(n, "creat")) {
-		flags = O_CREAT | O_TRUNC | O_WRONLY;
-	} else if (strcmp(n, "open")) {
-		dirfd = (int)a[0];
-		path = a[1];
-		flags = a[2];
-		if (!strcmp(n, "openat2") && rec_mem_read(t->tid, a[2], &flags, 8) != 8)
-			return;
-	}
+	const struct rec_sys *s = c->sys;
+	int dirfd, fi = rec_sys_arg(s, A_OPEN_FLAGS, 0), hi = rec_sys_arg(s, A_OPEN_HOW, 0);
+	uint64_t path, flags = O_CREAT | O_TRUNC | O_WRONLY;
+	if (path_arg(c, 0, &dirfd, &path) < 0)
+		return;
+	if (fi >= 0)
+		flags = c->args[fi];
+	else if (hi >= 0 && rec_mem_read(t->tid, c->args[hi], &flags, 8) != 8)
+		return;
 	if ((flags & O_TMPFILE) == O_TMPFILE || !(flags & (O_CREAT | O_TRUNC)))
 		return;
 	char p[PATH_MAX + 64];
@@ -153,49 +176,41 @@ void crash_entry_open(struct rpl_crash *cs, struct rec_thread *t, struct rec_cal
 	}
 }
 
+/* The names a call changes, from its row's arg kinds: mkdir, unlink and
+ * rmdir change their (first) path, link and symlink their last one, rename
+ * its first (the old name) and last (the new); each path is relative to the
+ * A_DIRFD just before it.  AT_REMOVEDIR in an A_AT_FLAGS argument makes an
+ * unlink an rmdir, RENAME_EXCHANGE in an A_RENAME_FLAGS a rename an
+ * exchange. */
 void crash_entry_names(struct rpl_crash *cs, struct rec_thread *t, struct rec_call *c)
 {
-	const char *n = c->sys->name;
-	const uint64_t *a = c->args;
 	char p[PATH_MAX + 64], q[PATH_MAX + 64];
-	int fam = c->sys->family, at = !strcmp(n + strlen(n) - 2, "at") || !strcmp(n, "renameat2");
+	int fam = c->sys->family, dfd, qdfd;
+	uint64_t path, qpath;
 	struct pending *pd = pending_get(cs, t->tid, 1);
 	drop_victim(cs, &pd->vic);
 	pd->kind = -1;
-	int ok = -1;
+	int ok = path_arg(c, fam == FAM_LINK ? -1 : 0, &dfd, &path);
+	if (ok == 0)
+		ok = crash_tracee_path(t->tid, t->pid, dfd, path, p, sizeof p);
 	switch (fam) {
 	case FAM_MKDIR:
-		ok = crash_tracee_path(t->tid, t->pid, at ? (int)a[0] : AT_FDCWD, at ? a[1] : a[0], p,
-				 sizeof p);
 		pd->kind = E_MKDIR;
 		break;
-	case FAM_LINK:   /* the new name: link arg 1, linkat arg 3, symlink 1, symlinkat 2 */
-		if (!strcmp(n, "linkat"))
-			ok = crash_tracee_path(t->tid, t->pid, (int)a[2], a[3], p, sizeof p);
-		else if (!strcmp(n, "symlinkat"))
-			ok = crash_tracee_path(t->tid, t->pid, (int)a[1], a[2], p, sizeof p);
-		else
-			ok = crash_tracee_path(t->tid, t->pid, AT_FDCWD, a[1], p, sizeof p);
+	case FAM_LINK:
 		pd->kind = E_LINK;
 		break;
 	case FAM_UNLINK:
 	case FAM_RMDIR:
-		ok = crash_tracee_path(t->tid, t->pid, at ? (int)a[0] : AT_FDCWD, at ? a[1] : a[0], p,
-				 sizeof p);
-		pd->kind = fam == FAM_RMDIR || (at && (a[2] & AT_REMOVEDIR)) ? E_RMDIR : E_UNLINK;
+		pd->kind = fam == FAM_RMDIR || (arg_val(c, A_AT_FLAGS) & AT_REMOVEDIR) ? E_RMDIR
+										 : E_UNLINK;
 		break;
 	case FAM_RENAME:
-		if (at) {
-			ok = crash_tracee_path(t->tid, t->pid, (int)a[0], a[1], p, sizeof p);
-			if (ok == 0)
-				ok = crash_tracee_path(t->tid, t->pid, (int)a[2], a[3], q, sizeof q);
-		} else {
-			ok = crash_tracee_path(t->tid, t->pid, AT_FDCWD, a[0], p, sizeof p);
-			if (ok == 0)
-				ok = crash_tracee_path(t->tid, t->pid, AT_FDCWD, a[1], q, sizeof q);
-		}
-		pd->kind = !strcmp(n, "renameat2") && (a[4] & RENAME_EXCHANGE) ? E_EXCHANGE
-									: E_RENAME;
+		if (ok == 0)
+			ok = path_arg(c, -1, &qdfd, &qpath);
+		if (ok == 0)
+			ok = crash_tracee_path(t->tid, t->pid, qdfd, qpath, q, sizeof q);
+		pd->kind = arg_val(c, A_RENAME_FLAGS) & RENAME_EXCHANGE ? E_EXCHANGE : E_RENAME;
 		if (ok == 0)
 			ok = parent_of(cs, q, &pd->dfd[1], pd->name[1]);
 		break;

@@ -114,7 +114,7 @@ static int arm(struct rpl_injector *in, const struct rpl_arm *a, struct rec_thre
 static void watch_target(struct rpl_injector *in, struct rec_thread *t, struct rec_call *c)
 {
 	const struct rec_sys *s = c->sys;
-	int k = s->flags & SF_TARGET_2 ? 2 : s->flags & SF_TARGET_1 ? 1 : 0;
+	int k = rec_sys_target(s);
 	in->fired_fam = s->family;
 	in->target_arg = -1;
 	if (s->arg[k] == A_FD || s->arg[k] == A_DIRFD) {
@@ -217,14 +217,14 @@ static void on_call_exit(void *ctx, struct rec_thread *t, struct rec_call *c)
 	struct rpl_injector *in = ctx;
 	if (!c->sys || !c->finished)
 		return;
-	if (in->seed_random && c->ret > 0 && !c->sys->family && !strcmp(c->sys->name, "getrandom")) {
+	int rnd = rec_sys_random_buf(c->sys);
+	if (in->seed_random && c->ret > 0 && rnd >= 0 && c->sys->arg[0] != A_FD) {
 		uintptr_t n = (uintptr_t)t->user + 1;
 		t->user = (void *)n;
-		fl_seeded_random(t->pid, c->args[0], (size_t)c->ret, in->seed, t->ident, n);
+		fl_seeded_random(t->pid, c->args[rnd], (size_t)c->ret, in->seed, t->ident, n);
 		return;
 	}
-	if (in->seed_urandom && c->ret > 0 && c->sys->family == FAM_READ &&
-	    !strcmp(c->sys->name, "read")) {
+	if (in->seed_urandom && c->ret > 0 && rnd >= 0 && c->sys->arg[0] == A_FD) {
 		char l[64], dev[32];
 		snprintf(l, sizeof l, "/proc/%d/fd/%d", t->pid, (int)c->args[0]);
 		ssize_t k = readlink(l, dev, sizeof dev - 1);
@@ -233,8 +233,8 @@ static void on_call_exit(void *ctx, struct rec_thread *t, struct rec_call *c)
 			if (fl_random_dev(dev)) {
 				uintptr_t n = (uintptr_t)t->user + 1;
 				t->user = (void *)n;
-				fl_seeded_random(t->pid, c->args[1], (size_t)c->ret, in->seed, t->ident,
-						 n);
+				fl_seeded_random(t->pid, c->args[rnd], (size_t)c->ret, in->seed,
+						 t->ident, n);
 			}
 		}
 	}

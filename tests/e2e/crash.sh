@@ -89,4 +89,30 @@ same "crash:posix rolls back size changes no fsync made durable" "./marker:  0
 ./t.dat: 0123456789 11
 ./t2.dat: abc 4"
 
+at_setup='echo old > old.txt; echo gone > gone.txt; echo a > a.txt; echo bb > b.txt
+echo ccc > c.txt; mkdir edir; echo pwpwpw > pw.txt'
+state at "$at_setup" at "" crash
+same "crash keeps the *at calls' names, undoes their data (openat2, creat, pwrite64)" \
+	"./a2.txt: a 2
+./b.txt: ccc 4
+./c.txt: bb 3
+./cr.txt:  0
+./dd/
+./hl.txt: bb 3
+./marker:  0
+./o2.txt:  0
+./old.txt: o 1
+./pw.txt: pwpwpw 7
+./sl -> c.txt"
+state atposix "$at_setup" at "" crash:posix
+same "crash:posix rolls back openat2, creat, truncate, mkdirat, renameat, renameat2 exchange, linkat, symlinkat, unlinkat" \
+	"./a.txt: a 2
+./b.txt: bb 3
+./c.txt: ccc 4
+./edir/
+./gone.txt: gone 5
+./marker:  0
+./old.txt: old 4
+./pw.txt: pwpwpw 7"
+
 finish

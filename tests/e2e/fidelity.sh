@@ -9,6 +9,7 @@
 mkdir -p "$TMP/bin"
 build_prog closepipe || finish
 build_prog retryonce || finish
+build_prog teecopy || finish
 q() { flq "$@"; }
 has() { printf '%s\n' "$1" | grep -q -- "$2"; }
 last_sweep="(SELECT max(id) FROM sweep)"
@@ -100,5 +101,24 @@ out=$(run_bounded "$FL" fuzz -d t.db --runs 2 --faults 1 --family write --persis
 	--check 'grep -q record out.txt' -q 2>&1)
 opt=$(q t.db "SELECT options FROM sweep WHERE id = $last_sweep")
 check "fuzz --persist is kept with its sweep ($opt)" has "$opt" "--persist"
+
+# --- a syscall added as one row: tee(2) ---------------------------------------
+# systab.c's row for tee (FAM_WRITE, SF_TARGET_1 | SF_SHORT | SF_EINTR) is all
+# faultline knows about it; decoding, the point, both faults follow from it.
+# By hand: strace -f -e inject=tee:error=EIO:when=1 gives the same exit 1.
+D=$TMP/tee && mkdir -p "$D" && cd "$D" || exit 2
+teecmd="printf 'hello tee\\n' | $TMP/bin/teecopy out.txt"
+run_bounded "$FL" record -q -d t.db -- sh -c "$teecmd" >/dev/null 2>&1
+call=$(run_bounded "$FL" show -d t.db 2>/dev/null | grep -m1 ' tee(')
+check "record decodes tee with its fds: ${call#*] }" \
+	sh -c "printf '%s' \"\$1\" | grep -Eq 'tee\(0<pipe:\[[0-9]+\]>, [0-9]+<pipe:\[[0-9]+\]>, 2147483647, 0\) = 10$'" _ "$call"
+run_bounded "$FL" analyze -d t.db >/dev/null 2>&1
+pt=$(q t.db "SELECT min(point) FROM points WHERE syscall = 'tee' AND family = 'write' AND path LIKE 'pipe:%'")
+check "analyze lists a write-family point on tee, its target the second pipe (point $pt)" [ -n "$pt" ]
+run_bounded "$FL" replay -d t.db --point "${pt:-0}" --fault EIO,short -t 10 \
+	--check 'grep -qx "hello tee" out.txt' -q >/dev/null 2>&1
+got=$(q t.db "SELECT group_concat(fault || '=' || outcome) FROM (SELECT fault, outcome FROM runs WHERE sweep = $last_sweep AND fault != 'none' ORDER BY fault)")
+check "tee: EIO breaks teecopy (it exits 1, out.txt empty), a short count is retried ($got)" \
+	[ "$got" = "EIO=broken,short=retried" ]
 
 finish

@@ -139,6 +139,22 @@ static void test_flags(void **state)
 	assert_int_equal(row("mmap")->family, FAM_MMAP);
 	assert_int_equal(row("munmap")->family, FAM_NONE);
 	assert_int_equal(row("clone3")->family, FAM_FORK);
+	assert_int_equal(row("clone3")->arg[0], A_CLONE_ARGS);
+	assert_true(row("close_range")->flags & SF_CLOSE_RANGE);
+	assert_true(row("fchdir")->flags & SF_CHDIR);
+	assert_true(row("sched_setaffinity")->flags & SF_AFFINITY);
+	assert_true(row("restart_syscall")->flags & SF_RESTART);
+	assert_true(row("rt_sigreturn")->flags & SF_SIGRETURN);
+	assert_int_equal(rec_sys_random_buf(row("getrandom")), 0);
+	assert_int_equal(rec_sys_random_buf(row("read")), 1);
+	assert_int_equal(rec_sys_random_buf(row("pread64")), -1);
+	assert_int_equal(rec_sys_target(row("write")), 0);
+	assert_int_equal(rec_sys_target(row("openat")), 1);
+	assert_int_equal(rec_sys_target(row("splice")), 2);
+	assert_int_equal(rec_sys_arg(row("linkat"), A_PATH, 0), 1);
+	assert_int_equal(rec_sys_arg(row("linkat"), A_PATH, 2), 3);
+	assert_int_equal(rec_sys_arg(row("link"), A_DIRFD, 0), -1);
+	assert_int_equal(rec_sys_arg(row("openat2"), A_OPEN_HOW, 0), 2);
 }
 
 static void test_families(void **state)

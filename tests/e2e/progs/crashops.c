@@ -7,6 +7,10 @@
  *   osync                 write through an O_SYNC descriptor
  *   copy                  sendfile and splice into new files
  *   size                  ftruncate, and an O_TRUNC open
+ *   at                    the other spellings: openat2, creat, truncate,
+ *                         mkdirat, renameat, renameat2(RENAME_EXCHANGE),
+ *                         linkat, symlinkat, unlinkat (a file, a directory),
+ *                         pwrite64
  * Every failure exits 1.
  */
 #define _GNU_SOURCE
@@ -16,6 +20,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
+#include <sys/syscall.h>
+#include <linux/openat2.h>
 #include <unistd.h>
 
 static void die(const char *what)
@@ -84,6 +90,30 @@ static void size(void)
 		die("O_TRUNC");
 }
 
+/* Each call through syscall(), so libc cannot pick another spelling. */
+static void at(void)
+{
+	int d = open(".", O_RDONLY | O_DIRECTORY);
+	struct open_how how = { .flags = O_CREAT | O_WRONLY | O_TRUNC, .mode = 0644 };
+	int fd = d < 0 ? -1 : (int)syscall(SYS_openat2, d, "o2.txt", &how, sizeof how);
+	if (fd < 0 || write(fd, "o2", 2) != 2 || close(fd) < 0)
+		die("openat2");
+	fd = (int)syscall(SYS_creat, "cr.txt", 0644);
+	if (fd < 0 || write(fd, "cr", 2) != 2 || close(fd) < 0)
+		die("creat");
+	if (syscall(SYS_truncate, "old.txt", 1) < 0 || syscall(SYS_mkdirat, d, "dd", 0755) < 0 ||
+	    syscall(SYS_renameat, d, "a.txt", d, "a2.txt") < 0 ||
+	    syscall(SYS_renameat2, d, "b.txt", d, "c.txt", 2 /* RENAME_EXCHANGE */) < 0 ||
+	    syscall(SYS_linkat, d, "c.txt", d, "hl.txt", 0) < 0 ||
+	    syscall(SYS_symlinkat, "c.txt", d, "sl") < 0 ||
+	    syscall(SYS_unlinkat, d, "gone.txt", 0) < 0 ||
+	    syscall(SYS_unlinkat, d, "edir", AT_REMOVEDIR) < 0)
+		die("at");
+	fd = open("pw.txt", O_WRONLY);
+	if (fd < 0 || syscall(SYS_pwrite64, fd, "ZZ", 2, 2) != 2 || close(fd) < 0 || close(d) < 0)
+		die("pwrite64");
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "", *how = argc > 2 ? argv[2] : NULL;
@@ -97,6 +127,8 @@ int main(int argc, char **argv)
 		copy();
 	else if (!strcmp(mode, "size"))
 		size();
+	else if (!strcmp(mode, "at"))
+		at();
 	else
 		return 2;
 	return access("marker", F_OK) == 0 ? 0 : 1;

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "../analyze/ana.h"
+#include "../cmd.h"
 #include "../record/syscalls.h"
 #include "../store/store.h"
 #include "rpl.h"
@@ -178,149 +179,163 @@ static int parse_faults(struct opts *o, const char *s)
 	return 0;
 }
 
+static const struct option options[] = {
+	CMD_OPT_DB, CMD_OPT_REC,
+	{ "point", required_argument, 0, 'P' }, { "family", required_argument, 0, 'f' },
+	{ "path", required_argument, 0, 'p' }, { "fdkind", required_argument, 0, 'k' },
+	{ "no-std", no_argument, 0, 'n' }, { "loader", no_argument, 0, 'L' },
+	{ "fault", required_argument, 0, 'F' },
+	{ "persist", no_argument, 0, 'x' }, { "setup", required_argument, 0, 'S' },
+	{ "check", required_argument, 0, 'c' }, { "jobs", required_argument, 0, 'j' },
+	{ "timeout", required_argument, 0, 't' }, { "seed", required_argument, 0, 'e' },
+	{ "resume", no_argument, 0, 'R' }, { "all", no_argument, 0, 'a' },
+	{ "json", no_argument, 0, 'J' }, { "keep", no_argument, 0, 'K' },
+	{ "quiet", no_argument, 0, 'q' }, CMD_OPT_HELP,
+	{ "junit", required_argument, 0, 'U' }, { "shard", required_argument, 0, 'H' },
+	{ "with", required_argument, 0, 'W' }, { "depth", required_argument, 0, 'D' },
+	{ "budget", required_argument, 0, 'B' }, { "prune", no_argument, 0, 'P' + 256 },
+	{ "no-pin", no_argument, 0, 'N' + 256 },
+	{ "any-errno", no_argument, 0, 'A' + 256 },
+	{ "every-point", no_argument, 0, 'E' + 256 },
+	{ "dry-run", no_argument, 0, 'D' + 256 },
+	{ "site", required_argument, 0, 'S' + 256 },
+	{ "exe", required_argument, 0, 'X' + 256 },
+	{ "no-startup", no_argument, 0, 'U' + 256 },
+	{ "no-baseline", no_argument, 0, 'B' + 256 },
+	{ "torn-max", required_argument, 0, 'T' + 256 },
+	{ "fire-anyway", no_argument, 0, 'F' + 256 },
+	{ "isolate", required_argument, 0, 'I' + 256 },
+	{ "key", required_argument, 0, 'K' + 256 },
+	{ "real-random", no_argument, 0, 'R' + 256 },
+	CMD_OPT_END
+};
+
+/* An option that takes a number: where it goes (its name in *what), or
+ * NULL. */
+static long *number_option(struct opts *o, int c, const char **what)
+{
+	switch (c) {
+	case 'r': *what = "--rec"; return &o->rec;
+	case 'j': *what = "--jobs"; return &o->cfg.jobs;
+	case 't': *what = "--timeout"; return &o->cfg.timeout_s;
+	case 'e': *what = "--seed"; return &o->cfg.seed;
+	case 'D': *what = "--depth"; return &o->depth;
+	case 'B': *what = "--budget"; return &o->budget;
+	case 'T' + 256: *what = "--torn-max"; return &o->torn_max;
+	default: return NULL;
+	}
+}
+
+/* --key, --isolate and --shard; 0 or -1 (said). */
+static int parse_choice(struct opts *o, int c, const char *arg)
+{
+	if (c == 'K' + 256) {
+		for (o->cfg.key = 0; o->cfg.key < RPL_KEY__COUNT; o->cfg.key++)
+			if (!strcmp(arg, rpl_key_name[o->cfg.key]))
+				break;
+		if (o->cfg.key == RPL_KEY__COUNT) {
+			fl_error("--key wants thread, path or site, not '%s'", arg);
+			return -1;
+		}
+		o->cfg.key_set = 1;
+	} else if (c == 'I' + 256) {
+		if (strcmp(arg, "all") && strcmp(arg, "cwd")) {
+			fl_error("--isolate wants all or cwd, not '%s'", arg);
+			return -1;
+		}
+		o->cfg.cwd_only = !strcmp(arg, "cwd");
+	} else if (sscanf(arg, "%ld/%ld", &o->shard_k, &o->shard_n) != 2 || o->shard_n < 1 ||
+		   o->shard_k < 1 || o->shard_k > o->shard_n) {
+		fl_error("--shard wants K/N with 1 <= K <= N, not '%s'", arg);
+		return -1;
+	}
+	return 0;
+}
+
+/* One option c (cmd_getopt's opt); 0 or -1 (said). */
+static int parse_option(int c, const char *arg, void *ctx)
+{
+	struct opts *o = ctx;
+	const char *what;
+	long *num = number_option(o, c, &what);
+	if (num) {
+		if (fl_parse_long(arg, num) < 0 || *num < (c == 'e' ? 0 : 1)) {
+			fl_error("%s wants a positive number, not '%s'", what, arg);
+			return -1;
+		}
+		return 0;
+	}
+	switch (c) {
+	case 'd': o->cfg.db = arg; break;
+	case 'P':
+		if (parse_ids(o, arg) < 0) {
+			fl_error("--point wants ids like 3,7,12, not '%s'", arg);
+			return -1;
+		}
+		break;
+	case 'f': return cmd_opt_families(arg, &o->flt.families);
+	case 'p': o->flt.path_glob = arg; break;
+	case 'k': o->flt.fdkinds = arg; break;
+	case 'n': o->flt.no_std = 1; break;
+	case 'L': o->loader = 1; break;
+	case 'F': return parse_faults(o, arg) < 0 ? -1 : 0;
+	case 'x': o->cfg.persist = 1; break;
+	case 'S': o->cfg.setup = arg; break;
+	case 'c': o->cfg.check = arg; break;
+	case 'R': o->resume = 1; break;
+	case 'a': o->all = 1; break;
+	case 'J': o->json = 1; break;
+	case 'K': o->cfg.keep = 1; break;
+	case 'q': o->cfg.quiet = 1; break;
+	case 'U': o->junit = arg; break;
+	case 'W': o->with = arg; break;
+	case 'P' + 256: o->prune = 1; break;
+	case 'N' + 256: o->cfg.no_pin = 1; break;
+	case 'A' + 256: o->cfg.any_errno = 1; break;
+	case 'E' + 256: o->every_point = 1; break;
+	case 'D' + 256: o->dry_run = 1; break;
+	case 'S' + 256: o->flt.site_glob = arg; break;
+	case 'X' + 256: o->flt.exe_glob = arg; break;
+	case 'U' + 256: o->flt.no_startup = 1; break;
+	case 'B' + 256: o->cfg.no_baseline = 1; break;
+	case 'F' + 256: o->cfg.fire_anyway = 1; break;
+	case 'R' + 256: o->cfg.real_random = 1; break;
+	case 'K' + 256: case 'I' + 256: case 'H': return parse_choice(o, c, arg);
+	default: return -1;
+	}
+	return 0;
+}
+
+/* Parse argv into o.  -1: exit with FL_EXIT_USAGE; 1: exit 0 (--help);
+ * 0: run. */
 static int parse_opts(struct opts *o, int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "db", required_argument, 0, 'd' }, { "rec", required_argument, 0, 'r' },
-		{ "point", required_argument, 0, 'P' }, { "family", required_argument, 0, 'f' },
-		{ "path", required_argument, 0, 'p' }, { "fdkind", required_argument, 0, 'k' },
-		{ "no-std", no_argument, 0, 'n' }, { "loader", no_argument, 0, 'L' },
-		{ "fault", required_argument, 0, 'F' },
-		{ "persist", no_argument, 0, 'x' }, { "setup", required_argument, 0, 'S' },
-		{ "check", required_argument, 0, 'c' }, { "jobs", required_argument, 0, 'j' },
-		{ "timeout", required_argument, 0, 't' }, { "seed", required_argument, 0, 'e' },
-		{ "resume", no_argument, 0, 'R' }, { "all", no_argument, 0, 'a' },
-		{ "json", no_argument, 0, 'J' }, { "keep", no_argument, 0, 'K' },
-		{ "quiet", no_argument, 0, 'q' }, { "help", no_argument, 0, 'h' },
-		{ "junit", required_argument, 0, 'U' }, { "shard", required_argument, 0, 'H' },
-		{ "with", required_argument, 0, 'W' }, { "depth", required_argument, 0, 'D' },
-		{ "budget", required_argument, 0, 'B' }, { "prune", no_argument, 0, 'P' + 256 },
-		{ "no-pin", no_argument, 0, 'N' + 256 },
-		{ "any-errno", no_argument, 0, 'A' + 256 },
-		{ "every-point", no_argument, 0, 'E' + 256 },
-		{ "dry-run", no_argument, 0, 'D' + 256 },
-		{ "site", required_argument, 0, 'S' + 256 },
-		{ "exe", required_argument, 0, 'X' + 256 },
-		{ "no-startup", no_argument, 0, 'U' + 256 },
-		{ "no-baseline", no_argument, 0, 'B' + 256 },
-		{ "torn-max", required_argument, 0, 'T' + 256 },
-		{ "fire-anyway", no_argument, 0, 'F' + 256 },
-		{ "isolate", required_argument, 0, 'I' + 256 },
-		{ "key", required_argument, 0, 'K' + 256 },
-		{ "real-random", no_argument, 0, 'R' + 256 },
-		{ 0, 0, 0, 0 }
-	};
-	const char *bad;
-	int c, loader = 0;
 	o->cfg.db = FL_DEFAULT_DB;
 	o->cfg.jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	o->cfg.timeout_s = 0;   /* 0: rpl_auto_timeout() */
 	o->cfg.seed = 1;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:f:p:j:t:qh", lo, NULL)) != -1) {
-		long *num = NULL;
-		const char *what = NULL;
-		switch (c) {
-		case 'd': o->cfg.db = optarg; break;
-		case 'r': num = &o->rec; what = "--rec"; break;
-		case 'P':
-			if (parse_ids(o, optarg) < 0) {
-				fl_error("--point wants ids like 3,7,12, not '%s'", optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'f':
-			if (ana_parse_families(optarg, &o->flt.families, &bad) < 0) {
-				fl_error("unknown family '%s' (faultline analyze --families lists them)", bad);
-				return -EINVAL;
-			}
-			break;
-		case 'p': o->flt.path_glob = optarg; break;
-		case 'k': o->flt.fdkinds = optarg; break;
-		case 'n': o->flt.no_std = 1; break;
-		case 'L': o->flt.no_loader = 0; loader = 1; break;
-		case 'F':
-			if (parse_faults(o, optarg) < 0)
-				return -EINVAL;
-			break;
-		case 'x': o->cfg.persist = 1; break;
-		case 'S': o->cfg.setup = optarg; break;
-		case 'c': o->cfg.check = optarg; break;
-		case 'j': num = &o->cfg.jobs; what = "--jobs"; break;
-		case 't': num = &o->cfg.timeout_s; what = "--timeout"; break;
-		case 'e': num = &o->cfg.seed; what = "--seed"; break;
-		case 'R': o->resume = 1; break;
-		case 'a': o->all = 1; break;
-		case 'J': o->json = 1; break;
-		case 'K': o->cfg.keep = 1; break;
-		case 'q': o->cfg.quiet = 1; break;
-		case 'U': o->junit = optarg; break;
-		case 'W': o->with = optarg; break;
-		case 'D': num = &o->depth; what = "--depth"; break;
-		case 'B': num = &o->budget; what = "--budget"; break;
-		case 'P' + 256: o->prune = 1; break;
-		case 'N' + 256: o->cfg.no_pin = 1; break;
-		case 'A' + 256: o->cfg.any_errno = 1; break;
-		case 'E' + 256: o->every_point = 1; break;
-		case 'D' + 256: o->dry_run = 1; break;
-		case 'S' + 256: o->flt.site_glob = optarg; break;
-		case 'X' + 256: o->flt.exe_glob = optarg; break;
-		case 'U' + 256: o->flt.no_startup = 1; break;
-		case 'B' + 256: o->cfg.no_baseline = 1; break;
-		case 'T' + 256: num = &o->torn_max; what = "--torn-max"; break;
-		case 'F' + 256: o->cfg.fire_anyway = 1; break;
-		case 'R' + 256: o->cfg.real_random = 1; break;
-		case 'K' + 256:
-			for (o->cfg.key = 0; o->cfg.key < RPL_KEY__COUNT; o->cfg.key++)
-				if (!strcmp(optarg, rpl_key_name[o->cfg.key]))
-					break;
-			if (o->cfg.key == RPL_KEY__COUNT) {
-				fl_error("--key wants thread, path or site, not '%s'", optarg);
-				return -EINVAL;
-			}
-			o->cfg.key_set = 1;
-			break;
-		case 'I' + 256:
-			if (strcmp(optarg, "all") && strcmp(optarg, "cwd")) {
-				fl_error("--isolate wants all or cwd, not '%s'", optarg);
-				return -EINVAL;
-			}
-			o->cfg.cwd_only = !strcmp(optarg, "cwd");
-			break;
-		case 'H':
-			if (sscanf(optarg, "%ld/%ld", &o->shard_k, &o->shard_n) != 2 || o->shard_n < 1 ||
-			    o->shard_k < 1 || o->shard_k > o->shard_n) {
-				fl_error("--shard wants K/N with 1 <= K <= N, not '%s'", optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'h': usage(stdout); return 1;
-		default: return -EINVAL;   /* getopt said what */
-		}
-		if (num && (fl_parse_long(optarg, num) < 0 || *num < (c == 'e' ? 0 : 1))) {
-			fl_error("%s wants a positive number, not '%s'", what, optarg);
-			return -EINVAL;
-		}
-	}
+	int rc = cmd_getopt(argc, argv, "d:f:p:j:t:qh", options, usage, parse_option, o);
+	if (rc)
+		return rc;
 	if (optind < argc) {
 		fl_error("unexpected argument '%s' (replay takes the program from the recording)",
 			 argv[optind]);
-		return -EINVAL;
+		return -1;
 	}
 	if (o->depth > 2) {
 		fl_error("--depth goes up to 2");
-		return -EINVAL;
+		return -1;
 	}
 	if (!o->torn_max)
 		o->torn_max = RPL_TORN_MAX_DEFAULT;
 	if (o->torn_max > RPL_TORN_MAX) {
 		fl_error("--torn-max goes up to %d", RPL_TORN_MAX);
-		return -EINVAL;
+		return -1;
 	}
 	if (!o->nfaults)
 		rpl_fault_parse("default", &o->faults[o->nfaults++]);
 	/* the dynamic loader's startup calls are not the program's error paths */
-	o->flt.no_loader = !loader && !o->flt.nids;
+	o->flt.no_loader = !o->loader && !o->flt.nids;
 	return 0;
 }
 

@@ -20,6 +20,7 @@ struct opts {
 	int json, all, resume;
 	int every_point;                /* --every-point: no failure-ID folding */
 	int dry_run;                    /* --dry-run: plan, print, run nothing */
+	int loader;                     /* --loader: also the loader's calls */
 	struct ana_filter flt;
 	struct rpl_fault faults[MAX_FAULTS];
 	int nfaults;

@@ -735,6 +735,9 @@ int cmd_replay(int argc, char **argv)
 		ret = FL_EXIT_OK;
 		goto out;
 	}
+	x.o = &o;
+	x.st = st;
+	x.r = &r;
 	options_key(&o, argc, argv, &key);
 	x.sweep = o.resume ? store_sweep_resumable(st, r.id, key.s ? key.s : "") : 0;
 	if (o.resume && !x.sweep && !o.cfg.quiet)
@@ -754,9 +757,6 @@ int cmd_replay(int argc, char **argv)
 		for (size_t i = 0; i < x.nplan; i++)
 			already += (size_t)skip_done(&x, i);
 	}
-	x.o = &o;
-	x.st = st;
-	x.r = &r;
 	x.tty = isatty(2) && !o.cfg.quiet && !o.json;
 	x.t0 = fl_now_ns();
 	total = x.nplan;

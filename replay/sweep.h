@@ -39,7 +39,8 @@ struct sweep_ctx {
 	struct sb json, junit;
 	struct json jw;                 /* --json: writes the runs to json */
 	/* depth 2: what phase 1 saw after each fault */
-	char **explore;
+	char **explore;                 /* nexplore of them */
+	size_t nexplore;
 	uint64_t *post_hash;
 	enum rpl_outcome *oc;
 	int phase2;

@@ -157,12 +157,9 @@ static void on_done(void *arg, size_t i, struct rpl_done *d)
 	rpl_spec_faults(s, &faults);
 	struct store_run sr = {
 		.sweep = b->sweep, .rec = b->r->id, .point = s->p[0]->id, .fault = faults.s,
-		.faults = faults.s, .outcome = rpl_outcome_name[d->oc], .repro = repro.s,
-		.output = d->output.s ? d->output.s : "", .fired = d->nfired,
-		.exit_code = d->res.exit_code, .signal = d->res.signal,
-		.dur_ms = (uint64_t)(d->secs * 1000), .seed = (uint64_t)b->cfg.seed,
+		.faults = faults.s, .repro = repro.s, .seed = (uint64_t)b->cfg.seed,
 	};
-	rpl_store_run(b->st, &sr, b->cfg.db);
+	rpl_store_run(b->st, &sr, d, b->cfg.db);
 	if (!b->cfg.quiet)
 		fprintf(stderr, "  %-11s %s\n", rpl_outcome_name[d->oc], faults.s);
 	sb_free(&repro);

@@ -102,12 +102,9 @@ static void on_done(void *arg, size_t i, struct rpl_done *d)
 	rpl_spec_faults(s, &faults);
 	struct store_run sr = {
 		.sweep = z->sweep, .rec = z->r->id, .point = s->p[first]->id, .fault = faults.s,
-		.faults = faults.s, .outcome = rpl_outcome_name[d->oc], .repro = repro.s,
-		.output = d->output.s ? d->output.s : "", .fired = d->nfired,
-		.exit_code = d->res.exit_code, .signal = d->res.signal,
-		.dur_ms = (uint64_t)(d->secs * 1000), .seed = (uint64_t)i,
+		.faults = faults.s, .repro = repro.s, .seed = (uint64_t)i,
 	};
-	long run = rpl_store_run(z->st, &sr, z->cfg.db);
+	long run = rpl_store_run(z->st, &sr, d, z->cfg.db);
 	z->done++;
 	z->count[d->oc]++;
 	if (z->json) {

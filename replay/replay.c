@@ -444,13 +444,10 @@ void rpl_sweep_done(void *arg, size_t i, struct rpl_done *d)
 	}
 	struct store_run sr = {
 		.sweep = x->sweep, .rec = x->r->id, .point = p->id,
-		.fault = s->n > 1 ? faults.s : s->f[0].spec,
-		.faults = faults.s, .outcome = rpl_outcome_name[d->oc], .repro = repro.s,
-		.output = d->output.s ? d->output.s : "", .fired = d->nfired,
-		.exit_code = d->res.exit_code, .signal = d->res.signal,
-		.dur_ms = (uint64_t)(d->secs * 1000), .seed = (uint64_t)o->cfg.seed,
+		.fault = s->n > 1 ? faults.s : s->f[0].spec, .faults = faults.s, .repro = repro.s,
+		.seed = (uint64_t)o->cfg.seed,
 	};
-	long run = rpl_store_run(x->st, &sr, o->cfg.db);
+	long run = rpl_store_run(x->st, &sr, d, o->cfg.db);
 	/* symbolising is costly the first time: only when something shows it */
 	if (o->junit || o->json || o->all || rpl_outcome_is_bug(d->oc))
 		ana_site_label(x->st, x->r->id, p->site, &lab);

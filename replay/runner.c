@@ -581,8 +581,15 @@ void rpl_default_fault(const struct ana_point *p, struct rpl_fault *f)
 	rpl_fault_parse(first, f);
 }
 
-long rpl_store_run(struct store *st, const struct store_run *sr, const char *db)
+long rpl_store_run(struct store *st, struct store_run *sr, const struct rpl_done *d,
+		   const char *db)
 {
+	sr->outcome = rpl_outcome_name[d->oc];
+	sr->output = d->output.s ? d->output.s : "";
+	sr->fired = d->nfired;
+	sr->exit_code = d->res.exit_code;
+	sr->signal = d->res.signal;
+	sr->dur_ms = (uint64_t)(d->secs * 1000);
 	long run = store_begin(st) < 0 ? -EIO : store_run_add(st, sr);
 	if (run < 0 || store_commit(st) < 0) {
 		fl_error("cannot store a run in '%s': %s", db, store_errmsg(st));
@@ -722,12 +729,9 @@ int rpl_baseline(struct rpl_cfg *cfg, struct store *st, const struct store_rec *
 	struct rpl_done *d = &b.d;
 	struct store_run sr = {
 		.sweep = sweep, .rec = r->id, .point = 0, .fault = "none", .faults = "",
-		.outcome = rpl_outcome_name[d->oc], .repro = "",
-		.output = d->output.s ? d->output.s : "", .fired = 0,
-		.exit_code = d->res.exit_code, .signal = d->res.signal,
-		.dur_ms = (uint64_t)(d->secs * 1000), .seed = (uint64_t)cfg->seed,
+		.repro = "", .seed = (uint64_t)cfg->seed,
 	};
-	rpl_store_run(st, &sr, cfg->db);
+	rpl_store_run(st, &sr, d, cfg->db);   /* nothing armed: d->nfired is 0 */
 	char tail[240];
 	last_line(d->output.s, tail, sizeof tail);
 	struct sb hint;

@@ -63,9 +63,12 @@ int rpl_run_all(const struct rpl_cfg *cfg, struct store *st, const struct store_
 		const struct rpl_spec *specs, size_t n,
 		int (*skip)(void *, size_t), void (*done)(void *, size_t, struct rpl_done *),
 		void *arg);
-/* Store one finished run in its own transaction; its id, or -errno after
- * saying so in one line. */
-long rpl_store_run(struct store *st, const struct store_run *sr, const char *db);
+/* Store finished run d in its own transaction: sr says which run it was
+ * (sweep, rec, point, fault, faults, repro, seed), d how it ended (the
+ * outcome, output, fired, exit, signal and duration fields of sr are
+ * filled from it).  Its id, or -errno after saying so in one line. */
+long rpl_store_run(struct store *st, struct store_run *sr, const struct rpl_done *d,
+		   const char *db);
 /* Does a sweep's stored options string hold this option word (--persist)? */
 int rpl_options_have(const char *options, const char *word);
 /* The baseline run of a sweep (unless cfg->no_baseline): --setup, the

@@ -109,17 +109,9 @@ static void on_done(void *arg, size_t i, struct rpl_done *d)
 	z->count[d->oc]++;
 	if (z->json) {
 		struct json *j = &z->jw;
-		json_obj(j);
-		json_key(j, "run");
-		if (run > 0)
-			json_int(j, run);
-		else
-			json_null(j);
+		rpl_json_run_begin(j, run);
 		json_kint(j, "index", (long long)i);
-		json_kstr(j, "faults", faults.s);
-		json_kstr(j, "outcome", rpl_outcome_name[d->oc]);
-		json_kint(j, "exit", d->res.exit_code);
-		json_kint(j, "signal", d->res.signal);
+		rpl_json_run_result(j, faults.s, d);
 		json_kint(j, "fired", d->nfired);
 		json_kint(j, "first", s->p[first]->id);
 		json_kstr(j, "repro", repro.s);
@@ -313,12 +305,7 @@ static void print_json(struct fz *z, double secs)
 	json_end(j);   /* runs */
 	json_key(j, "summary");
 	json_obj(j);
-	for (int i = 0; i < OUT__COUNT; i++)
-		json_kint(j, rpl_outcome_name[i], (long long)z->count[i]);
-	json_kint(j, "runs", (long long)z->done);
-	json_kint(j, "bugs", (long long)z->nbug);
-	json_key(j, "seconds");
-	json_double(j, (double)(long long)(secs * 100 + 0.5) / 100);
+	rpl_json_counts(j, z->count, z->done, z->nbug, secs);
 	json_end(j);
 	json_end(j);
 	printf("%s\n", z->out.s);

@@ -422,6 +422,80 @@ static int skip_done(void *arg, size_t i)
 	       store_run_done(x->st, x->sweep, x->plan[i].p[0]->id, x->plan[i].f[0].spec);
 }
 
+/* The run's line (text output): outcome, point, fault, site, how it
+ * ended, and its repro; why, for an error or a divergence. */
+static void print_run(const struct opts *o, const struct rpl_spec *s, const struct rpl_done *d,
+		      const char *fault, const char *site, const char *repro)
+{
+	const struct ana_point *p = s->p[0];
+	printf("%-11s point %-5ld %-10s %-8s %s", rpl_outcome_name[d->oc], p->id, p->name, fault,
+	       site);
+	if (d->res.signal)
+		printf("  [SIG%s]", sigabbrev_np(d->res.signal) ? sigabbrev_np(d->res.signal) : "?");
+	else
+		printf("  [exit %d]", d->res.exit_code);
+	if (p->path)
+		printf("  %s", p->path);
+	printf("\n    repro: %s\n", repro);
+	if (d->oc == OUT_ERROR || d->oc == OUT_DIVERGED) {
+		/* why: the output's last line (faultline's or the check's) */
+		const char *t = d->output.s ? d->output.s : "";
+		size_t n = strlen(t);
+		while (n && t[n - 1] == '\n')
+			n--;
+		size_t b = n;
+		while (b && t[b - 1] != '\n')
+			b--;
+		printf("    why: %.*s\n", (int)(n - b), t + b);
+	}
+	if (o->cfg.keep)
+		printf("    run directory: %s\n", d->dir);
+	fflush(stdout);
+}
+
+/* --json: the run's object in the runs array. */
+static void json_run(struct json *j, long run, const struct rpl_spec *s,
+		     const struct rpl_done *d, const char *faults, const char *site,
+		     const char *repro)
+{
+	const struct ana_point *p = s->p[0];
+	rpl_json_run_begin(j, run);
+	json_kint(j, "point", p->id);
+	json_kstr(j, "syscall", p->name);
+	json_kstr(j, "family", rec_families[p->family].name);
+	json_kstr(j, "fault", s->f[0].spec);
+	rpl_json_run_result(j, faults, d);
+	json_kbool(j, "fired", d->nfired);
+	json_kstr(j, "site", site);
+	json_kstr(j, "path", p->path);
+	json_kstr(j, "repro", repro);
+	json_end(j);
+}
+
+/* A bug run joins its distinct failure; any other run is a JUnit case of
+ * its own (a bug run is counted in its distinct failure's test case). */
+static void note_run(struct sweep_ctx *x, long run, const struct rpl_spec *s,
+		     const struct rpl_done *d, const char *faults, const char *site,
+		     const char *repro)
+{
+	const struct ana_point *p = s->p[0];
+	if (rpl_outcome_is_bug(d->oc)) {
+		struct sb sig;
+		sb_init(&sig);
+		ana_failure_sig(rpl_outcome_name[d->oc], s->n > 1 ? faults : s->f[0].spec, site,
+				d->output.s, &sig);
+		ana_failures_add(&x->failures, sig.s, run, rpl_outcome_name[d->oc], repro);
+		sb_free(&sig);
+	} else if (x->o->junit) {
+		struct sb name;
+		sb_init(&name);
+		sb_printf(&name, "point %ld %s %s at %s", p->id, p->name, faults, site);
+		rpl_junit_case(&x->junit, rec_families[p->family].name, name.s, d->oc, d->secs,
+			       repro, d->output.s);
+		sb_free(&name);
+	}
+}
+
 void rpl_sweep_done(void *arg, size_t i, struct rpl_done *d)
 {
 	struct sweep_ctx *x = arg;
@@ -451,69 +525,11 @@ void rpl_sweep_done(void *arg, size_t i, struct rpl_done *d)
 	/* symbolising is costly the first time: only when something shows it */
 	if (o->junit || o->json || o->all || rpl_outcome_is_bug(d->oc))
 		ana_site_label(x->st, x->r->id, p->site, &lab);
-	if (rpl_outcome_is_bug(d->oc)) {
-		struct sb sig;
-		sb_init(&sig);
-		ana_failure_sig(rpl_outcome_name[d->oc], s->n > 1 ? faults.s : s->f[0].spec, lab.s,
-				d->output.s, &sig);
-		ana_failures_add(&x->failures, sig.s, run, rpl_outcome_name[d->oc], repro.s);
-		sb_free(&sig);
-	}
-	if (o->junit && !rpl_outcome_is_bug(d->oc)) {
-		/* a bug run is counted in its distinct failure's test case */
-		struct sb name;
-		sb_init(&name);
-		sb_printf(&name, "point %ld %s %s at %s", p->id, p->name, faults.s, lab.s);
-		rpl_junit_case(&x->junit, rec_families[p->family].name, name.s, d->oc, d->secs,
-			       repro.s, d->output.s);
-		sb_free(&name);
-	}
-	if (o->json) {
-		struct json *j = &x->jw;
-		json_obj(j);
-		json_key(j, "run");
-		if (run > 0)
-			json_int(j, run);
-		else
-			json_null(j);
-		json_kint(j, "point", p->id);
-		json_kstr(j, "syscall", p->name);
-		json_kstr(j, "family", rec_families[p->family].name);
-		json_kstr(j, "fault", s->f[0].spec);
-		json_kstr(j, "faults", faults.s);
-		json_kstr(j, "outcome", rpl_outcome_name[d->oc]);
-		json_kint(j, "exit", d->res.exit_code);
-		json_kint(j, "signal", d->res.signal);
-		json_kbool(j, "fired", d->nfired);
-		json_kstr(j, "site", lab.s);
-		json_kstr(j, "path", p->path);
-		json_kstr(j, "repro", repro.s);
-		json_end(j);
-	} else if (o->all || rpl_outcome_is_bug(d->oc) || d->oc == OUT_ERROR) {
-		printf("%-11s point %-5ld %-10s %-8s %s", rpl_outcome_name[d->oc], p->id, p->name,
-		       s->n > 1 ? faults.s : s->f[0].spec, lab.s);
-		if (d->res.signal)
-			printf("  [SIG%s]", sigabbrev_np(d->res.signal) ? sigabbrev_np(d->res.signal) : "?");
-		else
-			printf("  [exit %d]", d->res.exit_code);
-		if (p->path)
-			printf("  %s", p->path);
-		printf("\n    repro: %s\n", repro.s);
-		if (d->oc == OUT_ERROR || d->oc == OUT_DIVERGED) {
-			/* why: the output's last line (faultline's or the check's) */
-			const char *t = d->output.s ? d->output.s : "";
-			size_t n = strlen(t);
-			while (n && t[n - 1] == '\n')
-				n--;
-			size_t b = n;
-			while (b && t[b - 1] != '\n')
-				b--;
-			printf("    why: %.*s\n", (int)(n - b), t + b);
-		}
-		if (o->cfg.keep)
-			printf("    run directory: %s\n", d->dir);
-		fflush(stdout);
-	}
+	note_run(x, run, s, d, faults.s, lab.s, repro.s);
+	if (o->json)
+		json_run(&x->jw, run, s, d, faults.s, lab.s, repro.s);
+	else if (o->all || rpl_outcome_is_bug(d->oc) || d->oc == OUT_ERROR)
+		print_run(o, s, d, s->n > 1 ? faults.s : s->f[0].spec, lab.s, repro.s);
 	x->done++;
 	x->count[d->oc]++;
 	x->nbug += rpl_outcome_is_bug(d->oc);
@@ -821,12 +837,7 @@ static void print_json(struct sweep_ctx *x, double secs, int complete, size_t to
 	json_end(j);   /* runs */
 	json_key(j, "summary");
 	json_obj(j);
-	for (int i = 0; i < OUT__COUNT; i++)
-		json_kint(j, rpl_outcome_name[i], (long long)x->count[i]);
-	json_kint(j, "runs", (long long)x->done);
-	json_kint(j, "bugs", (long long)x->nbug);
-	json_key(j, "seconds");
-	json_double(j, (double)(long long)(secs * 100 + 0.5) / 100);
+	rpl_json_counts(j, x->count, x->done, x->nbug, secs);
 	json_kbool(j, "complete", complete);
 	json_kbool(j, "baseline", !x->o->cfg.no_baseline);
 	json_kint(j, "points", (long long)x->npoints_match);

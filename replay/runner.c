@@ -598,6 +598,34 @@ long rpl_store_run(struct store *st, struct store_run *sr, const struct rpl_done
 	return run;
 }
 
+void rpl_json_run_begin(struct json *j, long run)
+{
+	json_obj(j);
+	json_key(j, "run");
+	if (run > 0)
+		json_int(j, run);
+	else
+		json_null(j);
+}
+
+void rpl_json_run_result(struct json *j, const char *faults, const struct rpl_done *d)
+{
+	json_kstr(j, "faults", faults);
+	json_kstr(j, "outcome", rpl_outcome_name[d->oc]);
+	json_kint(j, "exit", d->res.exit_code);
+	json_kint(j, "signal", d->res.signal);
+}
+
+void rpl_json_counts(struct json *j, const size_t *count, size_t runs, size_t bugs, double secs)
+{
+	for (int i = 0; i < OUT__COUNT; i++)
+		json_kint(j, rpl_outcome_name[i], (long long)count[i]);
+	json_kint(j, "runs", (long long)runs);
+	json_kint(j, "bugs", (long long)bugs);
+	json_key(j, "seconds");
+	json_double(j, (double)(long long)(secs * 100 + 0.5) / 100);
+}
+
 int rpl_options_have(const char *options, const char *word)
 {
 	size_t n = strlen(word);

@@ -196,13 +196,133 @@ static int result_read(FILE *f, struct rpl_done *d)
 	return 0;
 }
 
+/* What --setup and --check see of the run (FAULTLINE_*). */
+struct run_env {
+	char point[64], fault[128], sys[96], seed[64], dir[PATH_MAX + 32];
+};
+
+static void run_env_fill(struct run_env *e, const struct rpl_cfg *cfg, const struct rpl_spec *s,
+			 const char *dir)
+{
+	struct sb faults;
+	sb_init(&faults);
+	rpl_spec_faults(s, &faults);
+	snprintf(e->point, sizeof e->point, "FAULTLINE_POINT=%ld", s->n ? s->p[0]->id : 0);
+	snprintf(e->fault, sizeof e->fault, "FAULTLINE_FAULT=%s",
+		 s->n > 1 ? faults.s : s->n ? s->f[0].spec : "none");
+	snprintf(e->sys, sizeof e->sys, "FAULTLINE_SYSCALL=%s", s->n ? s->p[0]->name : "");
+	snprintf(e->seed, sizeof e->seed, "FAULTLINE_SEED=%ld", cfg->seed);
+	snprintf(e->dir, sizeof e->dir, "FAULTLINE_RUN_DIR=%s", dir);
+	sb_free(&faults);
+}
+
+/* The injector's arms, one per fault of s: where (and by which key) to
+ * find the call, what the recording says it was. */
+static void arms_fill(const struct rpl_cfg *cfg, const struct rpl_spec *s, struct rpl_arm *arms,
+		      struct rpl_injector *in)
+{
+	for (int i = 0; i < s->n; i++) {
+		const struct ana_point *p = s->p[i];
+		arms[i] = (struct rpl_arm){ .family = p->family, .ident = p->ident,
+					    .nth = p->nth, .fault = s->f[i], .err = s->f[i].err,
+					    .rec_ret = p->id > 0 ? p->ret : 0 };
+		if (p->id > 0) {
+			arms[i].rec_syscall = p->name;
+			arms[i].rec_path = p->path;
+			arms[i].rec_fdkind = p->fdkind;
+			arms[i].rec_std = p->std_fd;
+			arms[i].rec_site = p->site;
+			arms[i].site_frames = p->site_frames;
+			/* a point without a target or site keeps the thread key */
+			if (cfg->key == RPL_KEY_PATH && p->path_nth) {
+				arms[i].key = RPL_KEY_PATH;
+				arms[i].kval = p->tkey;
+				arms[i].knth = p->path_nth;
+			} else if (cfg->key == RPL_KEY_SITE && p->site_nth) {
+				arms[i].key = RPL_KEY_SITE;
+				arms[i].kval = p->site;
+				arms[i].knth = p->site_nth;
+			}
+		}
+		in->track_writes |= s->f[i].kind == FAULT_CRASH;
+	}
+	in->arms = arms;
+	in->narms = s->n;
+}
+
+/* The baseline run (nothing armed) probes the sweep's planned points, one
+ * probe per point; the array to free, or NULL. */
+static struct rpl_probe *probes_fill(const struct rpl_spec *s, struct rpl_injector *in)
+{
+	if (s->n || !s->nplan)
+		return NULL;
+	struct rpl_probe *probes = xcalloc(s->nplan * RPL_MAX_ARMS, sizeof *probes);
+	for (size_t i = 0; i < s->nplan; i++)
+		for (int k = 0; k < s->plan[i].n; k++) {
+			const struct ana_point *p = s->plan[i].p[k];
+			if (p->id > 0 && p->tkey)
+				probes[in->nprobes++] = (struct rpl_probe){
+					.ident = p->ident, .family = p->family, .nth = p->nth,
+					.path_nth = p->path_nth, .tkey = p->tkey };
+		}
+	qsort(probes, in->nprobes, sizeof *probes, rpl_probe_cmp);
+	size_t u = 0;   /* one probe per point */
+	for (size_t i = 0; i < in->nprobes; i++)
+		if (!u || rpl_probe_cmp(&probes[u - 1], &probes[i]))
+			probes[u++] = probes[i];
+	in->nprobes = u;
+	in->probes = probes;
+	return probes;
+}
+
+/* The families the run's seccomp filter traces: the armed ones (all with
+ * explore), the baseline's counted ones, and the seeded random sources. */
+static uint64_t trace_families(const struct rpl_cfg *cfg, const struct rpl_arm *arms, int narms,
+			       struct rpl_injector *in)
+{
+	uint64_t fams = rpl_inject_families(arms, narms) | in->count_fams;
+	if (cfg->explore) {
+		in->explore = cfg->explore;
+		in->stk = rec_stack_new();
+		sb_init(&in->log);
+		fams = rpl_inject_families(arms, -1);
+	}
+	if (in->seed_random)
+		fams |= RPL_TRACE_RANDOM;
+	if (in->seed_random && cfg->seed_urandom) {
+		in->seed_urandom = 1;
+		fams |= 1ull << FAM_READ;
+	}
+	return fams;
+}
+
+/* --check, after the program, with what happened in its environment. */
+static void run_check(const struct rpl_cfg *cfg, const struct store_rec *r,
+		      const struct run_env *e, struct rpl_done *d, int out, unsigned tmo)
+{
+	char e_exit[48], e_sig[48], e_fired[48];
+	snprintf(e_exit, sizeof e_exit, "FAULTLINE_EXIT=%d", d->res.exit_code);
+	snprintf(e_sig, sizeof e_sig, "FAULTLINE_SIGNAL=%d", d->res.signal);
+	snprintf(e_fired, sizeof e_fired, "FAULTLINE_FIRED=%d", d->nfired);
+	const char *more[] = { e->point, e->fault, e->sys, e->seed, e->dir, e_exit, e_sig,
+			       e_fired, NULL };
+	char **cenv = env_with(r->env, more);
+	dprintf(out, "--- check: %s\n", cfg->check);
+	d->res.check_ran = 1;
+	d->res.check_code = rpl_shell(cfg->check, cenv, out, tmo);
+	if (d->res.check_code == 126 || d->res.check_code == 127)
+		dprintf(out, "faultline: the check could not run (exit %d: %s)\n",
+			d->res.check_code, d->res.check_code == 127 ? "command not found" :
+			"not executable");
+}
+
 /* The worker: one run, result left in dir/result.  Never returns. */
 static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 			const struct rpl_spec *s, const char *dir)
 {
 	int moved = 0;
-	char path[PATH_MAX + 32], cwd_now[PATH_MAX], e_point[64], e_fault[128], e_sys[96], e_seed[64],
-		e_dir[PATH_MAX + 32];
+	char path[PATH_MAX + 32], cwd_now[PATH_MAX];
+	struct run_env e;
 	struct rpl_done d;
 	memset(&d, 0, sizeof d);
 
@@ -212,16 +332,8 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 		_exit(3);
 	snprintf(path, sizeof path, "%s/output", dir);
 	int out = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	struct sb faults;
-	sb_init(&faults);
-	rpl_spec_faults(s, &faults);
-	snprintf(e_point, sizeof e_point, "FAULTLINE_POINT=%ld", s->n ? s->p[0]->id : 0);
-	snprintf(e_fault, sizeof e_fault, "FAULTLINE_FAULT=%s",
-		 s->n > 1 ? faults.s : s->n ? s->f[0].spec : "none");
-	snprintf(e_sys, sizeof e_sys, "FAULTLINE_SYSCALL=%s", s->n ? s->p[0]->name : "");
-	snprintf(e_seed, sizeof e_seed, "FAULTLINE_SEED=%ld", cfg->seed);
-	snprintf(e_dir, sizeof e_dir, "FAULTLINE_RUN_DIR=%s", dir);
-	const char *extra[] = { e_point, e_fault, e_sys, e_seed, e_dir, NULL };
+	run_env_fill(&e, cfg, s, dir);
+	const char *extra[] = { e.point, e.fault, e.sys, e.seed, e.dir, NULL };
 	char **env = env_with(r->env, extra);
 	unsigned tmo = (unsigned)cfg->timeout_s * 1000u;
 
@@ -235,32 +347,7 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 	static struct rpl_arm arms[RPL_MAX_ARMS];
 	struct rpl_injector in;
 	memset(&in, 0, sizeof in);
-	for (int i = 0; i < s->n; i++) {
-		arms[i] = (struct rpl_arm){ .family = s->p[i]->family, .ident = s->p[i]->ident,
-					    .nth = s->p[i]->nth, .fault = s->f[i], .err = s->f[i].err,
-					    .rec_ret = s->p[i]->id > 0 ? s->p[i]->ret : 0 };
-		if (s->p[i]->id > 0) {
-			arms[i].rec_syscall = s->p[i]->name;
-			arms[i].rec_path = s->p[i]->path;
-			arms[i].rec_fdkind = s->p[i]->fdkind;
-			arms[i].rec_std = s->p[i]->std_fd;
-			arms[i].rec_site = s->p[i]->site;
-			arms[i].site_frames = s->p[i]->site_frames;
-			/* a point without a target or site keeps the thread key */
-			if (cfg->key == RPL_KEY_PATH && s->p[i]->path_nth) {
-				arms[i].key = RPL_KEY_PATH;
-				arms[i].kval = s->p[i]->tkey;
-				arms[i].knth = s->p[i]->path_nth;
-			} else if (cfg->key == RPL_KEY_SITE && s->p[i]->site_nth) {
-				arms[i].key = RPL_KEY_SITE;
-				arms[i].kval = s->p[i]->site;
-				arms[i].knth = s->p[i]->site_nth;
-			}
-		}
-		in.track_writes |= s->f[i].kind == FAULT_CRASH;
-	}
-	in.arms = arms;
-	in.narms = s->n;
+	arms_fill(cfg, s, arms, &in);
 	in.persist = cfg->persist;
 	in.seed = (uint64_t)cfg->seed;
 	in.seed_random = !cfg->real_random;
@@ -272,40 +359,9 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 		in.moved_to = r->cwd;
 	}
 	in.count_fams = s->n ? 0 : s->fams;
-	struct rpl_probe *probes = NULL;
-	if (!s->n && s->nplan) {
-		probes = xcalloc(s->nplan * RPL_MAX_ARMS, sizeof *probes);
-		for (size_t i = 0; i < s->nplan; i++)
-			for (int k = 0; k < s->plan[i].n; k++) {
-				const struct ana_point *p = s->plan[i].p[k];
-				if (p->id > 0 && p->tkey)
-					probes[in.nprobes++] = (struct rpl_probe){
-						.ident = p->ident, .family = p->family, .nth = p->nth,
-						.path_nth = p->path_nth, .tkey = p->tkey };
-			}
-		qsort(probes, in.nprobes, sizeof *probes, rpl_probe_cmp);
-		size_t u = 0;   /* one probe per point */
-		for (size_t i = 0; i < in.nprobes; i++)
-			if (!u || rpl_probe_cmp(&probes[u - 1], &probes[i]))
-				probes[u++] = probes[i];
-		in.nprobes = u;
-		in.probes = probes;
-	}
+	struct rpl_probe *probes = probes_fill(s, &in);
 	sb_init(&in.counts);
-	uint64_t fams = rpl_inject_families(arms, s->n) | in.count_fams;
-	if (cfg->explore) {
-		in.explore = cfg->explore;
-		in.stk = rec_stack_new();
-		sb_init(&in.log);
-		fams = rpl_inject_families(arms, -1);
-	}
-	if (in.seed_random)
-		fams |= RPL_TRACE_RANDOM;
-	if (in.seed_random && cfg->seed_urandom) {
-		in.seed_urandom = 1;
-		fams |= 1ull << FAM_READ;
-	}
-	if (rpl_seccomp_build(fams, &g_filter) < 0) {
+	if (rpl_seccomp_build(trace_families(cfg, arms, s->n, &in), &g_filter) < 0) {
 		dprintf(out, "faultline: cannot build the seccomp filter\n");
 		_exit(5);
 	}
@@ -337,22 +393,8 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 	d.res.timed_out = tr.timed_out;
 	d.res.exit_code = tr.exit_code;
 	d.res.signal = WIFSIGNALED(tr.status) ? WTERMSIG(tr.status) : 0;
-	if (cfg->check) {
-		char e_exit[48], e_sig[48], e_fired[48];
-		snprintf(e_exit, sizeof e_exit, "FAULTLINE_EXIT=%d", d.res.exit_code);
-		snprintf(e_sig, sizeof e_sig, "FAULTLINE_SIGNAL=%d", d.res.signal);
-		snprintf(e_fired, sizeof e_fired, "FAULTLINE_FIRED=%d", in.nfired);
-		const char *more[] = { e_point, e_fault, e_sys, e_seed, e_dir, e_exit, e_sig,
-				       e_fired, NULL };
-		char **cenv = env_with(r->env, more);
-		dprintf(out, "--- check: %s\n", cfg->check);
-		d.res.check_ran = 1;
-		d.res.check_code = rpl_shell(cfg->check, cenv, out, tmo);
-		if (d.res.check_code == 126 || d.res.check_code == 127)
-			dprintf(out, "faultline: the check could not run (exit %d: %s)\n",
-				d.res.check_code, d.res.check_code == 127 ? "command not found" :
-				"not executable");
-	}
+	if (cfg->check)
+		run_check(cfg, r, &e, &d, out, tmo);
 	snprintf(path, sizeof path, "%s/result", dir);
 	FILE *f = fopen(path, "w");
 	if (!f)

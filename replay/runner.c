@@ -773,6 +773,120 @@ static void hint_unrecorded(const char *cmd, const struct store_rec *r, struct s
 	}
 }
 
+/* A baseline that did not end clean: say why, with the output's last
+ * line and a hint at files the runs do not see. */
+static void base_failed(const struct rpl_cfg *cfg, const struct store_rec *r,
+			const struct rpl_done *d)
+{
+	char tail[240];
+	last_line(d->output.s, tail, sizeof tail);
+	struct sb hint;
+	sb_init(&hint);
+	hint_unrecorded(d->setup_failed ? cfg->setup : cfg->check, r, &hint);
+	if (d->setup_failed) {
+		fl_error("baseline: --setup failed with nothing injected: %s%s", tail,
+			 hint.s ? hint.s : "");
+	} else if (d->oc == OUT_ERROR && d->res.check_ran &&
+		   (d->res.check_code == 126 || d->res.check_code == 127)) {
+		struct sb o;
+		sb_init(&o);
+		/* the check's own complaint: the line after "--- check:" */
+		const char *ck = d->output.s ? strstr(d->output.s, "--- check:") : NULL;
+		const char *nl = ck ? strchr(ck, '\n') : NULL;
+		if (nl && nl[1]) {
+			sb_puts(&o, nl + 1);
+			char *e = strchr(o.s, '\n');
+			if (e)
+				*e = 0;
+		}
+		fl_error("baseline: the check could not run (exit %d%s%s)%s", d->res.check_code,
+			 o.s ? ": " : "", o.s ? o.s : "", hint.s ? hint.s : "");
+		sb_free(&o);
+	} else if (d->oc == OUT_BROKEN) {
+		fl_error("baseline: the check fails with nothing injected (exit %d): %s%s",
+			 d->res.check_code, tail, hint.s ? hint.s : "");
+	} else if (d->oc == OUT_HANG) {
+		fl_error("baseline: the program outlived --timeout (%ld s) with nothing injected; "
+			 "give a longer --timeout", cfg->timeout_s);
+	} else if (d->oc == OUT_CRASH) {
+		fl_error("baseline: the program dies of SIG%s with nothing injected",
+			 sigabbrev_np(d->res.signal) ? sigabbrev_np(d->res.signal) : "?");
+	} else {
+		fl_error("baseline: the run failed (%s): %s", rpl_outcome_name[d->oc], tail);
+	}
+	sb_free(&hint);
+}
+
+/* A clean baseline: did it reach every planned point again?  Under the
+ * thread key, a program whose files' order of calls held although its
+ * threads' did not switches cfg->key to path.  0, or -EAGAIN (said). */
+static int base_reached(struct rpl_cfg *cfg, const struct rpl_spec *specs, size_t n,
+			const struct rpl_done *d)
+{
+	size_t planned = 0, missing = 0;
+	const struct ana_point *first = NULL;
+	unsigned first_got = 0;
+	for (size_t i = 0; i < n; i++)
+		for (int k = 0; k < specs[i].n; k++) {
+			const struct ana_point *p = specs[i].p[k];
+			if (p->id <= 0 || (k > 0 && p == specs[i].p[0]))
+				continue;
+			planned++;
+			unsigned got = base_count(d->counts.s, p->ident, p->family);
+			if (got < p->nth && !missing++) {
+				first = p;
+				first_got = got;
+			}
+		}
+	size_t same = 0, other = 0, pmiss = 0;
+	const char *kl = d->counts.s ? strstr(d->counts.s, "keys ") : NULL;
+	if (kl)
+		sscanf(kl, "keys %zu %zu %zu", &same, &other, &pmiss);
+	int thread_ok = !missing && !other;
+	if (cfg->key == RPL_KEY_PATH && pmiss) {
+		fl_error("baseline: with nothing injected the program did not reach %zu of %zu "
+			 "planned fault points by path (--key path): it does not repeat its "
+			 "recorded calls; --no-baseline sweeps anyway", pmiss, planned);
+		return -EAGAIN;
+	}
+	if (cfg->key != RPL_KEY_THREAD || thread_ok)
+		return 0;
+	if (!cfg->key_set && kl && !pmiss) {
+		/* the threads' order of calls is not stable (a runtime that
+		 * moves work between threads), the files' order is */
+		if (!cfg->quiet)
+			fl_warn("baseline: the thread key is unstable here (%zu of %zu planned points "
+				"not reached, %zu reached on another target); every target's own "
+				"order of calls held: using --key path", missing, planned, other);
+		cfg->key = RPL_KEY_PATH;
+		return 0;
+	}
+	if (!missing)
+		return 0;   /* --key thread: reached, the divergence check judges each run */
+	fl_error("baseline: with nothing injected the program did not reach %zu of %zu "
+		 "planned fault points (e.g. point %ld: thread %s made %u %s calls, the "
+		 "recording %u): the program does not repeat its recorded calls, so those "
+		 "runs would be not_reached; --no-baseline sweeps anyway", missing,
+		 planned, first->id, first->ident, first_got,
+		 rec_families[first->family].name, first->nth);
+	return -EAGAIN;
+}
+
+/* What the baseline showed of the runs' isolation. */
+static void base_warn_leaks(const struct rpl_cfg *cfg, const struct rpl_done *d)
+{
+	if (!d->leaks.len || cfg->quiet)
+		return;
+	if (!strcmp(d->leaks.s, "/"))
+		fl_warn("runs are isolated in the working directory only: writes elsewhere "
+			"(/tmp, $HOME ...) reach the host and later runs%s",
+			cfg->cwd_only ? " (--isolate cwd)" : geteuid() ? " (not root: no mount "
+			"namespace, each run works in a copy of the directory)" :
+			" (no overlay of / here)");
+	else
+		fl_warn("not isolated (writes reach the host): %s", d->leaks.s);
+}
+
 int rpl_baseline(struct rpl_cfg *cfg, struct store *st, const struct store_rec *r,
 		 const struct rpl_spec *specs, size_t n, long sweep)
 {
@@ -802,106 +916,16 @@ int rpl_baseline(struct rpl_cfg *cfg, struct store *st, const struct store_rec *
 		.repro = "", .seed = (uint64_t)cfg->seed,
 	};
 	rpl_store_run(st, &sr, d, cfg->db);   /* nothing armed: d->nfired is 0 */
-	char tail[240];
-	last_line(d->output.s, tail, sizeof tail);
-	struct sb hint;
-	sb_init(&hint);
-	hint_unrecorded(d->setup_failed ? cfg->setup : cfg->check, r, &hint);
-	rc = -EAGAIN;
-	if (d->setup_failed) {
-		fl_error("baseline: --setup failed with nothing injected: %s%s", tail,
-			 hint.s ? hint.s : "");
-	} else if (d->oc == OUT_ERROR && d->res.check_ran &&
-		   (d->res.check_code == 126 || d->res.check_code == 127)) {
-		struct sb o;
-		sb_init(&o);
-		/* the check's own complaint: the line after "--- check:" */
-		const char *ck = d->output.s ? strstr(d->output.s, "--- check:") : NULL;
-		const char *nl = ck ? strchr(ck, '\n') : NULL;
-		if (nl && nl[1]) {
-			sb_puts(&o, nl + 1);
-			char *e = strchr(o.s, '\n');
-			if (e)
-				*e = 0;
-		}
-		fl_error("baseline: the check could not run (exit %d%s%s)%s", d->res.check_code,
-			 o.s ? ": " : "", o.s ? o.s : "", hint.s ? hint.s : "");
-		sb_free(&o);
-	} else if (d->oc == OUT_BROKEN) {
-		fl_error("baseline: the check fails with nothing injected (exit %d): %s%s",
-			 d->res.check_code, tail, hint.s ? hint.s : "");
-	} else if (d->oc == OUT_HANG) {
-		fl_error("baseline: the program outlived --timeout (%ld s) with nothing injected; "
-			 "give a longer --timeout", cfg->timeout_s);
-	} else if (d->oc == OUT_CRASH) {
-		fl_error("baseline: the program dies of SIG%s with nothing injected",
-			 sigabbrev_np(d->res.signal) ? sigabbrev_np(d->res.signal) : "?");
-	} else if (d->oc != OUT_CLEAN) {
-		fl_error("baseline: the run failed (%s): %s", rpl_outcome_name[d->oc], tail);
+	if (d->setup_failed || d->oc != OUT_CLEAN) {
+		base_failed(cfg, r, d);
+		rc = -EAGAIN;
 	} else {
-		/* every planned point must be reached again */
-		size_t planned = 0, missing = 0;
-		const struct ana_point *first = NULL;
-		unsigned first_got = 0;
-		for (size_t i = 0; i < n; i++)
-			for (int k = 0; k < specs[i].n; k++) {
-				const struct ana_point *p = specs[i].p[k];
-				if (p->id <= 0 || (k > 0 && p == specs[i].p[0]))
-					continue;
-				planned++;
-				unsigned got = base_count(d->counts.s, p->ident, p->family);
-				if (got < p->nth) {
-					if (!missing++) {
-						first = p;
-						first_got = got;
-					}
-				}
-			}
-		size_t same = 0, other = 0, pmiss = 0;
-		const char *kl = d->counts.s ? strstr(d->counts.s, "keys ") : NULL;
-		if (kl)
-			sscanf(kl, "keys %zu %zu %zu", &same, &other, &pmiss);
-		int thread_ok = !missing && !other;
-		if (cfg->key == RPL_KEY_PATH && pmiss) {
-			fl_error("baseline: with nothing injected the program did not reach %zu of %zu "
-				 "planned fault points by path (--key path): it does not repeat its "
-				 "recorded calls; --no-baseline sweeps anyway", pmiss, planned);
-		} else if (cfg->key != RPL_KEY_THREAD || thread_ok) {
-			rc = 0;
-		} else if (!cfg->key_set && kl && !pmiss) {
-			/* the threads' order of calls is not stable (a runtime that
-			 * moves work between threads), the files' order is */
-			if (!cfg->quiet)
-				fl_warn("baseline: the thread key is unstable here (%zu of %zu planned points "
-					"not reached, %zu reached on another target); every target's own "
-					"order of calls held: using --key path", missing, planned, other);
-			cfg->key = RPL_KEY_PATH;
-			rc = 0;
-		} else if (!missing) {
-			rc = 0;   /* --key thread: reached, the divergence check judges each run */
-		} else {
-			fl_error("baseline: with nothing injected the program did not reach %zu of %zu "
-				 "planned fault points (e.g. point %ld: thread %s made %u %s calls, the "
-				 "recording %u): the program does not repeat its recorded calls, so those "
-				 "runs would be not_reached; --no-baseline sweeps anyway", missing,
-				 planned, first->id, first->ident, first_got,
-				 rec_families[first->family].name, first->nth);
-		}
+		rc = base_reached(cfg, specs, n, d);
 	}
-	if (d->leaks.len && !cfg->quiet) {
-		if (!strcmp(d->leaks.s, "/"))
-			fl_warn("runs are isolated in the working directory only: writes elsewhere "
-				"(/tmp, $HOME ...) reach the host and later runs%s",
-				cfg->cwd_only ? " (--isolate cwd)" : geteuid() ? " (not root: no mount "
-				"namespace, each run works in a copy of the directory)" :
-				" (no overlay of / here)");
-		else
-			fl_warn("not isolated (writes reach the host): %s", d->leaks.s);
-	}
+	base_warn_leaks(cfg, d);
 	if (rc == 0 && d->res.exit_code != r->exit_code && !cfg->quiet)
 		fl_warn("baseline: the program exited %d, the recording %d", d->res.exit_code,
 			r->exit_code);
-	sb_free(&hint);
 	sb_free(&d->output);
 	sb_free(&d->counts);
 	sb_free(&d->explore);

@@ -425,18 +425,12 @@ struct record_opts {
 };
 
 static const struct option options[] = {
-	CMD_OPT_DB,
-	{ "capture", required_argument, 0, 's' },
-	{ "stack-depth", required_argument, 0, 'S' },
-	{ "snapshot", no_argument, 0, 'N' },
-	{ "no-snapshot", no_argument, 0, 'n' },
-	{ "snapshot-path", required_argument, 0, 'X' },
-	{ "no-pin", no_argument, 0, 'P' },
-	{ "seed", required_argument, 0, 'e' },
-	{ "real-random", no_argument, 0, 'R' },
-	{ "quiet", no_argument, 0, 'q' },
-	CMD_OPT_HELP,
-	CMD_OPT_END
+	CMD_OPT_DB, CMD_OPT_HELP,
+	{ "capture", required_argument, 0, 's' }, { "stack-depth", required_argument, 0, 'S' },
+	{ "snapshot", no_argument, 0, 'N' }, { "no-snapshot", no_argument, 0, 'n' },
+	{ "snapshot-path", required_argument, 0, 'X' }, { "no-pin", no_argument, 0, 'P' },
+	{ "seed", required_argument, 0, 'e' }, { "real-random", no_argument, 0, 'R' },
+	{ "quiet", no_argument, 0, 'q' }, CMD_OPT_END
 };
 
 /* One option c (cmd_getopt's opt); 0 or -1 (said). */

@@ -332,14 +332,9 @@ struct bopts {
 };
 
 static const struct option options[] = {
-	CMD_OPT_DB, CMD_OPT_REC,
+	CMD_OPT_DB, CMD_OPT_REC, CMD_OPT_HELP, CMD_OPTS_RUN,
 	{ "run", required_argument, 0, 'R' }, { "first", no_argument, 0, '1' },
-	{ "family", required_argument, 0, 'f' }, { "path", required_argument, 0, 'p' },
-	{ "fault", required_argument, 0, 'F' }, { "setup", required_argument, 0, 'S' },
-	{ "check", required_argument, 0, 'c' }, { "jobs", required_argument, 0, 'j' },
-	{ "timeout", required_argument, 0, 't' }, { "quiet", no_argument, 0, 'q' },
-	CMD_OPT_HELP, { "persist", no_argument, 0, 'x' },
-	{ "no-baseline", no_argument, 0, 'B' }, CMD_OPT_END
+	CMD_OPT_END
 };
 
 /* One option c (cmd_getopt's opt); 0 or -1 (said). */
@@ -370,7 +365,7 @@ static int parse_option(int c, const char *arg, void *ctx)
 	case 'c': o->check = arg; break;
 	case 'q': b->cfg.quiet = 1; break;
 	case 'x': b->cfg.persist = 1; break;
-	case 'B': b->cfg.no_baseline = 1; break;
+	case 'B' + 256: b->cfg.no_baseline = 1; break;
 	default: return -1;
 	}
 	return 0;

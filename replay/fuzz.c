@@ -177,19 +177,9 @@ struct fopts {
 };
 
 static const struct option options[] = {
-	CMD_OPT_DB, CMD_OPT_REC,
+	CMD_OPT_DB, CMD_OPT_REC, CMD_OPT_HELP, CMD_OPTS_RUN, CMD_OPTS_SWEEP,
 	{ "runs", required_argument, 0, 'n' }, { "seed", required_argument, 0, 'e' },
 	{ "faults", required_argument, 0, 'k' }, { "rate", required_argument, 0, 'R' },
-	{ "family", required_argument, 0, 'f' }, { "path", required_argument, 0, 'p' },
-	{ "no-std", no_argument, 0, 'N' }, { "fault", required_argument, 0, 'F' },
-	{ "setup", required_argument, 0, 'S' }, { "check", required_argument, 0, 'c' },
-	{ "jobs", required_argument, 0, 'j' }, { "timeout", required_argument, 0, 't' },
-	{ "keep", no_argument, 0, 'K' }, { "json", no_argument, 0, 'J' },
-	{ "quiet", no_argument, 0, 'q' }, CMD_OPT_HELP,
-	{ "persist", no_argument, 0, 'x' }, { "any-errno", no_argument, 0, 'A' },
-	{ "no-baseline", no_argument, 0, 'B' },
-	{ "site", required_argument, 0, 'S' + 256 }, { "exe", required_argument, 0, 'X' + 256 },
-	{ "no-startup", no_argument, 0, 'U' + 256 },
 	CMD_OPT_END
 };
 
@@ -251,8 +241,8 @@ static int parse_option(int c, const char *arg, void *ctx)
 	case 'J': z->json = 1; break;
 	case 'q': z->cfg.quiet = 1; break;
 	case 'x': z->cfg.persist = 1; break;
-	case 'A': z->cfg.any_errno = 1; break;
-	case 'B': z->cfg.no_baseline = 1; break;
+	case 'A' + 256: z->cfg.any_errno = 1; break;
+	case 'B' + 256: z->cfg.no_baseline = 1; break;
 	case 'S' + 256: o->flt.site_glob = arg; break;
 	case 'X' + 256: o->flt.exe_glob = arg; break;
 	case 'U' + 256: o->flt.no_startup = 1; break;

@@ -180,33 +180,17 @@ static int parse_faults(struct opts *o, const char *s)
 }
 
 static const struct option options[] = {
-	CMD_OPT_DB, CMD_OPT_REC,
-	{ "point", required_argument, 0, 'P' }, { "family", required_argument, 0, 'f' },
-	{ "path", required_argument, 0, 'p' }, { "fdkind", required_argument, 0, 'k' },
-	{ "no-std", no_argument, 0, 'n' }, { "loader", no_argument, 0, 'L' },
-	{ "fault", required_argument, 0, 'F' },
-	{ "persist", no_argument, 0, 'x' }, { "setup", required_argument, 0, 'S' },
-	{ "check", required_argument, 0, 'c' }, { "jobs", required_argument, 0, 'j' },
-	{ "timeout", required_argument, 0, 't' }, { "seed", required_argument, 0, 'e' },
+	CMD_OPT_DB, CMD_OPT_REC, CMD_OPT_HELP, CMD_OPTS_RUN, CMD_OPTS_SWEEP,
+	{ "point", required_argument, 0, 'P' }, { "fdkind", required_argument, 0, 'k' },
+	{ "loader", no_argument, 0, 'L' }, { "seed", required_argument, 0, 'e' },
 	{ "resume", no_argument, 0, 'R' }, { "all", no_argument, 0, 'a' },
-	{ "json", no_argument, 0, 'J' }, { "keep", no_argument, 0, 'K' },
-	{ "quiet", no_argument, 0, 'q' }, CMD_OPT_HELP,
 	{ "junit", required_argument, 0, 'U' }, { "shard", required_argument, 0, 'H' },
 	{ "with", required_argument, 0, 'W' }, { "depth", required_argument, 0, 'D' },
 	{ "budget", required_argument, 0, 'B' }, { "prune", no_argument, 0, 'P' + 256 },
-	{ "no-pin", no_argument, 0, 'N' + 256 },
-	{ "any-errno", no_argument, 0, 'A' + 256 },
-	{ "every-point", no_argument, 0, 'E' + 256 },
-	{ "dry-run", no_argument, 0, 'D' + 256 },
-	{ "site", required_argument, 0, 'S' + 256 },
-	{ "exe", required_argument, 0, 'X' + 256 },
-	{ "no-startup", no_argument, 0, 'U' + 256 },
-	{ "no-baseline", no_argument, 0, 'B' + 256 },
-	{ "torn-max", required_argument, 0, 'T' + 256 },
-	{ "fire-anyway", no_argument, 0, 'F' + 256 },
-	{ "isolate", required_argument, 0, 'I' + 256 },
-	{ "key", required_argument, 0, 'K' + 256 },
-	{ "real-random", no_argument, 0, 'R' + 256 },
+	{ "no-pin", no_argument, 0, 'N' + 256 }, { "every-point", no_argument, 0, 'E' + 256 },
+	{ "dry-run", no_argument, 0, 'D' + 256 }, { "torn-max", required_argument, 0, 'T' + 256 },
+	{ "fire-anyway", no_argument, 0, 'F' + 256 }, { "isolate", required_argument, 0, 'I' + 256 },
+	{ "key", required_argument, 0, 'K' + 256 }, { "real-random", no_argument, 0, 'R' + 256 },
 	CMD_OPT_END
 };
 
@@ -276,7 +260,7 @@ static int parse_option(int c, const char *arg, void *ctx)
 	case 'f': return cmd_opt_families(arg, &o->flt.families);
 	case 'p': o->flt.path_glob = arg; break;
 	case 'k': o->flt.fdkinds = arg; break;
-	case 'n': o->flt.no_std = 1; break;
+	case 'N': o->flt.no_std = 1; break;
 	case 'L': o->loader = 1; break;
 	case 'F': return parse_faults(o, arg) < 0 ? -1 : 0;
 	case 'x': o->cfg.persist = 1; break;

@@ -305,10 +305,7 @@ static void print_text(struct fz *z, const struct fopts *o, double secs)
 {
 	printf("%zu fuzz runs (seed %ld, %s) in %.1fs (sweep %ld):", z->done, z->cfg.seed,
 	       o->rate > 0 ? "rate" : "faults per run", secs, z->sweep);
-	for (int i = 0; i < OUT__COUNT; i++)
-		if (z->count[i] || i < OUT_DIVERGED)
-			printf("%s %zu %s", i ? "," : "", z->count[i], rpl_outcome_name[i]);
-	printf("\n");
+	rpl_print_counts(z->count);
 	for (size_t g = 0; g < z->ng; g++) {
 		struct sb lab;
 		sb_init(&lab);

@@ -853,10 +853,7 @@ static void print_text(const struct sweep_ctx *x, double secs, size_t total, siz
 	printf("%s%zu runs over %zu points in %.1fs (sweep %ld):",
 	       x->nbug || x->o->all ? "\n" : "", x->done, plan_points(x->plan, total), secs,
 	       x->sweep);
-	for (int i = 0; i < OUT__COUNT; i++)
-		if (x->count[i] || i < OUT_DIVERGED)
-			printf("%s %zu %s", i ? "," : "", x->count[i], rpl_outcome_name[i]);
-	printf("\n");
+	rpl_print_counts(x->count);
 	if (x->done && (x->count[OUT_NOT_REACHED] || x->count[OUT_DIVERGED]))
 		printf("inconclusive: %.1f%% not_reached, %.1f%% diverged (of %zu runs)\n",
 		       100.0 * (double)x->count[OUT_NOT_REACHED] / (double)x->done,

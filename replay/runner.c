@@ -668,6 +668,14 @@ void rpl_json_counts(struct json *j, const size_t *count, size_t runs, size_t bu
 	json_double(j, (double)(long long)(secs * 100 + 0.5) / 100);
 }
 
+void rpl_print_counts(const size_t *count)
+{
+	for (int i = 0; i < OUT__COUNT; i++)
+		if (count[i] || i < OUT_DIVERGED)
+			printf("%s %zu %s", i ? "," : "", count[i], rpl_outcome_name[i]);
+	printf("\n");
+}
+
 int rpl_options_have(const char *options, const char *word)
 {
 	size_t n = strlen(word);

@@ -77,6 +77,9 @@ long rpl_store_run(struct store *st, struct store_run *sr, const struct rpl_done
 void rpl_json_run_begin(struct json *j, long run);
 void rpl_json_run_result(struct json *j, const char *faults, const struct rpl_done *d);
 void rpl_json_counts(struct json *j, const size_t *count, size_t runs, size_t bugs, double secs);
+/* Text output of replay and fuzz: " N crash, N hang, ..." (every outcome
+ * up to not_reached, the later ones when they occurred), then a newline. */
+void rpl_print_counts(const size_t *count);
 /* Does a sweep's stored options string hold this option word (--persist)? */
 int rpl_options_have(const char *options, const char *word);
 /* The baseline run of a sweep (unless cfg->no_baseline): --setup, the

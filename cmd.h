@@ -45,6 +45,15 @@
 int cmd_getopt(int argc, char **argv, const char *shortopts, const struct option *lo,
 	       void (*usage)(FILE *), int (*opt)(int c, const char *arg, void *ctx), void *ctx);
 
+/* The options of CMD_OPTS_RUN and CMD_OPTS_SWEEP that set a field of cfg
+ * or flt (all but --fault, --jobs, --timeout and --json): 0, or -1 (said,
+ * or c is not one of them). */
+struct rpl_cfg;
+int cmd_opt_run(int c, const char *arg, struct rpl_cfg *cfg, struct ana_filter *flt);
+/* Their defaults: the default database, a job per CPU, --timeout from the
+ * recording (0), seed 1. */
+void cmd_run_defaults(struct rpl_cfg *cfg);
+
 /* Open the database db in mode (STORE_RDONLY, ...); 0 or -1. */
 int cmd_open(const char *db, int mode, struct store **st);
 /* cmd_open, then recording rec (0: the latest) into *r; 0 or -1, and on

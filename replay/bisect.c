@@ -352,8 +352,6 @@ static int parse_option(int c, const char *arg, void *ctx)
 	case 'r': case 'R': case 'j': case 't': break;
 	case 'd': b->cfg.db = arg; break;
 	case '1': o->first = 1; break;
-	case 'f': return cmd_opt_families(arg, &o->flt.families);
-	case 'p': o->flt.path_glob = arg; break;
 	case 'F':
 		if (rpl_fault_parse(arg, &o->fault) < 0) {
 			fl_error("unknown fault '%s'", arg);
@@ -361,12 +359,9 @@ static int parse_option(int c, const char *arg, void *ctx)
 		}
 		o->have_fault = 1;
 		break;
-	case 'S': o->setup = arg; break;
+	case 'S': o->setup = arg; break;   /* the run's own unless given */
 	case 'c': o->check = arg; break;
-	case 'q': b->cfg.quiet = 1; break;
-	case 'x': b->cfg.persist = 1; break;
-	case 'B' + 256: b->cfg.no_baseline = 1; break;
-	default: return -1;
+	default: return cmd_opt_run(c, arg, &b->cfg, &o->flt);
 	}
 	return 0;
 }
@@ -376,10 +371,8 @@ static int parse_option(int c, const char *arg, void *ctx)
 static int parse_options(int argc, char **argv, struct bx *b, struct bopts *o)
 {
 	memset(o, 0, sizeof *o);
+	cmd_run_defaults(&b->cfg);
 	o->b = b;
-	b->cfg.db = FL_DEFAULT_DB;
-	b->cfg.jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	b->cfg.seed = 1;
 	int rc = cmd_getopt(argc, argv, "d:f:p:j:t:qh", options, usage, parse_option, o);
 	if (rc)
 		return rc;

@@ -231,22 +231,9 @@ static int parse_option(int c, const char *arg, void *ctx)
 		}
 		break;
 	}
-	case 'f': return cmd_opt_families(arg, &o->flt.families);
-	case 'p': o->flt.path_glob = arg; break;
-	case 'N': o->flt.no_std = 1; break;
 	case 'F': return parse_faults(arg, o);
-	case 'S': z->cfg.setup = arg; break;
-	case 'c': z->cfg.check = arg; break;
-	case 'K': z->cfg.keep = 1; break;
 	case 'J': z->json = 1; break;
-	case 'q': z->cfg.quiet = 1; break;
-	case 'x': z->cfg.persist = 1; break;
-	case 'A' + 256: z->cfg.any_errno = 1; break;
-	case 'B' + 256: z->cfg.no_baseline = 1; break;
-	case 'S' + 256: o->flt.site_glob = arg; break;
-	case 'X' + 256: o->flt.exe_glob = arg; break;
-	case 'U' + 256: o->flt.no_startup = 1; break;
-	default: return -1;
+	default: return cmd_opt_run(c, arg, &z->cfg, &o->flt);
 	}
 	return 0;
 }
@@ -256,13 +243,10 @@ static int parse_option(int c, const char *arg, void *ctx)
 static int parse_options(int argc, char **argv, struct fz *z, struct fopts *o)
 {
 	memset(o, 0, sizeof *o);
+	cmd_run_defaults(&z->cfg);
 	o->z = z;
 	o->nruns = 100;
 	o->k = 2;
-	z->cfg.db = FL_DEFAULT_DB;
-	z->cfg.jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	z->cfg.timeout_s = 0;   /* 0: rpl_auto_timeout() */
-	z->cfg.seed = 1;
 	o->flt.no_loader = 1;
 	int rc = cmd_getopt(argc, argv, "d:n:k:f:p:j:t:qh", options, usage, parse_option, o);
 	return rc ? rc : cmd_no_operands(argc, argv);

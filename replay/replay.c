@@ -257,35 +257,22 @@ static int parse_option(int c, const char *arg, void *ctx)
 			return -1;
 		}
 		break;
-	case 'f': return cmd_opt_families(arg, &o->flt.families);
-	case 'p': o->flt.path_glob = arg; break;
 	case 'k': o->flt.fdkinds = arg; break;
-	case 'N': o->flt.no_std = 1; break;
 	case 'L': o->loader = 1; break;
 	case 'F': return parse_faults(o, arg) < 0 ? -1 : 0;
-	case 'x': o->cfg.persist = 1; break;
-	case 'S': o->cfg.setup = arg; break;
-	case 'c': o->cfg.check = arg; break;
 	case 'R': o->resume = 1; break;
 	case 'a': o->all = 1; break;
 	case 'J': o->json = 1; break;
-	case 'K': o->cfg.keep = 1; break;
-	case 'q': o->cfg.quiet = 1; break;
 	case 'U': o->junit = arg; break;
 	case 'W': o->with = arg; break;
 	case 'P' + 256: o->prune = 1; break;
 	case 'N' + 256: o->cfg.no_pin = 1; break;
-	case 'A' + 256: o->cfg.any_errno = 1; break;
 	case 'E' + 256: o->every_point = 1; break;
 	case 'D' + 256: o->dry_run = 1; break;
-	case 'S' + 256: o->flt.site_glob = arg; break;
-	case 'X' + 256: o->flt.exe_glob = arg; break;
-	case 'U' + 256: o->flt.no_startup = 1; break;
-	case 'B' + 256: o->cfg.no_baseline = 1; break;
 	case 'F' + 256: o->cfg.fire_anyway = 1; break;
 	case 'R' + 256: o->cfg.real_random = 1; break;
 	case 'K' + 256: case 'I' + 256: case 'H': return parse_choice(o, c, arg);
-	default: return -1;
+	default: return cmd_opt_run(c, arg, &o->cfg, &o->flt);
 	}
 	return 0;
 }
@@ -294,10 +281,7 @@ static int parse_option(int c, const char *arg, void *ctx)
  * 0: run. */
 static int parse_opts(struct opts *o, int argc, char **argv)
 {
-	o->cfg.db = FL_DEFAULT_DB;
-	o->cfg.jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	o->cfg.timeout_s = 0;   /* 0: rpl_auto_timeout() */
-	o->cfg.seed = 1;
+	cmd_run_defaults(&o->cfg);
 	int rc = cmd_getopt(argc, argv, "d:f:p:j:t:qh", options, usage, parse_option, o);
 	if (rc)
 		return rc;

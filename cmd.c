@@ -5,8 +5,10 @@
  */
 #include <getopt.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "cmd.h"
+#include "replay/runner.h"
 
 int cmd_getopt(int argc, char **argv, const char *shortopts, const struct option *lo,
 	       void (*usage)(FILE *), int (*opt)(int c, const char *arg, void *ctx), void *ctx)
@@ -65,6 +67,35 @@ int cmd_opt_families(const char *arg, uint64_t *families)
 		return -1;
 	}
 	return 0;
+}
+
+int cmd_opt_run(int c, const char *arg, struct rpl_cfg *cfg, struct ana_filter *flt)
+{
+	switch (c) {
+	case 'f': return cmd_opt_families(arg, &flt->families);
+	case 'p': flt->path_glob = arg; break;
+	case 'S': cfg->setup = arg; break;
+	case 'c': cfg->check = arg; break;
+	case 'q': cfg->quiet = 1; break;
+	case 'x': cfg->persist = 1; break;
+	case 'B' + 256: cfg->no_baseline = 1; break;
+	case 'N': flt->no_std = 1; break;
+	case 'S' + 256: flt->site_glob = arg; break;
+	case 'X' + 256: flt->exe_glob = arg; break;
+	case 'U' + 256: flt->no_startup = 1; break;
+	case 'A' + 256: cfg->any_errno = 1; break;
+	case 'K': cfg->keep = 1; break;
+	default: return -1;   /* getopt returns only the table's codes */
+	}
+	return 0;
+}
+
+void cmd_run_defaults(struct rpl_cfg *cfg)
+{
+	cfg->db = FL_DEFAULT_DB;
+	cfg->jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	cfg->timeout_s = 0;   /* 0: rpl_auto_timeout() */
+	cfg->seed = 1;
 }
 
 int cmd_no_operands(int argc, char **argv)

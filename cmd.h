@@ -19,6 +19,23 @@
 #define CMD_OPT_REC { "rec", required_argument, 0, 'r' }
 #define CMD_OPT_HELP { "help", no_argument, 0, 'h' }
 #define CMD_OPT_END { 0, 0, 0, 0 }
+/* The rows the commands that run the program (replay, fuzz, bisect) share,
+ * with the same codes in each: which points (--family, --path), which
+ * fault, the run's commands, parallelism and time, --quiet, --persist and
+ * --no-baseline. */
+#define CMD_OPTS_RUN \
+	{ "family", required_argument, 0, 'f' }, { "path", required_argument, 0, 'p' }, \
+	{ "fault", required_argument, 0, 'F' }, { "setup", required_argument, 0, 'S' }, \
+	{ "check", required_argument, 0, 'c' }, { "jobs", required_argument, 0, 'j' }, \
+	{ "timeout", required_argument, 0, 't' }, { "quiet", no_argument, 0, 'q' }, \
+	{ "persist", no_argument, 0, 'x' }, { "no-baseline", no_argument, 0, 'B' + 256 }
+/* ... and those of the sweeps (replay, fuzz): --no-std and the call-site
+ * filters, --any-errno, --keep, --json. */
+#define CMD_OPTS_SWEEP \
+	{ "no-std", no_argument, 0, 'N' }, { "site", required_argument, 0, 'S' + 256 }, \
+	{ "exe", required_argument, 0, 'X' + 256 }, { "no-startup", no_argument, 0, 'U' + 256 }, \
+	{ "any-errno", no_argument, 0, 'A' + 256 }, { "keep", no_argument, 0, 'K' }, \
+	{ "json", no_argument, 0, 'J' }
 
 /* The getopt_long loop of a command: -h/--help prints usage(stdout); every
  * other option c goes to opt(c, optarg, ctx), which returns 0 (go on), -1
@@ -27,6 +44,15 @@
  * from optind on. */
 int cmd_getopt(int argc, char **argv, const char *shortopts, const struct option *lo,
 	       void (*usage)(FILE *), int (*opt)(int c, const char *arg, void *ctx), void *ctx);
+
+/* The options of CMD_OPTS_RUN and CMD_OPTS_SWEEP that set a field of cfg
+ * or flt (all but --fault, --jobs, --timeout and --json): 0, or -1 (said,
+ * or c is not one of them). */
+struct rpl_cfg;
+int cmd_opt_run(int c, const char *arg, struct rpl_cfg *cfg, struct ana_filter *flt);
+/* Their defaults: the default database, a job per CPU, --timeout from the
+ * recording (0), seed 1. */
+void cmd_run_defaults(struct rpl_cfg *cfg);
 
 /* Open the database db in mode (STORE_RDONLY, ...); 0 or -1. */
 int cmd_open(const char *db, int mode, struct store **st);

@@ -412,83 +412,185 @@ static void usage(FILE *f)
 		FL_DEFAULT_DB);
 }
 
+/* record's options (--seed and --real-random go to the recorder). */
+struct record_opts {
+	struct recorder *r;
+	const char *db;
+	long capture, depth;
+	int quiet, snap, pin;           /* snap: -1 unless --snapshot/--no-snapshot */
+	int nextra;
+	char extra[8][PATH_MAX + 1];    /* --snapshot-path, as "//ABS" */
+};
+
+static const struct option options[] = {
+	CMD_OPT_DB, CMD_OPT_HELP,
+	{ "capture", required_argument, 0, 's' }, { "stack-depth", required_argument, 0, 'S' },
+	{ "snapshot", no_argument, 0, 'N' }, { "no-snapshot", no_argument, 0, 'n' },
+	{ "snapshot-path", required_argument, 0, 'X' }, { "no-pin", no_argument, 0, 'P' },
+	{ "seed", required_argument, 0, 'e' }, { "real-random", no_argument, 0, 'R' },
+	{ "quiet", no_argument, 0, 'q' }, CMD_OPT_END
+};
+
+/* One option c (cmd_getopt's opt); 0 or -1 (said). */
+static int parse_option(int c, const char *arg, void *ctx)
+{
+	struct record_opts *o = ctx;
+	switch (c) {
+	case 'd': o->db = arg; break;
+	case 's':
+		if (fl_parse_long(arg, &o->capture) || o->capture < 0 || o->capture > (1 << 24)) {
+			fl_error("--capture wants a byte count from 0 to 16777216, not '%s'", arg);
+			return -1;
+		}
+		break;
+	case 'S':
+		if (fl_parse_long(arg, &o->depth) || o->depth < 0 || o->depth > 64) {
+			fl_error("--stack-depth wants 0 to 64, not '%s'", arg);
+			return -1;
+		}
+		break;
+	case 'q': o->quiet = 1; break;
+	case 'N': o->snap = 1; break;
+	case 'n': o->snap = 0; break;
+	case 'X':
+		if (o->nextra == 8 || !realpath(arg, o->extra[o->nextra] + 1) ||
+		    !strcmp(o->extra[o->nextra] + 1, "/")) {
+			fl_error("--snapshot-path: cannot use '%s' (a directory other than /, "
+				 "at most 8)", arg);
+			return -1;
+		}
+		o->extra[o->nextra++][0] = '/';
+		break;
+	case 'P': o->pin = 0; break;
+	case 'R': o->r->real_random = 1; break;
+	case 'e':
+		if (fl_parse_long(arg, &o->r->seed) || o->r->seed < 0) {
+			fl_error("--seed wants a number >= 0, not '%s'", arg);
+			return -1;
+		}
+		break;
+	default: return -1;
+	}
+	return 0;
+}
+
+/* Store the recording's row, then the snapshots of the working directory
+ * and of each --snapshot-path; 0, or -1 (said). */
+static int start_recording(struct record_opts *o, char **argv, char *exe, char *cwd)
+{
+	struct recorder *r = o->r;
+	extern char **environ;
+	struct sb stdio;
+	sb_init(&stdio);
+	rec_stdio_kinds(&stdio);
+	struct store_rec sr = {
+		.argv = argv, .exe = exe, .cwd = cwd, .env = environ,
+		.start_ns = fl_wall_ns(), .capture = (int)o->capture, .stdio = stdio.s,
+	};
+	int bad = store_begin(r->st) < 0 || store_names_sync(r->st) < 0 ||
+		  store_rec_new(r->st, &sr, &r->rec) < 0 || store_commit(r->st) < 0 ||
+		  store_begin(r->st) < 0;
+	sb_free(&stdio);
+	if (bad) {
+		fl_error("cannot write to '%s': %s", o->db, store_errmsg(r->st));
+		return -1;
+	}
+	if (o->snap == -1) {
+		o->snap = rec_snapshot_fits(cwd, SNAP_MAX_BYTES, SNAP_MAX_ENTRIES);
+		if (!o->snap && !o->quiet)
+			fl_warn("'%s' is larger than %d MiB or %d entries: no snapshot taken, so "
+				"replays start from the directory as it is then (--snapshot forces one)",
+				cwd, SNAP_MAX_BYTES >> 20, SNAP_MAX_ENTRIES);
+	}
+	if (o->snap && (rec_snapshot_take(r->st, r->rec, cwd, o->db) < 0 ||
+			store_commit(r->st) < 0 || store_begin(r->st) < 0)) {
+		fl_error("cannot store the snapshot of '%s' in '%s': %s", cwd, o->db,
+			 store_errmsg(r->st));
+		return -1;
+	}
+	for (int i = 0; i < o->nextra; i++)
+		if (rec_snapshot_take(r->st, r->rec, o->extra[i], o->db) < 0 ||
+		    store_commit(r->st) < 0 || store_begin(r->st) < 0) {
+			fl_error("cannot store the snapshot of '%s' in '%s': %s", o->extra[i] + 1,
+				 o->db, store_errmsg(r->st));
+			return -1;
+		}
+	return 0;
+}
+
+/* The recorder's decoder, unwinder and counters for the trace. */
+static void recorder_init(struct recorder *r, const struct record_opts *o, unsigned std_refs,
+			  const char *exe)
+{
+	r->dec = rec_decoder_new((size_t)o->capture, 32);
+	rec_decoder_std_refs(r->dec, std_refs);
+	r->stack_depth = (int)o->depth;
+	r->capture = (size_t)o->capture;
+	const char *memo = getenv("FAULTLINE_SITE_MEMO");
+	r->memo = !memo || strcmp(memo, "0");
+	if (o->depth > 0)
+		r->stk = rec_stack_new();
+	sb_init(&r->frames);
+	r->t0 = fl_now_ns();
+	r->exe = exe;
+}
+
+/* After the trace: close the recording's row and say what was recorded.
+ * The exit status. */
+static int finish_recording(struct record_opts *o, const struct rec_result *res)
+{
+	struct recorder *r = o->r;
+	if (!o->quiet && r->stk && rec_stack_py_unknown(r->stk))
+		fl_warn("python %s: its call sites are the interpreter's native frames "
+			"(faultline reads the Python frames of CPython 3.11 only)",
+			rec_stack_py_unknown(r->stk));
+	int complete = !res->interrupted && !r->store_err;
+	if (store_rec_finish(r->st, r->rec, fl_wall_ns(), res->exit_code, complete, r->ncalls) < 0 ||
+	    store_commit(r->st) < 0)
+		note_store_error(r, -EIO);
+	if (res->interrupted) {
+		fl_error("interrupted: %llu syscalls kept in '%s', recording %ld marked incomplete",
+			 (unsigned long long)r->ncalls, o->db, r->rec);
+		return 128 + (rec_stop_requested > 1 ? rec_stop_requested : SIGINT);
+	}
+	if (r->store_err)
+		return FL_EXIT_USAGE;
+	if (!o->quiet)
+		fprintf(stderr, "faultline: recorded %llu syscalls of %llu threads into '%s' "
+			"(recording %ld); program exited %d\n",
+			(unsigned long long)r->ncalls, (unsigned long long)res->nthreads, o->db,
+			r->rec, res->exit_code);
+	return res->exit_code;
+}
+
 int cmd_record(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "db", required_argument, 0, 'd' },
-		{ "capture", required_argument, 0, 's' },
-		{ "stack-depth", required_argument, 0, 'S' },
-		{ "snapshot", no_argument, 0, 'N' },
-		{ "no-snapshot", no_argument, 0, 'n' },
-		{ "snapshot-path", required_argument, 0, 'X' },
-		{ "no-pin", no_argument, 0, 'P' },
-		{ "seed", required_argument, 0, 'e' },
-		{ "real-random", no_argument, 0, 'R' },
-		{ "quiet", no_argument, 0, 'q' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 }
-	};
-	const char *db = FL_DEFAULT_DB;
-	long capture = 4096, depth = 8;
-	int quiet = 0, c, ret = FL_EXIT_USAGE, snap = -1, pin = 1, nextra = 0;
-	static char extra[8][PATH_MAX + 1];   /* --snapshot-path, as "//ABS" */
+	static struct record_opts o;
 	struct recorder r;
+	memset(&o, 0, sizeof o);
 	memset(&r, 0, sizeof r);
+	o.r = &r;
+	o.db = FL_DEFAULT_DB;
+	o.capture = 4096;
+	o.depth = 8;
+	o.snap = -1;
+	o.pin = 1;
+	r.seed = 1;
 	/* which of fds 0, 1, 2 the program inherits: asked before any open
 	 * could take a closed one's number */
 	unsigned std_refs = 0;
 	for (int fd = 0; fd < 3; fd++)
 		if (fcntl(fd, F_GETFD) >= 0)
 			std_refs |= 1u << fd;
-	r.seed = 1;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+d:s:qh", lo, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 's':
-			if (fl_parse_long(optarg, &capture) || capture < 0 || capture > (1 << 24)) {
-				fl_error("--capture wants a byte count from 0 to 16777216, not '%s'", optarg);
-				return FL_EXIT_USAGE;
-			}
-			break;
-		case 'S':
-			if (fl_parse_long(optarg, &depth) || depth < 0 || depth > 64) {
-				fl_error("--stack-depth wants 0 to 64, not '%s'", optarg);
-				return FL_EXIT_USAGE;
-			}
-			break;
-		case 'q': quiet = 1; break;
-		case 'N': snap = 1; break;
-		case 'n': snap = 0; break;
-		case 'X':
-			if (nextra == 8 || !realpath(optarg, extra[nextra] + 1) ||
-			    !strcmp(extra[nextra] + 1, "/")) {
-				fl_error("--snapshot-path: cannot use '%s' (a directory other than /, "
-					 "at most 8)", optarg);
-				return FL_EXIT_USAGE;
-			}
-			extra[nextra++][0] = '/';
-			break;
-		case 'P': pin = 0; break;
-		case 'R': r.real_random = 1; break;
-		case 'e':
-			if (fl_parse_long(optarg, &r.seed) || r.seed < 0) {
-				fl_error("--seed wants a number >= 0, not '%s'", optarg);
-				return FL_EXIT_USAGE;
-			}
-			break;
-		case 'h': usage(stdout); return 0;
-		default:
-			return FL_EXIT_USAGE;   /* getopt said what */
-		}
-	}
+	int rc = cmd_getopt(argc, argv, "+d:s:qh", options, usage, parse_option, &o);
+	if (rc)
+		return rc > 0 ? 0 : FL_EXIT_USAGE;
 	if (optind >= argc) {
 		fl_error("no program given: faultline record [options] -- PROGRAM [ARGS...]");
 		return FL_EXIT_USAGE;
 	}
 	char exe[PATH_MAX], cwd[PATH_MAX];
-	int rc = rec_resolve_exe(argv[optind], exe, sizeof exe);
+	rc = rec_resolve_exe(argv[optind], exe, sizeof exe);
 	if (rc == -ENOENT) {
 		fl_error("cannot run '%s': no such file or command", argv[optind]);
 		return 127;
@@ -501,93 +603,27 @@ int cmd_record(int argc, char **argv)
 		fl_error("cannot read the working directory: %s", strerror(errno));
 		return FL_EXIT_USAGE;
 	}
-	if (cmd_open(db, STORE_CREATE, &r.st) < 0)
+	if (cmd_open(o.db, STORE_CREATE, &r.st) < 0)
 		return FL_EXIT_USAGE;
-	extern char **environ;
-	struct sb stdio;
-	sb_init(&stdio);
-	rec_stdio_kinds(&stdio);
-	struct store_rec sr = {
-		.argv = argv + optind, .exe = exe, .cwd = cwd, .env = environ,
-		.start_ns = fl_wall_ns(), .capture = (int)capture, .stdio = stdio.s,
-	};
-	int bad = store_begin(r.st) < 0 || store_names_sync(r.st) < 0 ||
-		  store_rec_new(r.st, &sr, &r.rec) < 0 || store_commit(r.st) < 0 ||
-		  store_begin(r.st) < 0;
-	sb_free(&stdio);
-	if (bad) {
-		fl_error("cannot write to '%s': %s", db, store_errmsg(r.st));
+	int ret = FL_EXIT_USAGE;
+	if (start_recording(&o, argv + optind, exe, cwd) < 0)
 		goto out;
-	}
-	if (snap == -1) {
-		snap = rec_snapshot_fits(cwd, SNAP_MAX_BYTES, SNAP_MAX_ENTRIES);
-		if (!snap && !quiet)
-			fl_warn("'%s' is larger than %d MiB or %d entries: no snapshot taken, so "
-				"replays start from the directory as it is then (--snapshot forces one)",
-				cwd, SNAP_MAX_BYTES >> 20, SNAP_MAX_ENTRIES);
-	}
-	if (snap && (rec_snapshot_take(r.st, r.rec, cwd, db) < 0 || store_commit(r.st) < 0 ||
-		     store_begin(r.st) < 0)) {
-		fl_error("cannot store the snapshot of '%s' in '%s': %s", cwd, db,
-			 store_errmsg(r.st));
-		goto out;
-	}
-	for (int i = 0; i < nextra; i++)
-		if (rec_snapshot_take(r.st, r.rec, extra[i], db) < 0 || store_commit(r.st) < 0 ||
-		    store_begin(r.st) < 0) {
-			fl_error("cannot store the snapshot of '%s' in '%s': %s", extra[i] + 1, db,
-				 store_errmsg(r.st));
-			goto out;
-		}
-	r.dec = rec_decoder_new((size_t)capture, 32);
-	rec_decoder_std_refs(r.dec, std_refs);
-	r.stack_depth = (int)depth;
-	r.capture = (size_t)capture;
-	const char *memo = getenv("FAULTLINE_SITE_MEMO");
-	r.memo = !memo || strcmp(memo, "0");
-	if (depth > 0)
-		r.stk = rec_stack_new();
-	sb_init(&r.frames);
-	r.t0 = fl_now_ns();
-	r.exe = exe;
-
+	recorder_init(&r, &o, std_refs, exe);
 	static const struct rec_ops ops = {
 		.entry = on_call_entry, .exit = on_call_exit, .spawn = on_spawn,
 		.gone = on_gone, .exec = on_exec, .signal = on_signal,
 	};
-	struct rec_opts o = {
+	struct rec_opts ro = {
 		.exe = exe, .argv = argv + optind, .mode = REC_MODE_SYSCALL, .quiet_fd = -1,
-		.pin = pin, .pin_slot = -1,
+		.pin = o.pin, .pin_slot = -1,
 	};
 	struct rec_result res;
 	rec_catch_signals();
-	rc = rec_trace(&o, &ops, &r, &res);
-	if (rc < 0) {
+	rc = rec_trace(&ro, &ops, &r, &res);
+	if (rc < 0)
 		fl_error("cannot trace '%s': %s", argv[optind], strerror(-rc));
-		goto out;
-	}
-	if (!quiet && r.stk && rec_stack_py_unknown(r.stk))
-		fl_warn("python %s: its call sites are the interpreter's native frames "
-			"(faultline reads the Python frames of CPython 3.11 only)",
-			rec_stack_py_unknown(r.stk));
-	int complete = !res.interrupted && !r.store_err;
-	if (store_rec_finish(r.st, r.rec, fl_wall_ns(), res.exit_code, complete, r.ncalls) < 0 ||
-	    store_commit(r.st) < 0)
-		note_store_error(&r, -EIO);
-	if (res.interrupted) {
-		fl_error("interrupted: %llu syscalls kept in '%s', recording %ld marked incomplete",
-			 (unsigned long long)r.ncalls, db, r.rec);
-		ret = 128 + (rec_stop_requested > 1 ? rec_stop_requested : SIGINT);
-	} else if (r.store_err) {
-		ret = FL_EXIT_USAGE;
-	} else {
-		if (!quiet)
-			fprintf(stderr, "faultline: recorded %llu syscalls of %llu threads into '%s' "
-				"(recording %ld); program exited %d\n",
-				(unsigned long long)r.ncalls, (unsigned long long)res.nthreads, db,
-				r.rec, res.exit_code);
-		ret = res.exit_code;
-	}
+	else
+		ret = finish_recording(&o, &res);
 out:
 	store_close(r.st);
 	rec_decoder_free(r.dec);

@@ -33,14 +33,6 @@ static int show_row(void *arg, const struct store_row *r)
 	return fwrite(s->line.s, 1, s->line.len, stdout) != s->line.len;
 }
 
-static const struct option options[] = {
-	CMD_OPT_DB,
-	CMD_OPT_REC,
-	{ "tid", required_argument, 0, 'p' },
-	CMD_OPT_HELP,
-	CMD_OPT_END
-};
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -55,38 +47,53 @@ static void usage(FILE *f)
 "  -h, --help      this text\n", FL_DEFAULT_DB);
 }
 
+/* What `faultline show` was asked. */
+struct show_opts {
+	const char *db;
+	long rec;
+	struct show *s;
+};
+
+static const struct option options[] = {
+	CMD_OPT_DB, CMD_OPT_REC, CMD_OPT_HELP, { "tid", required_argument, 0, 'p' }, CMD_OPT_END
+};
+
+/* One option c (cmd_getopt's opt); 0 or -1 (said). */
+static int parse_option(int c, const char *arg, void *ctx)
+{
+	struct show_opts *o = ctx;
+	switch (c) {
+	case 'd': o->db = arg; break;
+	case 'r': return cmd_opt_rec(arg, &o->rec);
+	case 'p':
+		if (fl_parse_long(arg, &o->s->tid) || o->s->tid < 1) {
+			fl_error("--tid wants a thread id, not '%s'", arg);
+			return -1;
+		}
+		break;
+	case 'T': o->s->timing = 1; break;
+	default: return -1;
+	}
+	return 0;
+}
+
 int cmd_show(int argc, char **argv)
 {
-	const char *db = FL_DEFAULT_DB;
-	long rec = 0;
 	struct show s;
-	int c;
 	memset(&s, 0, sizeof s);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:p:Th", options, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'r': if (cmd_opt_rec(optarg, &rec)) return FL_EXIT_USAGE; break;
-		case 'p':
-			if (fl_parse_long(optarg, &s.tid) || s.tid < 1) {
-				fl_error("--tid wants a thread id, not '%s'", optarg);
-				return FL_EXIT_USAGE;
-			}
-			break;
-		case 'T': s.timing = 1; break;
-		case 'h': usage(stdout); return 0;
-		default: return FL_EXIT_USAGE;   /* getopt said what */
-		}
-	}
+	struct show_opts o = { .db = FL_DEFAULT_DB, .s = &s };
+	int rc = cmd_getopt(argc, argv, "d:p:Th", options, usage, parse_option, &o);
+	if (rc)
+		return rc > 0 ? 0 : FL_EXIT_USAGE;
 	if (cmd_no_operands(argc, argv))
 		return FL_EXIT_USAGE;
 	struct store *st;
 	struct store_rec r;
-	if (cmd_open_rec(db, STORE_RDONLY, rec, &st, &r) < 0)
+	if (cmd_open_rec(o.db, STORE_RDONLY, o.rec, &st, &r) < 0)
 		return FL_EXIT_USAGE;
 	s.multi = 1;
 	sb_init(&s.line);
-	int rc = store_each_call(st, r.id, show_row, &s);
+	rc = store_each_call(st, r.id, show_row, &s);
 	if (rc < 0)
 		fl_error("%s", store_errmsg(st));
 	if (!r.complete)

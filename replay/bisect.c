@@ -157,12 +157,9 @@ static void on_done(void *arg, size_t i, struct rpl_done *d)
 	rpl_spec_faults(s, &faults);
 	struct store_run sr = {
 		.sweep = b->sweep, .rec = b->r->id, .point = s->p[0]->id, .fault = faults.s,
-		.faults = faults.s, .outcome = rpl_outcome_name[d->oc], .repro = repro.s,
-		.output = d->output.s ? d->output.s : "", .fired = d->nfired,
-		.exit_code = d->res.exit_code, .signal = d->res.signal,
-		.dur_ms = (uint64_t)(d->secs * 1000), .seed = (uint64_t)b->cfg.seed,
+		.faults = faults.s, .repro = repro.s, .seed = (uint64_t)b->cfg.seed,
 	};
-	rpl_store_run(b->st, &sr, b->cfg.db);
+	rpl_store_run(b->st, &sr, d, b->cfg.db);
 	if (!b->cfg.quiet)
 		fprintf(stderr, "  %-11s %s\n", rpl_outcome_name[d->oc], faults.s);
 	sb_free(&repro);
@@ -335,14 +332,9 @@ struct bopts {
 };
 
 static const struct option options[] = {
-	CMD_OPT_DB, CMD_OPT_REC,
+	CMD_OPT_DB, CMD_OPT_REC, CMD_OPT_HELP, CMD_OPTS_RUN,
 	{ "run", required_argument, 0, 'R' }, { "first", no_argument, 0, '1' },
-	{ "family", required_argument, 0, 'f' }, { "path", required_argument, 0, 'p' },
-	{ "fault", required_argument, 0, 'F' }, { "setup", required_argument, 0, 'S' },
-	{ "check", required_argument, 0, 'c' }, { "jobs", required_argument, 0, 'j' },
-	{ "timeout", required_argument, 0, 't' }, { "quiet", no_argument, 0, 'q' },
-	CMD_OPT_HELP, { "persist", no_argument, 0, 'x' },
-	{ "no-baseline", no_argument, 0, 'B' }, CMD_OPT_END
+	CMD_OPT_END
 };
 
 /* One option c (cmd_getopt's opt); 0 or -1 (said). */
@@ -360,8 +352,6 @@ static int parse_option(int c, const char *arg, void *ctx)
 	case 'r': case 'R': case 'j': case 't': break;
 	case 'd': b->cfg.db = arg; break;
 	case '1': o->first = 1; break;
-	case 'f': return cmd_opt_families(arg, &o->flt.families);
-	case 'p': o->flt.path_glob = arg; break;
 	case 'F':
 		if (rpl_fault_parse(arg, &o->fault) < 0) {
 			fl_error("unknown fault '%s'", arg);
@@ -369,12 +359,9 @@ static int parse_option(int c, const char *arg, void *ctx)
 		}
 		o->have_fault = 1;
 		break;
-	case 'S': o->setup = arg; break;
+	case 'S': o->setup = arg; break;   /* the run's own unless given */
 	case 'c': o->check = arg; break;
-	case 'q': b->cfg.quiet = 1; break;
-	case 'x': b->cfg.persist = 1; break;
-	case 'B': b->cfg.no_baseline = 1; break;
-	default: return -1;
+	default: return cmd_opt_run(c, arg, &b->cfg, &o->flt);
 	}
 	return 0;
 }
@@ -384,10 +371,8 @@ static int parse_option(int c, const char *arg, void *ctx)
 static int parse_options(int argc, char **argv, struct bx *b, struct bopts *o)
 {
 	memset(o, 0, sizeof *o);
+	cmd_run_defaults(&b->cfg);
 	o->b = b;
-	b->cfg.db = FL_DEFAULT_DB;
-	b->cfg.jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	b->cfg.seed = 1;
 	int rc = cmd_getopt(argc, argv, "d:f:p:j:t:qh", options, usage, parse_option, o);
 	if (rc)
 		return rc;

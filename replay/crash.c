@@ -462,6 +462,14 @@ int rpl_crash_rollback(struct rpl_crash *cs, int *distinct)
 	return rc;
 }
 
+/* What a victim holds: the removed file's fd, the symlink's target. */
+static void victim_free(struct victim *v)
+{
+	if (v->fd >= 0)
+		close(v->fd);
+	free(v->target);
+}
+
 void rpl_crash_free(struct rpl_crash *cs)
 {
 	if (!cs)
@@ -477,9 +485,7 @@ void rpl_crash_free(struct rpl_crash *cs)
 	while (cs->log) {
 		struct ent *e = cs->log;
 		cs->log = e->next;
-		if (e->vic.fd >= 0)
-			close(e->vic.fd);
-		free(e->vic.target);
+		victim_free(&e->vic);
 		free(e->name[0]);
 		free(e->name[1]);
 		free(e->old);
@@ -491,9 +497,7 @@ void rpl_crash_free(struct rpl_crash *cs)
 	while (cs->pend) {
 		struct pending *p = cs->pend;
 		cs->pend = p->next;
-		if (p->vic.fd >= 0)
-			close(p->vic.fd);
-		free(p->vic.target);
+		victim_free(&p->vic);
 		free(p);
 	}
 	free(cs);

@@ -102,27 +102,16 @@ static void on_done(void *arg, size_t i, struct rpl_done *d)
 	rpl_spec_faults(s, &faults);
 	struct store_run sr = {
 		.sweep = z->sweep, .rec = z->r->id, .point = s->p[first]->id, .fault = faults.s,
-		.faults = faults.s, .outcome = rpl_outcome_name[d->oc], .repro = repro.s,
-		.output = d->output.s ? d->output.s : "", .fired = d->nfired,
-		.exit_code = d->res.exit_code, .signal = d->res.signal,
-		.dur_ms = (uint64_t)(d->secs * 1000), .seed = (uint64_t)i,
+		.faults = faults.s, .repro = repro.s, .seed = (uint64_t)i,
 	};
-	long run = rpl_store_run(z->st, &sr, z->cfg.db);
+	long run = rpl_store_run(z->st, &sr, d, z->cfg.db);
 	z->done++;
 	z->count[d->oc]++;
 	if (z->json) {
 		struct json *j = &z->jw;
-		json_obj(j);
-		json_key(j, "run");
-		if (run > 0)
-			json_int(j, run);
-		else
-			json_null(j);
+		rpl_json_run_begin(j, run);
 		json_kint(j, "index", (long long)i);
-		json_kstr(j, "faults", faults.s);
-		json_kstr(j, "outcome", rpl_outcome_name[d->oc]);
-		json_kint(j, "exit", d->res.exit_code);
-		json_kint(j, "signal", d->res.signal);
+		rpl_json_run_result(j, faults.s, d);
 		json_kint(j, "fired", d->nfired);
 		json_kint(j, "first", s->p[first]->id);
 		json_kstr(j, "repro", repro.s);
@@ -188,19 +177,9 @@ struct fopts {
 };
 
 static const struct option options[] = {
-	CMD_OPT_DB, CMD_OPT_REC,
+	CMD_OPT_DB, CMD_OPT_REC, CMD_OPT_HELP, CMD_OPTS_RUN, CMD_OPTS_SWEEP,
 	{ "runs", required_argument, 0, 'n' }, { "seed", required_argument, 0, 'e' },
 	{ "faults", required_argument, 0, 'k' }, { "rate", required_argument, 0, 'R' },
-	{ "family", required_argument, 0, 'f' }, { "path", required_argument, 0, 'p' },
-	{ "no-std", no_argument, 0, 'N' }, { "fault", required_argument, 0, 'F' },
-	{ "setup", required_argument, 0, 'S' }, { "check", required_argument, 0, 'c' },
-	{ "jobs", required_argument, 0, 'j' }, { "timeout", required_argument, 0, 't' },
-	{ "keep", no_argument, 0, 'K' }, { "json", no_argument, 0, 'J' },
-	{ "quiet", no_argument, 0, 'q' }, CMD_OPT_HELP,
-	{ "persist", no_argument, 0, 'x' }, { "any-errno", no_argument, 0, 'A' },
-	{ "no-baseline", no_argument, 0, 'B' },
-	{ "site", required_argument, 0, 'S' + 256 }, { "exe", required_argument, 0, 'X' + 256 },
-	{ "no-startup", no_argument, 0, 'U' + 256 },
 	CMD_OPT_END
 };
 
@@ -252,22 +231,9 @@ static int parse_option(int c, const char *arg, void *ctx)
 		}
 		break;
 	}
-	case 'f': return cmd_opt_families(arg, &o->flt.families);
-	case 'p': o->flt.path_glob = arg; break;
-	case 'N': o->flt.no_std = 1; break;
 	case 'F': return parse_faults(arg, o);
-	case 'S': z->cfg.setup = arg; break;
-	case 'c': z->cfg.check = arg; break;
-	case 'K': z->cfg.keep = 1; break;
 	case 'J': z->json = 1; break;
-	case 'q': z->cfg.quiet = 1; break;
-	case 'x': z->cfg.persist = 1; break;
-	case 'A': z->cfg.any_errno = 1; break;
-	case 'B': z->cfg.no_baseline = 1; break;
-	case 'S' + 256: o->flt.site_glob = arg; break;
-	case 'X' + 256: o->flt.exe_glob = arg; break;
-	case 'U' + 256: o->flt.no_startup = 1; break;
-	default: return -1;
+	default: return cmd_opt_run(c, arg, &z->cfg, &o->flt);
 	}
 	return 0;
 }
@@ -277,13 +243,10 @@ static int parse_option(int c, const char *arg, void *ctx)
 static int parse_options(int argc, char **argv, struct fz *z, struct fopts *o)
 {
 	memset(o, 0, sizeof *o);
+	cmd_run_defaults(&z->cfg);
 	o->z = z;
 	o->nruns = 100;
 	o->k = 2;
-	z->cfg.db = FL_DEFAULT_DB;
-	z->cfg.jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	z->cfg.timeout_s = 0;   /* 0: rpl_auto_timeout() */
-	z->cfg.seed = 1;
 	o->flt.no_loader = 1;
 	int rc = cmd_getopt(argc, argv, "d:n:k:f:p:j:t:qh", options, usage, parse_option, o);
 	return rc ? rc : cmd_no_operands(argc, argv);
@@ -316,12 +279,7 @@ static void print_json(struct fz *z, double secs)
 	json_end(j);   /* runs */
 	json_key(j, "summary");
 	json_obj(j);
-	for (int i = 0; i < OUT__COUNT; i++)
-		json_kint(j, rpl_outcome_name[i], (long long)z->count[i]);
-	json_kint(j, "runs", (long long)z->done);
-	json_kint(j, "bugs", (long long)z->nbug);
-	json_key(j, "seconds");
-	json_double(j, (double)(long long)(secs * 100 + 0.5) / 100);
+	rpl_json_counts(j, z->count, z->done, z->nbug, secs);
 	json_end(j);
 	json_end(j);
 	printf("%s\n", z->out.s);
@@ -331,10 +289,7 @@ static void print_text(struct fz *z, const struct fopts *o, double secs)
 {
 	printf("%zu fuzz runs (seed %ld, %s) in %.1fs (sweep %ld):", z->done, z->cfg.seed,
 	       o->rate > 0 ? "rate" : "faults per run", secs, z->sweep);
-	for (int i = 0; i < OUT__COUNT; i++)
-		if (z->count[i] || i < OUT_DIVERGED)
-			printf("%s %zu %s", i ? "," : "", z->count[i], rpl_outcome_name[i]);
-	printf("\n");
+	rpl_print_counts(z->count);
 	for (size_t g = 0; g < z->ng; g++) {
 		struct sb lab;
 		sb_init(&lab);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "../analyze/ana.h"
+#include "../cmd.h"
 #include "../record/syscalls.h"
 #include "../store/store.h"
 #include "rpl.h"
@@ -178,149 +179,131 @@ static int parse_faults(struct opts *o, const char *s)
 	return 0;
 }
 
+static const struct option options[] = {
+	CMD_OPT_DB, CMD_OPT_REC, CMD_OPT_HELP, CMD_OPTS_RUN, CMD_OPTS_SWEEP,
+	{ "point", required_argument, 0, 'P' }, { "fdkind", required_argument, 0, 'k' },
+	{ "loader", no_argument, 0, 'L' }, { "seed", required_argument, 0, 'e' },
+	{ "resume", no_argument, 0, 'R' }, { "all", no_argument, 0, 'a' },
+	{ "junit", required_argument, 0, 'U' }, { "shard", required_argument, 0, 'H' },
+	{ "with", required_argument, 0, 'W' }, { "depth", required_argument, 0, 'D' },
+	{ "budget", required_argument, 0, 'B' }, { "prune", no_argument, 0, 'P' + 256 },
+	{ "no-pin", no_argument, 0, 'N' + 256 }, { "every-point", no_argument, 0, 'E' + 256 },
+	{ "dry-run", no_argument, 0, 'D' + 256 }, { "torn-max", required_argument, 0, 'T' + 256 },
+	{ "fire-anyway", no_argument, 0, 'F' + 256 }, { "isolate", required_argument, 0, 'I' + 256 },
+	{ "key", required_argument, 0, 'K' + 256 }, { "real-random", no_argument, 0, 'R' + 256 },
+	CMD_OPT_END
+};
+
+/* An option that takes a number: where it goes (its name in *what), or
+ * NULL. */
+static long *number_option(struct opts *o, int c, const char **what)
+{
+	switch (c) {
+	case 'r': *what = "--rec"; return &o->rec;
+	case 'j': *what = "--jobs"; return &o->cfg.jobs;
+	case 't': *what = "--timeout"; return &o->cfg.timeout_s;
+	case 'e': *what = "--seed"; return &o->cfg.seed;
+	case 'D': *what = "--depth"; return &o->depth;
+	case 'B': *what = "--budget"; return &o->budget;
+	case 'T' + 256: *what = "--torn-max"; return &o->torn_max;
+	default: return NULL;
+	}
+}
+
+/* --key, --isolate and --shard; 0 or -1 (said). */
+static int parse_choice(struct opts *o, int c, const char *arg)
+{
+	if (c == 'K' + 256) {
+		for (o->cfg.key = 0; o->cfg.key < RPL_KEY__COUNT; o->cfg.key++)
+			if (!strcmp(arg, rpl_key_name[o->cfg.key]))
+				break;
+		if (o->cfg.key == RPL_KEY__COUNT) {
+			fl_error("--key wants thread, path or site, not '%s'", arg);
+			return -1;
+		}
+		o->cfg.key_set = 1;
+	} else if (c == 'I' + 256) {
+		if (strcmp(arg, "all") && strcmp(arg, "cwd")) {
+			fl_error("--isolate wants all or cwd, not '%s'", arg);
+			return -1;
+		}
+		o->cfg.cwd_only = !strcmp(arg, "cwd");
+	} else if (sscanf(arg, "%ld/%ld", &o->shard_k, &o->shard_n) != 2 || o->shard_n < 1 ||
+		   o->shard_k < 1 || o->shard_k > o->shard_n) {
+		fl_error("--shard wants K/N with 1 <= K <= N, not '%s'", arg);
+		return -1;
+	}
+	return 0;
+}
+
+/* One option c (cmd_getopt's opt); 0 or -1 (said). */
+static int parse_option(int c, const char *arg, void *ctx)
+{
+	struct opts *o = ctx;
+	const char *what;
+	long *num = number_option(o, c, &what);
+	if (num) {
+		if (fl_parse_long(arg, num) < 0 || *num < (c == 'e' ? 0 : 1)) {
+			fl_error("%s wants a positive number, not '%s'", what, arg);
+			return -1;
+		}
+		return 0;
+	}
+	switch (c) {
+	case 'd': o->cfg.db = arg; break;
+	case 'P':
+		if (parse_ids(o, arg) < 0) {
+			fl_error("--point wants ids like 3,7,12, not '%s'", arg);
+			return -1;
+		}
+		break;
+	case 'k': o->flt.fdkinds = arg; break;
+	case 'L': o->loader = 1; break;
+	case 'F': return parse_faults(o, arg) < 0 ? -1 : 0;
+	case 'R': o->resume = 1; break;
+	case 'a': o->all = 1; break;
+	case 'J': o->json = 1; break;
+	case 'U': o->junit = arg; break;
+	case 'W': o->with = arg; break;
+	case 'P' + 256: o->prune = 1; break;
+	case 'N' + 256: o->cfg.no_pin = 1; break;
+	case 'E' + 256: o->every_point = 1; break;
+	case 'D' + 256: o->dry_run = 1; break;
+	case 'F' + 256: o->cfg.fire_anyway = 1; break;
+	case 'R' + 256: o->cfg.real_random = 1; break;
+	case 'K' + 256: case 'I' + 256: case 'H': return parse_choice(o, c, arg);
+	default: return cmd_opt_run(c, arg, &o->cfg, &o->flt);
+	}
+	return 0;
+}
+
+/* Parse argv into o.  -1: exit with FL_EXIT_USAGE; 1: exit 0 (--help);
+ * 0: run. */
 static int parse_opts(struct opts *o, int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "db", required_argument, 0, 'd' }, { "rec", required_argument, 0, 'r' },
-		{ "point", required_argument, 0, 'P' }, { "family", required_argument, 0, 'f' },
-		{ "path", required_argument, 0, 'p' }, { "fdkind", required_argument, 0, 'k' },
-		{ "no-std", no_argument, 0, 'n' }, { "loader", no_argument, 0, 'L' },
-		{ "fault", required_argument, 0, 'F' },
-		{ "persist", no_argument, 0, 'x' }, { "setup", required_argument, 0, 'S' },
-		{ "check", required_argument, 0, 'c' }, { "jobs", required_argument, 0, 'j' },
-		{ "timeout", required_argument, 0, 't' }, { "seed", required_argument, 0, 'e' },
-		{ "resume", no_argument, 0, 'R' }, { "all", no_argument, 0, 'a' },
-		{ "json", no_argument, 0, 'J' }, { "keep", no_argument, 0, 'K' },
-		{ "quiet", no_argument, 0, 'q' }, { "help", no_argument, 0, 'h' },
-		{ "junit", required_argument, 0, 'U' }, { "shard", required_argument, 0, 'H' },
-		{ "with", required_argument, 0, 'W' }, { "depth", required_argument, 0, 'D' },
-		{ "budget", required_argument, 0, 'B' }, { "prune", no_argument, 0, 'P' + 256 },
-		{ "no-pin", no_argument, 0, 'N' + 256 },
-		{ "any-errno", no_argument, 0, 'A' + 256 },
-		{ "every-point", no_argument, 0, 'E' + 256 },
-		{ "dry-run", no_argument, 0, 'D' + 256 },
-		{ "site", required_argument, 0, 'S' + 256 },
-		{ "exe", required_argument, 0, 'X' + 256 },
-		{ "no-startup", no_argument, 0, 'U' + 256 },
-		{ "no-baseline", no_argument, 0, 'B' + 256 },
-		{ "torn-max", required_argument, 0, 'T' + 256 },
-		{ "fire-anyway", no_argument, 0, 'F' + 256 },
-		{ "isolate", required_argument, 0, 'I' + 256 },
-		{ "key", required_argument, 0, 'K' + 256 },
-		{ "real-random", no_argument, 0, 'R' + 256 },
-		{ 0, 0, 0, 0 }
-	};
-	const char *bad;
-	int c, loader = 0;
-	o->cfg.db = FL_DEFAULT_DB;
-	o->cfg.jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	o->cfg.timeout_s = 0;   /* 0: rpl_auto_timeout() */
-	o->cfg.seed = 1;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:f:p:j:t:qh", lo, NULL)) != -1) {
-		long *num = NULL;
-		const char *what = NULL;
-		switch (c) {
-		case 'd': o->cfg.db = optarg; break;
-		case 'r': num = &o->rec; what = "--rec"; break;
-		case 'P':
-			if (parse_ids(o, optarg) < 0) {
-				fl_error("--point wants ids like 3,7,12, not '%s'", optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'f':
-			if (ana_parse_families(optarg, &o->flt.families, &bad) < 0) {
-				fl_error("unknown family '%s' (faultline analyze --families lists them)", bad);
-				return -EINVAL;
-			}
-			break;
-		case 'p': o->flt.path_glob = optarg; break;
-		case 'k': o->flt.fdkinds = optarg; break;
-		case 'n': o->flt.no_std = 1; break;
-		case 'L': o->flt.no_loader = 0; loader = 1; break;
-		case 'F':
-			if (parse_faults(o, optarg) < 0)
-				return -EINVAL;
-			break;
-		case 'x': o->cfg.persist = 1; break;
-		case 'S': o->cfg.setup = optarg; break;
-		case 'c': o->cfg.check = optarg; break;
-		case 'j': num = &o->cfg.jobs; what = "--jobs"; break;
-		case 't': num = &o->cfg.timeout_s; what = "--timeout"; break;
-		case 'e': num = &o->cfg.seed; what = "--seed"; break;
-		case 'R': o->resume = 1; break;
-		case 'a': o->all = 1; break;
-		case 'J': o->json = 1; break;
-		case 'K': o->cfg.keep = 1; break;
-		case 'q': o->cfg.quiet = 1; break;
-		case 'U': o->junit = optarg; break;
-		case 'W': o->with = optarg; break;
-		case 'D': num = &o->depth; what = "--depth"; break;
-		case 'B': num = &o->budget; what = "--budget"; break;
-		case 'P' + 256: o->prune = 1; break;
-		case 'N' + 256: o->cfg.no_pin = 1; break;
-		case 'A' + 256: o->cfg.any_errno = 1; break;
-		case 'E' + 256: o->every_point = 1; break;
-		case 'D' + 256: o->dry_run = 1; break;
-		case 'S' + 256: o->flt.site_glob = optarg; break;
-		case 'X' + 256: o->flt.exe_glob = optarg; break;
-		case 'U' + 256: o->flt.no_startup = 1; break;
-		case 'B' + 256: o->cfg.no_baseline = 1; break;
-		case 'T' + 256: num = &o->torn_max; what = "--torn-max"; break;
-		case 'F' + 256: o->cfg.fire_anyway = 1; break;
-		case 'R' + 256: o->cfg.real_random = 1; break;
-		case 'K' + 256:
-			for (o->cfg.key = 0; o->cfg.key < RPL_KEY__COUNT; o->cfg.key++)
-				if (!strcmp(optarg, rpl_key_name[o->cfg.key]))
-					break;
-			if (o->cfg.key == RPL_KEY__COUNT) {
-				fl_error("--key wants thread, path or site, not '%s'", optarg);
-				return -EINVAL;
-			}
-			o->cfg.key_set = 1;
-			break;
-		case 'I' + 256:
-			if (strcmp(optarg, "all") && strcmp(optarg, "cwd")) {
-				fl_error("--isolate wants all or cwd, not '%s'", optarg);
-				return -EINVAL;
-			}
-			o->cfg.cwd_only = !strcmp(optarg, "cwd");
-			break;
-		case 'H':
-			if (sscanf(optarg, "%ld/%ld", &o->shard_k, &o->shard_n) != 2 || o->shard_n < 1 ||
-			    o->shard_k < 1 || o->shard_k > o->shard_n) {
-				fl_error("--shard wants K/N with 1 <= K <= N, not '%s'", optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'h': usage(stdout); return 1;
-		default: return -EINVAL;   /* getopt said what */
-		}
-		if (num && (fl_parse_long(optarg, num) < 0 || *num < (c == 'e' ? 0 : 1))) {
-			fl_error("%s wants a positive number, not '%s'", what, optarg);
-			return -EINVAL;
-		}
-	}
+	cmd_run_defaults(&o->cfg);
+	int rc = cmd_getopt(argc, argv, "d:f:p:j:t:qh", options, usage, parse_option, o);
+	if (rc)
+		return rc;
 	if (optind < argc) {
 		fl_error("unexpected argument '%s' (replay takes the program from the recording)",
 			 argv[optind]);
-		return -EINVAL;
+		return -1;
 	}
 	if (o->depth > 2) {
 		fl_error("--depth goes up to 2");
-		return -EINVAL;
+		return -1;
 	}
 	if (!o->torn_max)
 		o->torn_max = RPL_TORN_MAX_DEFAULT;
 	if (o->torn_max > RPL_TORN_MAX) {
 		fl_error("--torn-max goes up to %d", RPL_TORN_MAX);
-		return -EINVAL;
+		return -1;
 	}
 	if (!o->nfaults)
 		rpl_fault_parse("default", &o->faults[o->nfaults++]);
 	/* the dynamic loader's startup calls are not the program's error paths */
-	o->flt.no_loader = !loader && !o->flt.nids;
+	o->flt.no_loader = !o->loader && !o->flt.nids;
 	return 0;
 }
 
@@ -407,6 +390,80 @@ static int skip_done(void *arg, size_t i)
 	       store_run_done(x->st, x->sweep, x->plan[i].p[0]->id, x->plan[i].f[0].spec);
 }
 
+/* The run's line (text output): outcome, point, fault, site, how it
+ * ended, and its repro; why, for an error or a divergence. */
+static void print_run(const struct opts *o, const struct rpl_spec *s, const struct rpl_done *d,
+		      const char *fault, const char *site, const char *repro)
+{
+	const struct ana_point *p = s->p[0];
+	printf("%-11s point %-5ld %-10s %-8s %s", rpl_outcome_name[d->oc], p->id, p->name, fault,
+	       site);
+	if (d->res.signal)
+		printf("  [SIG%s]", sigabbrev_np(d->res.signal) ? sigabbrev_np(d->res.signal) : "?");
+	else
+		printf("  [exit %d]", d->res.exit_code);
+	if (p->path)
+		printf("  %s", p->path);
+	printf("\n    repro: %s\n", repro);
+	if (d->oc == OUT_ERROR || d->oc == OUT_DIVERGED) {
+		/* why: the output's last line (faultline's or the check's) */
+		const char *t = d->output.s ? d->output.s : "";
+		size_t n = strlen(t);
+		while (n && t[n - 1] == '\n')
+			n--;
+		size_t b = n;
+		while (b && t[b - 1] != '\n')
+			b--;
+		printf("    why: %.*s\n", (int)(n - b), t + b);
+	}
+	if (o->cfg.keep)
+		printf("    run directory: %s\n", d->dir);
+	fflush(stdout);
+}
+
+/* --json: the run's object in the runs array. */
+static void json_run(struct json *j, long run, const struct rpl_spec *s,
+		     const struct rpl_done *d, const char *faults, const char *site,
+		     const char *repro)
+{
+	const struct ana_point *p = s->p[0];
+	rpl_json_run_begin(j, run);
+	json_kint(j, "point", p->id);
+	json_kstr(j, "syscall", p->name);
+	json_kstr(j, "family", rec_families[p->family].name);
+	json_kstr(j, "fault", s->f[0].spec);
+	rpl_json_run_result(j, faults, d);
+	json_kbool(j, "fired", d->nfired);
+	json_kstr(j, "site", site);
+	json_kstr(j, "path", p->path);
+	json_kstr(j, "repro", repro);
+	json_end(j);
+}
+
+/* A bug run joins its distinct failure; any other run is a JUnit case of
+ * its own (a bug run is counted in its distinct failure's test case). */
+static void note_run(struct sweep_ctx *x, long run, const struct rpl_spec *s,
+		     const struct rpl_done *d, const char *faults, const char *site,
+		     const char *repro)
+{
+	const struct ana_point *p = s->p[0];
+	if (rpl_outcome_is_bug(d->oc)) {
+		struct sb sig;
+		sb_init(&sig);
+		ana_failure_sig(rpl_outcome_name[d->oc], s->n > 1 ? faults : s->f[0].spec, site,
+				d->output.s, &sig);
+		ana_failures_add(&x->failures, sig.s, run, rpl_outcome_name[d->oc], repro);
+		sb_free(&sig);
+	} else if (x->o->junit) {
+		struct sb name;
+		sb_init(&name);
+		sb_printf(&name, "point %ld %s %s at %s", p->id, p->name, faults, site);
+		rpl_junit_case(&x->junit, rec_families[p->family].name, name.s, d->oc, d->secs,
+			       repro, d->output.s);
+		sb_free(&name);
+	}
+}
+
 void rpl_sweep_done(void *arg, size_t i, struct rpl_done *d)
 {
 	struct sweep_ctx *x = arg;
@@ -429,79 +486,18 @@ void rpl_sweep_done(void *arg, size_t i, struct rpl_done *d)
 	}
 	struct store_run sr = {
 		.sweep = x->sweep, .rec = x->r->id, .point = p->id,
-		.fault = s->n > 1 ? faults.s : s->f[0].spec,
-		.faults = faults.s, .outcome = rpl_outcome_name[d->oc], .repro = repro.s,
-		.output = d->output.s ? d->output.s : "", .fired = d->nfired,
-		.exit_code = d->res.exit_code, .signal = d->res.signal,
-		.dur_ms = (uint64_t)(d->secs * 1000), .seed = (uint64_t)o->cfg.seed,
+		.fault = s->n > 1 ? faults.s : s->f[0].spec, .faults = faults.s, .repro = repro.s,
+		.seed = (uint64_t)o->cfg.seed,
 	};
-	long run = rpl_store_run(x->st, &sr, o->cfg.db);
+	long run = rpl_store_run(x->st, &sr, d, o->cfg.db);
 	/* symbolising is costly the first time: only when something shows it */
 	if (o->junit || o->json || o->all || rpl_outcome_is_bug(d->oc))
 		ana_site_label(x->st, x->r->id, p->site, &lab);
-	if (rpl_outcome_is_bug(d->oc)) {
-		struct sb sig;
-		sb_init(&sig);
-		ana_failure_sig(rpl_outcome_name[d->oc], s->n > 1 ? faults.s : s->f[0].spec, lab.s,
-				d->output.s, &sig);
-		ana_failures_add(&x->failures, sig.s, run, rpl_outcome_name[d->oc], repro.s);
-		sb_free(&sig);
-	}
-	if (o->junit && !rpl_outcome_is_bug(d->oc)) {
-		/* a bug run is counted in its distinct failure's test case */
-		struct sb name;
-		sb_init(&name);
-		sb_printf(&name, "point %ld %s %s at %s", p->id, p->name, faults.s, lab.s);
-		rpl_junit_case(&x->junit, rec_families[p->family].name, name.s, d->oc, d->secs,
-			       repro.s, d->output.s);
-		sb_free(&name);
-	}
-	if (o->json) {
-		struct json *j = &x->jw;
-		json_obj(j);
-		json_key(j, "run");
-		if (run > 0)
-			json_int(j, run);
-		else
-			json_null(j);
-		json_kint(j, "point", p->id);
-		json_kstr(j, "syscall", p->name);
-		json_kstr(j, "family", rec_families[p->family].name);
-		json_kstr(j, "fault", s->f[0].spec);
-		json_kstr(j, "faults", faults.s);
-		json_kstr(j, "outcome", rpl_outcome_name[d->oc]);
-		json_kint(j, "exit", d->res.exit_code);
-		json_kint(j, "signal", d->res.signal);
-		json_kbool(j, "fired", d->nfired);
-		json_kstr(j, "site", lab.s);
-		json_kstr(j, "path", p->path);
-		json_kstr(j, "repro", repro.s);
-		json_end(j);
-	} else if (o->all || rpl_outcome_is_bug(d->oc) || d->oc == OUT_ERROR) {
-		printf("%-11s point %-5ld %-10s %-8s %s", rpl_outcome_name[d->oc], p->id, p->name,
-		       s->n > 1 ? faults.s : s->f[0].spec, lab.s);
-		if (d->res.signal)
-			printf("  [SIG%s]", sigabbrev_np(d->res.signal) ? sigabbrev_np(d->res.signal) : "?");
-		else
-			printf("  [exit %d]", d->res.exit_code);
-		if (p->path)
-			printf("  %s", p->path);
-		printf("\n    repro: %s\n", repro.s);
-		if (d->oc == OUT_ERROR || d->oc == OUT_DIVERGED) {
-			/* why: the output's last line (faultline's or the check's) */
-			const char *t = d->output.s ? d->output.s : "";
-			size_t n = strlen(t);
-			while (n && t[n - 1] == '\n')
-				n--;
-			size_t b = n;
-			while (b && t[b - 1] != '\n')
-				b--;
-			printf("    why: %.*s\n", (int)(n - b), t + b);
-		}
-		if (o->cfg.keep)
-			printf("    run directory: %s\n", d->dir);
-		fflush(stdout);
-	}
+	note_run(x, run, s, d, faults.s, lab.s, repro.s);
+	if (o->json)
+		json_run(&x->jw, run, s, d, faults.s, lab.s, repro.s);
+	else if (o->all || rpl_outcome_is_bug(d->oc) || d->oc == OUT_ERROR)
+		print_run(o, s, d, s->n > 1 ? faults.s : s->f[0].spec, lab.s, repro.s);
 	x->done++;
 	x->count[d->oc]++;
 	x->nbug += rpl_outcome_is_bug(d->oc);
@@ -516,39 +512,419 @@ void rpl_sweep_done(void *arg, size_t i, struct rpl_done *d)
 	sb_free(&lab);
 }
 
-/* --dry-run --json: the plan's numbers as one JSON object. */
-static void dry_run_json(struct sweep_ctx *x, size_t nmatch)
+/* How many points the n runs of plan fault first (runs of a point are
+ * next to each other). */
+static size_t plan_points(const struct rpl_spec *plan, size_t n)
 {
+	size_t np = 0;
+	for (size_t i = 0; i < n; i++)
+		np += i == 0 || plan[i].p[0] != plan[i - 1].p[0];
+	return np;
+}
+
+/* "not_planned": [...], the runs left out and why. */
+static void json_not_planned(struct json *j, const struct sweep_ctx *x)
+{
+	json_key(j, "not_planned");
+	json_arr(j);
+	for (int i = 1; i < SKIP__COUNT; i++) {
+		if (!x->skipped[i])
+			continue;
+		json_obj(j);
+		json_kint(j, "runs", (long long)x->skipped[i]);
+		json_kstr(j, "reason", rpl_skip_name[i]);
+		json_kstr(j, "why", rpl_skip_why[i]);
+		json_kstr(j, "example", x->skip_example[i]);
+		json_end(j);
+	}
+	json_end(j);
+}
+
+/* One line per reason runs were left out. */
+static void print_not_planned(const struct sweep_ctx *x)
+{
+	for (int i = 1; i < SKIP__COUNT; i++)
+		if (x->skipped[i])
+			printf("%zu run%s not planned (%s; e.g. %s)\n", x->skipped[i],
+			       x->skipped[i] == 1 ? "" : "s", rpl_skip_why[i], x->skip_example[i]);
+}
+
+/* --dry-run: the plan's numbers, as text or (--json) one JSON object. */
+static void print_dry_run(const struct sweep_ctx *x, int as_json)
+{
+	size_t np = plan_points(x->plan, x->nplan);
+	if (!as_json) {
+		printf("would run %zu runs over %zu points (%zu matching points, %ld failure IDs), "
+		       "plus the baseline run\n", x->nplan, np, x->npoints_match, x->nfids);
+		if (x->folded)
+			printf("%zu points share a failure ID with a point that would run "
+			       "(--every-point runs them too)\n", x->folded);
+		print_not_planned(x);
+		return;
+	}
 	struct sb b;
 	struct json j;
-	size_t np = 0;
-	for (size_t i = 0; i < x->nplan; i++)
-		np += i == 0 || x->plan[i].p[0] != x->plan[i - 1].p[0];
 	sb_init(&b);
 	json_init(&j, &b);
 	json_obj(&j);
 	json_kbool(&j, "dry_run", 1);
 	json_kint(&j, "runs", (long long)x->nplan);
 	json_kint(&j, "points", (long long)np);
-	json_kint(&j, "matching_points", (long long)nmatch);
+	json_kint(&j, "matching_points", (long long)x->npoints_match);
 	json_kint(&j, "failure_ids", x->nfids);
 	json_kint(&j, "folded", (long long)x->folded);
-	json_key(&j, "not_planned");
-	json_arr(&j);
-	for (int i = 1; i < SKIP__COUNT; i++) {
-		if (!x->skipped[i])
-			continue;
-		json_obj(&j);
-		json_kint(&j, "runs", (long long)x->skipped[i]);
-		json_kstr(&j, "reason", rpl_skip_name[i]);
-		json_kstr(&j, "why", rpl_skip_why[i]);
-		json_kstr(&j, "example", x->skip_example[i]);
-		json_end(&j);
-	}
-	json_end(&j);
+	json_not_planned(&j, x);
 	json_end(&j);
 	printf("%s\n", b.s);
 	sb_free(&b);
+}
+
+/* ---- the plan ------------------------------------------------------------- */
+
+/* What planning the runs needs besides the sweep. */
+struct planner {
+	const struct opts *o;
+	struct sweep_ctx *x;
+	struct rpl_fault *fx;           /* the faults, crash:torn expanded */
+	char *expanded;                 /* fx[k] came from expanding crash:torn */
+	int nfx;
+	unsigned *cuts;                 /* torn_bounds() */
+	size_t *planned_by;             /* runs planned per fx[k] */
+	size_t nth_run;                 /* runs planned, for --shard */
+	struct rpl_spec with;           /* --with: armed in every run */
+};
+
+/* crash:torn is one run per prefix: crash:torn/1 .. /torn_max, planned
+ * only up to the cuts the writes recorded so far can have */
+static void expand_faults(struct planner *pl)
+{
+	const struct opts *o = pl->o;
+	pl->nfx = 0;
+	for (int k = 0; k < o->nfaults; k++)
+		pl->nfx += rpl_fault_expand(&o->faults[k], o->torn_max, NULL);
+	pl->fx = xcalloc((size_t)pl->nfx, sizeof *pl->fx);
+	pl->expanded = xcalloc((size_t)pl->nfx, 1);
+	for (int k = 0, n = 0; k < o->nfaults; k++) {
+		int e = rpl_fault_expand(&o->faults[k], o->torn_max, pl->fx + n);
+		memset(pl->expanded + n, e > 1 || pl->fx[n].torn_k != o->faults[k].torn_k, (size_t)e);
+		n += e;
+	}
+}
+
+/* The runs of point p (the i-th): one per fault that can happen there. */
+static void plan_point(struct planner *pl, struct ana_point *p, size_t i)
+{
+	const struct opts *o = pl->o;
+	struct sweep_ctx *x = pl->x;
+	for (int k = 0; k < pl->nfx; k++) {
+		enum rpl_skip why = rpl_fault_skip(&pl->fx[k], p->name, p->fdkind, p->ret,
+						   o->cfg.any_errno);
+		/* a crash at a call that changed nothing: the state is a crash at
+		 * the last one that did (--point still runs what it names) */
+		if (why == SKIP_NONE && !o->flt.nids &&
+		    rpl_crash_same(&pl->fx[k], p->family, p->fdkind, p->args, p->ret))
+			why = SKIP_CRASH_SAME;
+		if (why == SKIP_NONE && pl->expanded[k] && pl->fx[k].torn_k > pl->cuts[i])
+			why = SKIP_TORN_CUTS;
+		if (why != SKIP_NONE) {
+			x->skipped[why]++;
+			if (!x->skip_example[why])
+				x->skip_example[why] = p->name;
+			continue;
+		}
+		pl->planned_by[k]++;
+		struct rpl_fault f = pl->fx[k];
+		if (f.kind == FAULT_ERRNO && !f.err)
+			rpl_default_fault(p, &f);   /* named in the repro */
+		if (o->shard_n && (long)(pl->nth_run++ % (size_t)o->shard_n) != o->shard_k - 1)
+			continue;
+		struct rpl_spec *s = &x->plan[x->nplan++];
+		s->p[0] = p;
+		s->f[0] = f;
+		s->n = 1;
+		for (int j = 0; j < pl->with.n; j++) {
+			s->p[s->n] = pl->with.p[j];
+			s->f[s->n++] = pl->with.f[j];
+		}
+	}
+}
+
+/* A plan that cannot be what was meant: an errno none of the chosen calls
+ * can return, or no run at all.  0, or -1 (said). */
+static int plan_check(const struct planner *pl, const struct ana_points *pts)
+{
+	const struct sweep_ctx *x = pl->x;
+	size_t nmatch = x->npoints_match;
+	for (int k = 0; k < pl->nfx && nmatch; k++) {
+		const struct rpl_fault *f = &pl->fx[k];
+		if (pl->planned_by[k] || f->kind != FAULT_ERRNO || !f->err)
+			continue;
+		int why = x->skipped[SKIP_REGULAR] ? SKIP_REGULAR :
+			  f->err == EINTR && x->skipped[SKIP_EINTR] ? SKIP_EINTR : SKIP_ERRNO;
+		fl_error("%s: none of the %zu chosen calls can fail with it (%s; e.g. %s); "
+			 "--any-errno injects it anyway", f->spec, nmatch,
+			 why == SKIP_REGULAR ? "they work on regular files, which never wait" :
+			 why == SKIP_EINTR ? "they never wait" : "their families' errnos do not "
+			 "include it", x->skip_example[why] ? x->skip_example[why] : "?");
+		return -1;
+	}
+	if (x->nplan)
+		return 0;
+	int most = SKIP_SHORT_CALL;
+	for (int i = 1; i < SKIP__COUNT; i++)
+		if (x->skipped[i] > x->skipped[most])
+			most = i;
+	if (nmatch && x->folded == 0)
+		fl_error("no run to plan: %s (recording %ld, %zu matching points)",
+			 rpl_skip_why[most], x->r->id, nmatch);
+	else if (nmatch)
+		fl_error("no run to plan (recording %ld, %zu matching points)", x->r->id, nmatch);
+	else
+		fl_error("no fault point matches (recording %ld has %zu points; see faultline "
+			 "analyze)", x->r->id, pts->n);
+	return -1;
+}
+
+/* x->plan: one run per matching point x fault that can happen there (by
+ * default only the first and the last point of each failure ID).  0, or
+ * -1 (said). */
+static int plan_sweep(const struct opts *o, struct sweep_ctx *x, struct ana_points *pts)
+{
+	struct planner pl;
+	memset(&pl, 0, sizeof pl);
+	pl.o = o;
+	pl.x = x;
+	if (o->with && parse_with(o->with, pts, &pl.with) < 0)
+		return -1;
+	expand_faults(&pl);
+	pl.cuts = torn_bounds(pts);
+	pl.planned_by = xcalloc((size_t)pl.nfx + 1, sizeof *pl.planned_by);
+	x->plan = xcalloc(pts->n * (size_t)pl.nfx + 1, sizeof *x->plan);
+	/* one failure ID fails one way: its first and last point stand for it
+	 * (--point names points itself) */
+	char *keep = xcalloc(pts->n + 1, 1);
+	ana_fid_select(pts, &o->flt, keep);
+	size_t nmatch = 0;
+	for (size_t i = 0; i < pts->n; i++) {
+		if (!ana_match(&o->flt, &pts->v[i]))
+			continue;
+		nmatch++;
+		if (!keep[i] && !o->every_point && !o->flt.nids)
+			x->folded++;
+		else
+			plan_point(&pl, &pts->v[i], i);
+	}
+	free(keep);
+	x->npoints_match = nmatch;
+	x->nfids = (long)ana_fid_count(pts, &o->flt);
+	int rc = plan_check(&pl, pts);
+	free(pl.fx);
+	free(pl.expanded);
+	free(pl.cuts);
+	free(pl.planned_by);
+	return rc;
+}
+
+/* ---- the run -------------------------------------------------------------- */
+
+/* The sweep row: the interrupted one --resume continues (the runs it has
+ * done in *already), or a new one.  0, or -1 (said). */
+static int open_sweep(struct sweep_ctx *x, int argc, char **argv, size_t *already)
+{
+	const struct opts *o = x->o;
+	struct sb key;
+	int rc = 0;
+	sb_init(&key);
+	options_key(o, argc, argv, &key);
+	*already = 0;
+	x->sweep = o->resume ? store_sweep_resumable(x->st, x->r->id, key.s ? key.s : "") : 0;
+	if (o->resume && !x->sweep && !o->cfg.quiet)
+		fl_warn("nothing to resume: starting a new sweep");
+	if (!x->sweep) {
+		struct store_sweep sw = {
+			.rec = x->r->id, .kind = "replay", .seed = (uint64_t)o->cfg.seed,
+			.setup = o->cfg.setup, .check = o->cfg.check, .options = key.s ? key.s : "",
+			.timeout_ms = (unsigned)o->cfg.timeout_s * 1000u,
+		};
+		if (store_sweep_new(x->st, &sw, &x->sweep) < 0) {
+			fl_error("cannot write to '%s': %s", o->cfg.db, store_errmsg(x->st));
+			rc = -1;
+		}
+	} else {
+		for (size_t i = 0; i < x->nplan; i++)
+			*already += (size_t)skip_done(x, i);
+	}
+	sb_free(&key);
+	return rc;
+}
+
+/* The baseline, then the total runs of x->plan (and depth 2's).  The
+ * runner's status (0 or -EINTR), or 1: the baseline failed or was
+ * interrupted (said). */
+static int run_sweep(struct opts *o, struct sweep_ctx *x, struct ana_points *pts, size_t total)
+{
+	if (o->json) {
+		json_init(&x->jw, &x->json);
+		json_obj(&x->jw);
+		json_kint(&x->jw, "sweep", x->sweep);
+		json_kint(&x->jw, "rec", x->r->id);
+		json_key(&x->jw, "runs");
+		json_arr(&x->jw);
+	}
+	if (o->depth == 2) {
+		o->cfg.explore = 1;
+		x->nexplore = total;
+		x->explore = xcalloc(total + 1, sizeof *x->explore);
+		x->post_hash = xcalloc(total + 1, sizeof *x->post_hash);
+		x->oc = xcalloc(total + 1, sizeof *x->oc);
+	}
+	int rc = rpl_baseline(&o->cfg, x->st, x->r, x->plan, total, x->sweep);
+	if (rc == -EINTR) {
+		fl_error("interrupted during the baseline run");
+		return 1;
+	}
+	if (rc < 0) {
+		store_sweep_end(x->st, x->sweep, 0);
+		return 1;
+	}
+	rc = rpl_run_all(&o->cfg, x->st, x->r, x->plan, total, skip_done, rpl_sweep_done, x);
+	if (rc == 0 && o->depth == 2)
+		rc = rpl_depth2(o, x, pts, total);
+	if (x->tty)
+		fputc('\n', stderr);
+	return rc;
+}
+
+/* ---- the summary ---------------------------------------------------------- */
+
+/* --json: the runs written so far, then the summary and the distinct
+ * failures. */
+static void print_json(struct sweep_ctx *x, double secs, int complete, size_t total)
+{
+	struct json *j = &x->jw;
+	json_end(j);   /* runs */
+	json_key(j, "summary");
+	json_obj(j);
+	rpl_json_counts(j, x->count, x->done, x->nbug, secs);
+	json_kbool(j, "complete", complete);
+	json_kbool(j, "baseline", !x->o->cfg.no_baseline);
+	json_kint(j, "points", (long long)x->npoints_match);
+	json_kint(j, "failure_ids", x->nfids);
+	json_kint(j, "planned", (long long)total);
+	json_kint(j, "folded", (long long)x->folded);
+	json_not_planned(j, x);
+	json_end(j);   /* summary */
+	json_key(j, "failures");
+	json_arr(j);
+	for (size_t i = 0; i < x->failures.n; i++) {
+		const struct ana_failure *f = &x->failures.v[i];
+		json_obj(j);
+		json_kstr(j, "outcome", f->outcome);
+		json_kstr(j, "signature", f->sig);
+		json_kint(j, "runs", (long long)f->runs);
+		json_kint(j, "example", f->example);
+		json_kstr(j, "repro", f->repro);
+		json_end(j);
+	}
+	json_end(j);
+	json_end(j);
+	printf("%s\n", x->json.s);
+}
+
+/* The summary: outcomes, what was not planned, the distinct failures. */
+static void print_text(const struct sweep_ctx *x, double secs, size_t total, size_t already)
+{
+	printf("%s%zu runs over %zu points in %.1fs (sweep %ld):",
+	       x->nbug || x->o->all ? "\n" : "", x->done, plan_points(x->plan, total), secs,
+	       x->sweep);
+	rpl_print_counts(x->count);
+	if (x->done && (x->count[OUT_NOT_REACHED] || x->count[OUT_DIVERGED]))
+		printf("inconclusive: %.1f%% not_reached, %.1f%% diverged (of %zu runs)\n",
+		       100.0 * (double)x->count[OUT_NOT_REACHED] / (double)x->done,
+		       100.0 * (double)x->count[OUT_DIVERGED] / (double)x->done, x->done);
+	print_not_planned(x);
+	if (x->failures.n) {
+		printf("%zu distinct failure%s (%zu run%s):\n", x->failures.n,
+		       x->failures.n == 1 ? "" : "s", x->nbug, x->nbug == 1 ? "" : "s");
+		for (size_t i = 0; i < x->failures.n; i++)
+			printf("  %zux %s\n    repro: %s\n", x->failures.v[i].runs,
+			       x->failures.v[i].sig, x->failures.v[i].repro);
+	}
+	if (x->folded)
+		printf("%zu of %zu points share a failure ID with a point that ran "
+		       "(--every-point runs them too)\n", x->folded, x->npoints_match);
+	if (already)
+		printf("%zu runs were already done (--resume)\n", already);
+}
+
+/* --junit: the other runs' cases so far, plus one test case per distinct
+ * failure, not per bug run. */
+static void write_junit(struct sweep_ctx *x, double secs)
+{
+	struct sb suite;
+	sb_init(&suite);
+	sb_printf(&suite, "faultline replay of %s (recording %ld, sweep %ld)", x->r->exe,
+		  x->r->id, x->sweep);
+	for (size_t i = 0; i < x->failures.n; i++) {
+		const struct ana_failure *f = &x->failures.v[i];
+		int k = rpl_outcome_by_name(f->outcome);
+		enum rpl_outcome oc = k < 0 ? OUT_BROKEN : (enum rpl_outcome)k;
+		struct sb name, out;
+		sb_init(&name);
+		sb_init(&out);
+		sb_printf(&name, "failure %zu: %s", i + 1, f->sig);
+		sb_printf(&out, "%zu runs fail this way; example: run %ld\n", f->runs, f->example);
+		rpl_junit_case(&x->junit, "failure", name.s, oc, 0, f->repro, out.s);
+		sb_free(&name);
+		sb_free(&out);
+	}
+	if (rpl_junit_write(x->o->junit, suite.s, &x->junit, x->done - x->nbug + x->failures.n,
+			    x->failures.n, x->count[OUT_NOT_REACHED] + x->count[OUT_DIVERGED] +
+			    x->count[OUT_ERROR],
+			    secs) < 0)
+		fl_error("cannot write '%s': %s", x->o->junit, strerror(errno));
+	sb_free(&suite);
+}
+
+/* ---- the command ---------------------------------------------------------- */
+
+/* Plan, run and report the sweep of the recording; the exit status. */
+static int sweep(struct sweep_ctx *x, struct ana_points *pts, int argc, char **argv)
+{
+	struct opts *o = x->o;
+	if (plan_sweep(o, x, pts) < 0)
+		return FL_EXIT_USAGE;
+	if (o->dry_run) {
+		print_dry_run(x, o->json);
+		return FL_EXIT_OK;
+	}
+	size_t already;
+	if (open_sweep(x, argc, argv, &already) < 0)
+		return FL_EXIT_USAGE;
+	x->tty = isatty(2) && !o->cfg.quiet && !o->json;
+	x->t0 = fl_now_ns();
+	size_t total = x->nplan;
+	if (o->depth == 2 && already) {
+		fl_error("--depth 2 cannot --resume a sweep; run it again");
+		return FL_EXIT_USAGE;
+	}
+	x->nplan -= already;
+	int rc = run_sweep(o, x, pts, total);
+	if (rc > 0)
+		return FL_EXIT_USAGE;
+	int complete = rc == 0 && x->done == x->nplan;
+	store_sweep_end(x->st, x->sweep, complete);
+	double secs = (double)(fl_now_ns() - x->t0) / 1e9;
+	if (o->json)
+		print_json(x, secs, complete, total);
+	else
+		print_text(x, secs, total, already);
+	if (o->junit)
+		write_junit(x, secs);
+	if (rc == -EINTR)
+		fl_error("interrupted: %zu finished runs kept in '%s'; continue with --resume", x->done,
+			 o->cfg.db);
+	return !complete ? FL_EXIT_USAGE : x->nbug ? FL_EXIT_FOUND : FL_EXIT_OK;
 }
 
 int cmd_replay(int argc, char **argv)
@@ -558,354 +934,41 @@ int cmd_replay(int argc, char **argv)
 	int rc = parse_opts(&o, argc, argv);
 	if (rc)
 		return rc > 0 ? 0 : FL_EXIT_USAGE;
-
 	struct store *st;
 	struct store_rec r;
+	if (cmd_open_rec(o.cfg.db, STORE_WRITE, o.rec, &st, &r) < 0)
+		return FL_EXIT_USAGE;
 	struct ana_points pts;
-	struct rpl_fault *fx = NULL;   /* the faults, crash:torn expanded */
-	char *expanded = NULL;          /* fx[k] came from expanding crash:torn */
-	unsigned *cuts = NULL;          /* torn_bounds() */
-	size_t *planned_by = NULL;      /* runs planned per fx[k] */
-	char err[8192];
-	int ret = FL_EXIT_USAGE;
-	if (store_open(o.cfg.db, STORE_WRITE, &st, err, sizeof err) < 0) {
-		fl_error("%s", err);
-		return FL_EXIT_USAGE;
-	}
-	if (store_rec_get(st, o.rec, &r) < 0) {
-		fl_error("%s", store_errmsg(st));
-		store_close(st);
-		return FL_EXIT_USAGE;
-	}
-	memset(&pts, 0, sizeof pts);
 	struct sweep_ctx x;
-	size_t total = 0;
+	memset(&pts, 0, sizeof pts);
 	memset(&x, 0, sizeof x);
-	struct sb key;
-	sb_init(&key);
+	x.o = &o;
+	x.st = st;
+	x.r = &r;
 	sb_init(&x.json);
 	sb_init(&x.junit);
+	int ret = FL_EXIT_USAGE;
 	if (!o.cfg.timeout_s)
 		o.cfg.timeout_s = rpl_auto_timeout(&r);
 	if (access(r.exe, X_OK) != 0) {
 		fl_error("cannot replay: the recorded program '%s' is gone or not executable", r.exe);
 		goto out;
 	}
-	if (ana_collect(st, r.id, &pts) < 0) {
-		fl_error("cannot read recording %ld: %s", r.id, store_errmsg(st));
+	if (cmd_points(st, r.id, &pts, &o.flt, NULL) < 0)
 		goto out;
-	}
-	if (ana_select(st, r.id, &pts, &o.flt, NULL) < 0) {
-		fl_error("cannot read recording %ld: %s", r.id, store_errmsg(st));
-		goto out;
-	}
 	/* the program reads /dev/urandom: seed those reads too (record did) */
 	for (size_t i = 0; i < pts.n && !o.cfg.seed_urandom; i++)
 		o.cfg.seed_urandom = pts.v[i].family == FAM_READ && fl_random_dev(pts.v[i].path);
-	struct rpl_spec with;
-	memset(&with, 0, sizeof with);
-	if (o.with && parse_with(o.with, &pts, &with) < 0)
-		goto out;
-	/* crash:torn is one run per prefix: crash:torn/1 .. /torn_max, planned
-	 * only up to the cuts the writes recorded so far can have */
-	int nfx = 0;
-	for (int k = 0; k < o.nfaults; k++)
-		nfx += rpl_fault_expand(&o.faults[k], o.torn_max, NULL);
-	fx = xcalloc((size_t)nfx, sizeof *fx);
-	expanded = xcalloc((size_t)nfx, 1);
-	for (int k = 0, n = 0; k < o.nfaults; k++) {
-		int e = rpl_fault_expand(&o.faults[k], o.torn_max, fx + n);
-		memset(expanded + n, e > 1 || fx[n].torn_k != o.faults[k].torn_k, (size_t)e);
-		n += e;
-	}
-	cuts = torn_bounds(&pts);
-	x.plan = xcalloc(pts.n * (size_t)nfx + 1, sizeof *x.plan);
-	size_t nth_run = 0, nmatch = 0;
-	planned_by = xcalloc((size_t)nfx + 1, sizeof *planned_by);
-	/* one failure ID fails one way: its first and last point stand for it
-	 * (--point names points itself) */
-	char *keep = xcalloc(pts.n + 1, 1);
-	ana_fid_select(&pts, &o.flt, keep);
-	for (size_t i = 0; i < pts.n; i++) {
-		if (!ana_match(&o.flt, &pts.v[i]))
-			continue;
-		nmatch++;
-		if (!keep[i] && !o.every_point && !o.flt.nids) {
-			x.folded++;
-			continue;
-		}
-		for (int k = 0; k < nfx; k++) {
-			enum rpl_skip why = rpl_fault_skip(&fx[k], pts.v[i].name, pts.v[i].fdkind,
-							   pts.v[i].ret, o.cfg.any_errno);
-			/* a crash at a call that changed nothing: the state is a crash at
-			 * the last one that did (--point still runs what it names) */
-			if (why == SKIP_NONE && !o.flt.nids && rpl_crash_same(&fx[k], pts.v[i].family,
-							       pts.v[i].fdkind, pts.v[i].args,
-							       pts.v[i].ret))
-				why = SKIP_CRASH_SAME;
-			if (why == SKIP_NONE && expanded[k] && fx[k].torn_k > cuts[i])
-				why = SKIP_TORN_CUTS;
-			if (why != SKIP_NONE) {
-				x.skipped[why]++;
-				if (!x.skip_example[why])
-					x.skip_example[why] = pts.v[i].name;
-				continue;
-			}
-			planned_by[k]++;
-			struct rpl_fault f = fx[k];
-			if (f.kind == FAULT_ERRNO && !f.err)
-				rpl_default_fault(&pts.v[i], &f);   /* named in the repro */
-			if (o.shard_n && (long)(nth_run++ % (size_t)o.shard_n) != o.shard_k - 1)
-				continue;
-			struct rpl_spec *s = &x.plan[x.nplan++];
-			s->p[0] = &pts.v[i];
-			s->f[0] = f;
-			s->n = 1;
-			for (int j = 0; j < with.n; j++) {
-				s->p[s->n] = with.p[j];
-				s->f[s->n++] = with.f[j];
-			}
-		}
-	}
-	free(keep);
-	x.npoints_match = nmatch;
-	x.nfids = (long)ana_fid_count(&pts, &o.flt);
-	/* an errno that none of the chosen calls can return is a mistake */
-	for (int k = 0; k < nfx && nmatch; k++) {
-		const struct rpl_fault *f = &fx[k];
-		if (planned_by[k] || f->kind != FAULT_ERRNO || !f->err)
-			continue;
-		int why = x.skipped[SKIP_REGULAR] ? SKIP_REGULAR :
-			  f->err == EINTR && x.skipped[SKIP_EINTR] ? SKIP_EINTR : SKIP_ERRNO;
-		fl_error("%s: none of the %zu chosen calls can fail with it (%s; e.g. %s); "
-			 "--any-errno injects it anyway", f->spec, nmatch,
-			 why == SKIP_REGULAR ? "they work on regular files, which never wait" :
-			 why == SKIP_EINTR ? "they never wait" : "their families' errnos do not "
-			 "include it", x.skip_example[why] ? x.skip_example[why] : "?");
-		goto out;
-	}
-	if (!x.nplan) {
-		int most = SKIP_SHORT_CALL;
-		for (int i = 1; i < SKIP__COUNT; i++)
-			if (x.skipped[i] > x.skipped[most])
-				most = i;
-		if (nmatch && x.folded == 0)
-			fl_error("no run to plan: %s (recording %ld, %zu matching points)",
-				 rpl_skip_why[most], r.id, nmatch);
-		else if (nmatch)
-			fl_error("no run to plan (recording %ld, %zu matching points)", r.id, nmatch);
-		else
-			fl_error("no fault point matches (recording %ld has %zu points; see faultline "
-				 "analyze)", r.id, pts.n);
-		goto out;
-	}
-	if (o.dry_run && o.json) {
-		dry_run_json(&x, nmatch);
-		ret = FL_EXIT_OK;
-		goto out;
-	}
-	if (o.dry_run) {
-		size_t np = 0;
-		for (size_t i = 0; i < x.nplan; i++)
-			np += i == 0 || x.plan[i].p[0] != x.plan[i - 1].p[0];
-		printf("would run %zu runs over %zu points (%zu matching points, %ld failure IDs), "
-		       "plus the baseline run\n", x.nplan, np, nmatch, x.nfids);
-		if (x.folded)
-			printf("%zu points share a failure ID with a point that would run "
-			       "(--every-point runs them too)\n", x.folded);
-		for (int i = 1; i < SKIP__COUNT; i++)
-			if (x.skipped[i])
-				printf("%zu run%s not planned (%s; e.g. %s)\n", x.skipped[i],
-				       x.skipped[i] == 1 ? "" : "s", rpl_skip_why[i], x.skip_example[i]);
-		ret = FL_EXIT_OK;
-		goto out;
-	}
-	options_key(&o, argc, argv, &key);
-	x.sweep = o.resume ? store_sweep_resumable(st, r.id, key.s ? key.s : "") : 0;
-	if (o.resume && !x.sweep && !o.cfg.quiet)
-		fl_warn("nothing to resume: starting a new sweep");
-	size_t already = 0;
-	if (!x.sweep) {
-		struct store_sweep sw = {
-			.rec = r.id, .kind = "replay", .seed = (uint64_t)o.cfg.seed,
-			.setup = o.cfg.setup, .check = o.cfg.check, .options = key.s ? key.s : "",
-			.timeout_ms = (unsigned)o.cfg.timeout_s * 1000u,
-		};
-		if (store_sweep_new(st, &sw, &x.sweep) < 0) {
-			fl_error("cannot write to '%s': %s", o.cfg.db, store_errmsg(st));
-			goto out;
-		}
-	} else {
-		for (size_t i = 0; i < x.nplan; i++)
-			already += (size_t)skip_done(&x, i);
-	}
-	x.o = &o;
-	x.st = st;
-	x.r = &r;
-	x.tty = isatty(2) && !o.cfg.quiet && !o.json;
-	x.t0 = fl_now_ns();
-	total = x.nplan;
-	if (o.json) {
-		json_init(&x.jw, &x.json);
-		json_obj(&x.jw);
-		json_kint(&x.jw, "sweep", x.sweep);
-		json_kint(&x.jw, "rec", r.id);
-		json_key(&x.jw, "runs");
-		json_arr(&x.jw);
-	}
-	if (o.depth == 2 && already) {
-		fl_error("--depth 2 cannot --resume a sweep; run it again");
-		goto out;
-	}
-	x.nplan -= already;
-	if (o.depth == 2) {
-		o.cfg.explore = 1;
-		x.explore = xcalloc(total + 1, sizeof *x.explore);
-		x.post_hash = xcalloc(total + 1, sizeof *x.post_hash);
-		x.oc = xcalloc(total + 1, sizeof *x.oc);
-	}
-	rc = rpl_baseline(&o.cfg, st, &r, x.plan, total, x.sweep);
-	if (rc == -EINTR) {
-		fl_error("interrupted during the baseline run");
-		goto out;
-	}
-	if (rc < 0) {
-		store_begin(st);
-		store_sweep_finish(st, x.sweep, 0);
-		store_commit(st);
-		goto out;
-	}
-	rc = rpl_run_all(&o.cfg, st, &r, x.plan, total, skip_done, rpl_sweep_done, &x);
-	if (rc == 0 && o.depth == 2)
-		rc = rpl_depth2(&o, &x, &pts, total);
-	if (x.tty)
-		fputc('\n', stderr);
-	int complete = rc == 0 && x.done == x.nplan;
-	store_begin(st);
-	store_sweep_finish(st, x.sweep, complete);
-	store_commit(st);
-	double secs = (double)(fl_now_ns() - x.t0) / 1e9;
-	if (o.json) {
-		struct json *j = &x.jw;
-		json_end(j);   /* runs */
-		json_key(j, "summary");
-		json_obj(j);
-		for (int i = 0; i < OUT__COUNT; i++)
-			json_kint(j, rpl_outcome_name[i], (long long)x.count[i]);
-		json_kint(j, "runs", (long long)x.done);
-		json_kint(j, "bugs", (long long)x.nbug);
-		json_key(j, "seconds");
-		json_double(j, (double)(long long)(secs * 100 + 0.5) / 100);
-		json_kbool(j, "complete", complete);
-		json_kbool(j, "baseline", !o.cfg.no_baseline);
-		json_kint(j, "points", (long long)x.npoints_match);
-		json_kint(j, "failure_ids", x.nfids);
-		json_kint(j, "planned", (long long)total);
-		json_kint(j, "folded", (long long)x.folded);
-		json_key(j, "not_planned");
-		json_arr(j);
-		for (int i = 1; i < SKIP__COUNT; i++) {
-			if (!x.skipped[i])
-				continue;
-			json_obj(j);
-			json_kint(j, "runs", (long long)x.skipped[i]);
-			json_kstr(j, "reason", rpl_skip_name[i]);
-			json_kstr(j, "why", rpl_skip_why[i]);
-			json_kstr(j, "example", x.skip_example[i]);
-			json_end(j);
-		}
-		json_end(j);
-		json_end(j);   /* summary */
-		json_key(j, "failures");
-		json_arr(j);
-		for (size_t i = 0; i < x.failures.n; i++) {
-			const struct ana_failure *f = &x.failures.v[i];
-			json_obj(j);
-			json_kstr(j, "outcome", f->outcome);
-			json_kstr(j, "signature", f->sig);
-			json_kint(j, "runs", (long long)f->runs);
-			json_kint(j, "example", f->example);
-			json_kstr(j, "repro", f->repro);
-			json_end(j);
-		}
-		json_end(j);
-		json_end(j);
-		printf("%s\n", x.json.s);
-	} else {
-		size_t npoints = 0;
-		for (size_t i = 0; i < total; i++)
-			npoints += i == 0 || x.plan[i].p[0] != x.plan[i - 1].p[0];
-		printf("%s%zu runs over %zu points in %.1fs (sweep %ld):", x.nbug || o.all ? "\n" : "",
-		       x.done, npoints, secs, x.sweep);
-		for (int i = 0; i < OUT__COUNT; i++)
-			if (x.count[i] || i < OUT_DIVERGED)
-				printf("%s %zu %s", i ? "," : "", x.count[i], rpl_outcome_name[i]);
-		printf("\n");
-		if (x.done && (x.count[OUT_NOT_REACHED] || x.count[OUT_DIVERGED]))
-			printf("inconclusive: %.1f%% not_reached, %.1f%% diverged (of %zu runs)\n",
-			       100.0 * (double)x.count[OUT_NOT_REACHED] / (double)x.done,
-			       100.0 * (double)x.count[OUT_DIVERGED] / (double)x.done, x.done);
-		for (int i = 1; i < SKIP__COUNT; i++)
-			if (x.skipped[i])
-				printf("%zu run%s not planned (%s; e.g. %s)\n", x.skipped[i],
-				       x.skipped[i] == 1 ? "" : "s", rpl_skip_why[i], x.skip_example[i]);
-		if (x.failures.n) {
-			printf("%zu distinct failure%s (%zu run%s):\n", x.failures.n,
-			       x.failures.n == 1 ? "" : "s", x.nbug, x.nbug == 1 ? "" : "s");
-			for (size_t i = 0; i < x.failures.n; i++)
-				printf("  %zux %s\n    repro: %s\n", x.failures.v[i].runs,
-				       x.failures.v[i].sig, x.failures.v[i].repro);
-		}
-		if (x.folded)
-			printf("%zu of %zu points share a failure ID with a point that ran "
-			       "(--every-point runs them too)\n", x.folded, x.npoints_match);
-		if (already)
-			printf("%zu runs were already done (--resume)\n", already);
-	}
-	if (o.junit) {
-		struct sb suite;
-		sb_init(&suite);
-		sb_printf(&suite, "faultline replay of %s (recording %ld, sweep %ld)", r.exe, r.id,
-			  x.sweep);
-		/* one test case per distinct failure, not per bug run */
-		for (size_t i = 0; i < x.failures.n; i++) {
-			const struct ana_failure *f = &x.failures.v[i];
-			int k = rpl_outcome_by_name(f->outcome);
-			enum rpl_outcome oc = k < 0 ? OUT_BROKEN : (enum rpl_outcome)k;
-			struct sb name, out;
-			sb_init(&name);
-			sb_init(&out);
-			sb_printf(&name, "failure %zu: %s", i + 1, f->sig);
-			sb_printf(&out, "%zu runs fail this way; example: run %ld\n", f->runs, f->example);
-			rpl_junit_case(&x.junit, "failure", name.s, oc, 0, f->repro, out.s);
-			sb_free(&name);
-			sb_free(&out);
-		}
-		if (rpl_junit_write(o.junit, suite.s, &x.junit, x.done - x.nbug + x.failures.n,
-				    x.failures.n, x.count[OUT_NOT_REACHED] + x.count[OUT_DIVERGED] +
-				    x.count[OUT_ERROR],
-				    secs) < 0)
-			fl_error("cannot write '%s': %s", o.junit, strerror(errno));
-		sb_free(&suite);
-	}
-	if (rc == -EINTR)
-		fl_error("interrupted: %zu finished runs kept in '%s'; continue with --resume", x.done,
-			 o.cfg.db);
-	ret = !complete ? FL_EXIT_USAGE : x.nbug ? FL_EXIT_FOUND : FL_EXIT_OK;
+	ret = sweep(&x, &pts, argc, argv);
 out:
 	rpl_runner_cleanup(o.cfg.keep);
-	for (size_t i = 0; x.explore && i < total; i++)
+	for (size_t i = 0; i < x.nexplore; i++)
 		free(x.explore[i]);
 	free(x.explore);
 	free(x.post_hash);
 	free(x.oc);
 	free(x.plan);
 	ana_failures_free(&x.failures);
-	free(fx);
-	free(expanded);
-	free(cuts);
-	free(planned_by);
-	sb_free(&key);
 	sb_free(&x.json);
 	sb_free(&x.junit);
 	ana_points_free(&pts);

@@ -198,13 +198,133 @@ static int result_read(FILE *f, struct rpl_done *d)
 	return 0;
 }
 
+/* What --setup and --check see of the run (FAULTLINE_*). */
+struct run_env {
+	char point[64], fault[128], sys[96], seed[64], dir[PATH_MAX + 32];
+};
+
+static void run_env_fill(struct run_env *e, const struct rpl_cfg *cfg, const struct rpl_spec *s,
+			 const char *dir)
+{
+	struct sb faults;
+	sb_init(&faults);
+	rpl_spec_faults(s, &faults);
+	snprintf(e->point, sizeof e->point, "FAULTLINE_POINT=%ld", s->n ? s->p[0]->id : 0);
+	snprintf(e->fault, sizeof e->fault, "FAULTLINE_FAULT=%s",
+		 s->n > 1 ? faults.s : s->n ? s->f[0].spec : "none");
+	snprintf(e->sys, sizeof e->sys, "FAULTLINE_SYSCALL=%s", s->n ? s->p[0]->name : "");
+	snprintf(e->seed, sizeof e->seed, "FAULTLINE_SEED=%ld", cfg->seed);
+	snprintf(e->dir, sizeof e->dir, "FAULTLINE_RUN_DIR=%s", dir);
+	sb_free(&faults);
+}
+
+/* The injector's arms, one per fault of s: where (and by which key) to
+ * find the call, what the recording says it was. */
+static void arms_fill(const struct rpl_cfg *cfg, const struct rpl_spec *s, struct rpl_arm *arms,
+		      struct rpl_injector *in)
+{
+	for (int i = 0; i < s->n; i++) {
+		const struct ana_point *p = s->p[i];
+		arms[i] = (struct rpl_arm){ .family = p->family, .ident = p->ident,
+					    .nth = p->nth, .fault = s->f[i], .err = s->f[i].err,
+					    .rec_ret = p->id > 0 ? p->ret : 0 };
+		if (p->id > 0) {
+			arms[i].rec_syscall = p->name;
+			arms[i].rec_path = p->path;
+			arms[i].rec_fdkind = p->fdkind;
+			arms[i].rec_std = p->std_fd;
+			arms[i].rec_site = p->site;
+			arms[i].site_frames = p->site_frames;
+			/* a point without a target or site keeps the thread key */
+			if (cfg->key == RPL_KEY_PATH && p->path_nth) {
+				arms[i].key = RPL_KEY_PATH;
+				arms[i].kval = p->tkey;
+				arms[i].knth = p->path_nth;
+			} else if (cfg->key == RPL_KEY_SITE && p->site_nth) {
+				arms[i].key = RPL_KEY_SITE;
+				arms[i].kval = p->site;
+				arms[i].knth = p->site_nth;
+			}
+		}
+		in->track_writes |= s->f[i].kind == FAULT_CRASH;
+	}
+	in->arms = arms;
+	in->narms = s->n;
+}
+
+/* The baseline run (nothing armed) probes the sweep's planned points, one
+ * probe per point; the array to free, or NULL. */
+static struct rpl_probe *probes_fill(const struct rpl_spec *s, struct rpl_injector *in)
+{
+	if (s->n || !s->nplan)
+		return NULL;
+	struct rpl_probe *probes = xcalloc(s->nplan * RPL_MAX_ARMS, sizeof *probes);
+	for (size_t i = 0; i < s->nplan; i++)
+		for (int k = 0; k < s->plan[i].n; k++) {
+			const struct ana_point *p = s->plan[i].p[k];
+			if (p->id > 0 && p->tkey)
+				probes[in->nprobes++] = (struct rpl_probe){
+					.ident = p->ident, .family = p->family, .nth = p->nth,
+					.path_nth = p->path_nth, .tkey = p->tkey };
+		}
+	qsort(probes, in->nprobes, sizeof *probes, rpl_probe_cmp);
+	size_t u = 0;   /* one probe per point */
+	for (size_t i = 0; i < in->nprobes; i++)
+		if (!u || rpl_probe_cmp(&probes[u - 1], &probes[i]))
+			probes[u++] = probes[i];
+	in->nprobes = u;
+	in->probes = probes;
+	return probes;
+}
+
+/* The families the run's seccomp filter traces: the armed ones (all with
+ * explore), the baseline's counted ones, and the seeded random sources. */
+static uint64_t trace_families(const struct rpl_cfg *cfg, const struct rpl_arm *arms, int narms,
+			       struct rpl_injector *in)
+{
+	uint64_t fams = rpl_inject_families(arms, narms) | in->count_fams;
+	if (cfg->explore) {
+		in->explore = cfg->explore;
+		in->stk = rec_stack_new();
+		sb_init(&in->log);
+		fams = rpl_inject_families(arms, -1);
+	}
+	if (in->seed_random)
+		fams |= RPL_TRACE_RANDOM;
+	if (in->seed_random && cfg->seed_urandom) {
+		in->seed_urandom = 1;
+		fams |= 1ull << FAM_READ;
+	}
+	return fams;
+}
+
+/* --check, after the program, with what happened in its environment. */
+static void run_check(const struct rpl_cfg *cfg, const struct store_rec *r,
+		      const struct run_env *e, struct rpl_done *d, int out, unsigned tmo)
+{
+	char e_exit[48], e_sig[48], e_fired[48];
+	snprintf(e_exit, sizeof e_exit, "FAULTLINE_EXIT=%d", d->res.exit_code);
+	snprintf(e_sig, sizeof e_sig, "FAULTLINE_SIGNAL=%d", d->res.signal);
+	snprintf(e_fired, sizeof e_fired, "FAULTLINE_FIRED=%d", d->nfired);
+	const char *more[] = { e->point, e->fault, e->sys, e->seed, e->dir, e_exit, e_sig,
+			       e_fired, NULL };
+	char **cenv = env_with(r->env, more);
+	dprintf(out, "--- check: %s\n", cfg->check);
+	d->res.check_ran = 1;
+	d->res.check_code = rpl_shell(cfg->check, cenv, out, tmo);
+	if (d->res.check_code == 126 || d->res.check_code == 127)
+		dprintf(out, "faultline: the check could not run (exit %d: %s)\n",
+			d->res.check_code, d->res.check_code == 127 ? "command not found" :
+			"not executable");
+}
+
 /* The worker: one run, result left in dir/result.  Never returns. */
 static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 			const struct rpl_spec *s, const char *dir)
 {
 	int moved = 0;
-	char path[PATH_MAX + 32], cwd_now[PATH_MAX], e_point[64], e_fault[128], e_sys[96], e_seed[64],
-		e_dir[PATH_MAX + 32];
+	char path[PATH_MAX + 32], cwd_now[PATH_MAX];
+	struct run_env e;
 	struct rpl_done d;
 	memset(&d, 0, sizeof d);
 
@@ -214,16 +334,8 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 		_exit(3);
 	snprintf(path, sizeof path, "%s/output", dir);
 	int out = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	struct sb faults;
-	sb_init(&faults);
-	rpl_spec_faults(s, &faults);
-	snprintf(e_point, sizeof e_point, "FAULTLINE_POINT=%ld", s->n ? s->p[0]->id : 0);
-	snprintf(e_fault, sizeof e_fault, "FAULTLINE_FAULT=%s",
-		 s->n > 1 ? faults.s : s->n ? s->f[0].spec : "none");
-	snprintf(e_sys, sizeof e_sys, "FAULTLINE_SYSCALL=%s", s->n ? s->p[0]->name : "");
-	snprintf(e_seed, sizeof e_seed, "FAULTLINE_SEED=%ld", cfg->seed);
-	snprintf(e_dir, sizeof e_dir, "FAULTLINE_RUN_DIR=%s", dir);
-	const char *extra[] = { e_point, e_fault, e_sys, e_seed, e_dir, NULL };
+	run_env_fill(&e, cfg, s, dir);
+	const char *extra[] = { e.point, e.fault, e.sys, e.seed, e.dir, NULL };
 	char **env = env_with(r->env, extra);
 	unsigned tmo = (unsigned)cfg->timeout_s * 1000u;
 
@@ -237,32 +349,7 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 	static struct rpl_arm arms[RPL_MAX_ARMS];
 	struct rpl_injector in;
 	memset(&in, 0, sizeof in);
-	for (int i = 0; i < s->n; i++) {
-		arms[i] = (struct rpl_arm){ .family = s->p[i]->family, .ident = s->p[i]->ident,
-					    .nth = s->p[i]->nth, .fault = s->f[i], .err = s->f[i].err,
-					    .rec_ret = s->p[i]->id > 0 ? s->p[i]->ret : 0 };
-		if (s->p[i]->id > 0) {
-			arms[i].rec_syscall = s->p[i]->name;
-			arms[i].rec_path = s->p[i]->path;
-			arms[i].rec_fdkind = s->p[i]->fdkind;
-			arms[i].rec_std = s->p[i]->std_fd;
-			arms[i].rec_site = s->p[i]->site;
-			arms[i].site_frames = s->p[i]->site_frames;
-			/* a point without a target or site keeps the thread key */
-			if (cfg->key == RPL_KEY_PATH && s->p[i]->path_nth) {
-				arms[i].key = RPL_KEY_PATH;
-				arms[i].kval = s->p[i]->tkey;
-				arms[i].knth = s->p[i]->path_nth;
-			} else if (cfg->key == RPL_KEY_SITE && s->p[i]->site_nth) {
-				arms[i].key = RPL_KEY_SITE;
-				arms[i].kval = s->p[i]->site;
-				arms[i].knth = s->p[i]->site_nth;
-			}
-		}
-		in.track_writes |= s->f[i].kind == FAULT_CRASH;
-	}
-	in.arms = arms;
-	in.narms = s->n;
+	arms_fill(cfg, s, arms, &in);
 	in.persist = cfg->persist;
 	in.seed = (uint64_t)cfg->seed;
 	in.seed_random = !cfg->real_random;
@@ -274,40 +361,9 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 		in.moved_to = r->cwd;
 	}
 	in.count_fams = s->n ? 0 : s->fams;
-	struct rpl_probe *probes = NULL;
-	if (!s->n && s->nplan) {
-		probes = xcalloc(s->nplan * RPL_MAX_ARMS, sizeof *probes);
-		for (size_t i = 0; i < s->nplan; i++)
-			for (int k = 0; k < s->plan[i].n; k++) {
-				const struct ana_point *p = s->plan[i].p[k];
-				if (p->id > 0 && p->tkey)
-					probes[in.nprobes++] = (struct rpl_probe){
-						.ident = p->ident, .family = p->family, .nth = p->nth,
-						.path_nth = p->path_nth, .tkey = p->tkey };
-			}
-		qsort(probes, in.nprobes, sizeof *probes, rpl_probe_cmp);
-		size_t u = 0;   /* one probe per point */
-		for (size_t i = 0; i < in.nprobes; i++)
-			if (!u || rpl_probe_cmp(&probes[u - 1], &probes[i]))
-				probes[u++] = probes[i];
-		in.nprobes = u;
-		in.probes = probes;
-	}
+	struct rpl_probe *probes = probes_fill(s, &in);
 	sb_init(&in.counts);
-	uint64_t fams = rpl_inject_families(arms, s->n) | in.count_fams;
-	if (cfg->explore) {
-		in.explore = cfg->explore;
-		in.stk = rec_stack_new();
-		sb_init(&in.log);
-		fams = rpl_inject_families(arms, -1);
-	}
-	if (in.seed_random)
-		fams |= RPL_TRACE_RANDOM;
-	if (in.seed_random && cfg->seed_urandom) {
-		in.seed_urandom = 1;
-		fams |= 1ull << FAM_READ;
-	}
-	if (rpl_seccomp_build(fams, &g_filter) < 0) {
+	if (rpl_seccomp_build(trace_families(cfg, arms, s->n, &in), &g_filter) < 0) {
 		dprintf(out, "faultline: cannot build the seccomp filter\n");
 		_exit(5);
 	}
@@ -344,22 +400,8 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 	d.res.timed_out = tr.timed_out;
 	d.res.exit_code = tr.exit_code;
 	d.res.signal = WIFSIGNALED(tr.status) ? WTERMSIG(tr.status) : 0;
-	if (cfg->check) {
-		char e_exit[48], e_sig[48], e_fired[48];
-		snprintf(e_exit, sizeof e_exit, "FAULTLINE_EXIT=%d", d.res.exit_code);
-		snprintf(e_sig, sizeof e_sig, "FAULTLINE_SIGNAL=%d", d.res.signal);
-		snprintf(e_fired, sizeof e_fired, "FAULTLINE_FIRED=%d", in.nfired);
-		const char *more[] = { e_point, e_fault, e_sys, e_seed, e_dir, e_exit, e_sig,
-				       e_fired, NULL };
-		char **cenv = env_with(r->env, more);
-		dprintf(out, "--- check: %s\n", cfg->check);
-		d.res.check_ran = 1;
-		d.res.check_code = rpl_shell(cfg->check, cenv, out, tmo);
-		if (d.res.check_code == 126 || d.res.check_code == 127)
-			dprintf(out, "faultline: the check could not run (exit %d: %s)\n",
-				d.res.check_code, d.res.check_code == 127 ? "command not found" :
-				"not executable");
-	}
+	if (cfg->check)
+		run_check(cfg, r, &e, &d, out, tmo);
 	snprintf(path, sizeof path, "%s/result", dir);
 	FILE *f = fopen(path, "w");
 	if (!f)
@@ -588,14 +630,57 @@ void rpl_default_fault(const struct ana_point *p, struct rpl_fault *f)
 	rpl_fault_parse(first, f);
 }
 
-long rpl_store_run(struct store *st, const struct store_run *sr, const char *db)
+long rpl_store_run(struct store *st, struct store_run *sr, const struct rpl_done *d,
+		   const char *db)
 {
+	sr->outcome = rpl_outcome_name[d->oc];
+	sr->output = d->output.s ? d->output.s : "";
+	sr->fired = d->nfired;
+	sr->exit_code = d->res.exit_code;
+	sr->signal = d->res.signal;
+	sr->dur_ms = (uint64_t)(d->secs * 1000);
 	long run = store_begin(st) < 0 ? -EIO : store_run_add(st, sr);
 	if (run < 0 || store_commit(st) < 0) {
 		fl_error("cannot store a run in '%s': %s", db, store_errmsg(st));
 		return run < 0 ? run : -EIO;
 	}
 	return run;
+}
+
+void rpl_json_run_begin(struct json *j, long run)
+{
+	json_obj(j);
+	json_key(j, "run");
+	if (run > 0)
+		json_int(j, run);
+	else
+		json_null(j);
+}
+
+void rpl_json_run_result(struct json *j, const char *faults, const struct rpl_done *d)
+{
+	json_kstr(j, "faults", faults);
+	json_kstr(j, "outcome", rpl_outcome_name[d->oc]);
+	json_kint(j, "exit", d->res.exit_code);
+	json_kint(j, "signal", d->res.signal);
+}
+
+void rpl_json_counts(struct json *j, const size_t *count, size_t runs, size_t bugs, double secs)
+{
+	for (int i = 0; i < OUT__COUNT; i++)
+		json_kint(j, rpl_outcome_name[i], (long long)count[i]);
+	json_kint(j, "runs", (long long)runs);
+	json_kint(j, "bugs", (long long)bugs);
+	json_key(j, "seconds");
+	json_double(j, (double)(long long)(secs * 100 + 0.5) / 100);
+}
+
+void rpl_print_counts(const size_t *count)
+{
+	for (int i = 0; i < OUT__COUNT; i++)
+		if (count[i] || i < OUT_DIVERGED)
+			printf("%s %zu %s", i ? "," : "", count[i], rpl_outcome_name[i]);
+	printf("\n");
 }
 
 int rpl_options_have(const char *options, const char *word)
@@ -703,44 +788,16 @@ static void hint_unrecorded(const char *cmd, const struct store_rec *r, struct s
 	}
 }
 
-int rpl_baseline(struct rpl_cfg *cfg, struct store *st, const struct store_rec *r,
-		 const struct rpl_spec *specs, size_t n, long sweep)
+/* A baseline that did not end clean: say why, with the output's last
+ * line and a hint at files the runs do not see. */
+static void base_failed(const struct rpl_cfg *cfg, const struct store_rec *r,
+			const struct rpl_done *d)
 {
-	if (cfg->no_baseline)
-		return 0;
-	struct rpl_spec base;
-	memset(&base, 0, sizeof base);
-	for (size_t i = 0; i < n; i++)
-		for (int k = 0; k < specs[i].n; k++)
-			base.fams |= 1ull << specs[i].p[k]->family;
-	base.plan = specs;
-	base.nplan = n;
-	struct rpl_cfg c = *cfg;
-	c.jobs = 1;
-	c.explore = 0;
-	c.persist = 0;
-	struct base_ctx b;
-	memset(&b, 0, sizeof b);
-	int rc = rpl_run_all(&c, st, r, &base, 1, NULL, base_done, &b);
-	if (rc < 0)
-		return rc;
-	if (!b.got)
-		return -EINTR;
-	struct rpl_done *d = &b.d;
-	struct store_run sr = {
-		.sweep = sweep, .rec = r->id, .point = 0, .fault = "none", .faults = "",
-		.outcome = rpl_outcome_name[d->oc], .repro = "",
-		.output = d->output.s ? d->output.s : "", .fired = 0,
-		.exit_code = d->res.exit_code, .signal = d->res.signal,
-		.dur_ms = (uint64_t)(d->secs * 1000), .seed = (uint64_t)cfg->seed,
-	};
-	rpl_store_run(st, &sr, cfg->db);
 	char tail[240];
 	last_line(d->output.s, tail, sizeof tail);
 	struct sb hint;
 	sb_init(&hint);
 	hint_unrecorded(d->setup_failed ? cfg->setup : cfg->check, r, &hint);
-	rc = -EAGAIN;
 	if (d->setup_failed) {
 		fl_error("baseline: --setup failed with nothing injected: %s%s", tail,
 			 hint.s ? hint.s : "");
@@ -769,72 +826,121 @@ int rpl_baseline(struct rpl_cfg *cfg, struct store *st, const struct store_rec *
 	} else if (d->oc == OUT_CRASH) {
 		fl_error("baseline: the program dies of SIG%s with nothing injected",
 			 sigabbrev_np(d->res.signal) ? sigabbrev_np(d->res.signal) : "?");
-	} else if (d->oc != OUT_CLEAN) {
-		fl_error("baseline: the run failed (%s): %s", rpl_outcome_name[d->oc], tail);
 	} else {
-		/* every planned point must be reached again */
-		size_t planned = 0, missing = 0;
-		const struct ana_point *first = NULL;
-		unsigned first_got = 0;
-		for (size_t i = 0; i < n; i++)
-			for (int k = 0; k < specs[i].n; k++) {
-				const struct ana_point *p = specs[i].p[k];
-				if (p->id <= 0 || (k > 0 && p == specs[i].p[0]))
-					continue;
-				planned++;
-				unsigned got = base_count(d->counts.s, p->ident, p->family);
-				if (got < p->nth) {
-					if (!missing++) {
-						first = p;
-						first_got = got;
-					}
-				}
+		fl_error("baseline: the run failed (%s): %s", rpl_outcome_name[d->oc], tail);
+	}
+	sb_free(&hint);
+}
+
+/* A clean baseline: did it reach every planned point again?  Under the
+ * thread key, a program whose files' order of calls held although its
+ * threads' did not switches cfg->key to path.  0, or -EAGAIN (said). */
+static int base_reached(struct rpl_cfg *cfg, const struct rpl_spec *specs, size_t n,
+			const struct rpl_done *d)
+{
+	size_t planned = 0, missing = 0;
+	const struct ana_point *first = NULL;
+	unsigned first_got = 0;
+	for (size_t i = 0; i < n; i++)
+		for (int k = 0; k < specs[i].n; k++) {
+			const struct ana_point *p = specs[i].p[k];
+			if (p->id <= 0 || (k > 0 && p == specs[i].p[0]))
+				continue;
+			planned++;
+			unsigned got = base_count(d->counts.s, p->ident, p->family);
+			if (got < p->nth && !missing++) {
+				first = p;
+				first_got = got;
 			}
-		size_t same = 0, other = 0, pmiss = 0;
-		const char *kl = d->counts.s ? strstr(d->counts.s, "keys ") : NULL;
-		if (kl)
-			sscanf(kl, "keys %zu %zu %zu", &same, &other, &pmiss);
-		int thread_ok = !missing && !other;
-		if (cfg->key == RPL_KEY_PATH && pmiss) {
-			fl_error("baseline: with nothing injected the program did not reach %zu of %zu "
-				 "planned fault points by path (--key path): it does not repeat its "
-				 "recorded calls; --no-baseline sweeps anyway", pmiss, planned);
-		} else if (cfg->key != RPL_KEY_THREAD || thread_ok) {
-			rc = 0;
-		} else if (!cfg->key_set && kl && !pmiss) {
-			/* the threads' order of calls is not stable (a runtime that
-			 * moves work between threads), the files' order is */
-			if (!cfg->quiet)
-				fl_warn("baseline: the thread key is unstable here (%zu of %zu planned points "
-					"not reached, %zu reached on another target); every target's own "
-					"order of calls held: using --key path", missing, planned, other);
-			cfg->key = RPL_KEY_PATH;
-			rc = 0;
-		} else if (!missing) {
-			rc = 0;   /* --key thread: reached, the divergence check judges each run */
-		} else {
-			fl_error("baseline: with nothing injected the program did not reach %zu of %zu "
-				 "planned fault points (e.g. point %ld: thread %s made %u %s calls, the "
-				 "recording %u): the program does not repeat its recorded calls, so those "
-				 "runs would be not_reached; --no-baseline sweeps anyway", missing,
-				 planned, first->id, first->ident, first_got,
-				 rec_families[first->family].name, first->nth);
 		}
+	size_t same = 0, other = 0, pmiss = 0;
+	const char *kl = d->counts.s ? strstr(d->counts.s, "keys ") : NULL;
+	if (kl)
+		sscanf(kl, "keys %zu %zu %zu", &same, &other, &pmiss);
+	int thread_ok = !missing && !other;
+	if (cfg->key == RPL_KEY_PATH && pmiss) {
+		fl_error("baseline: with nothing injected the program did not reach %zu of %zu "
+			 "planned fault points by path (--key path): it does not repeat its "
+			 "recorded calls; --no-baseline sweeps anyway", pmiss, planned);
+		return -EAGAIN;
 	}
-	if (d->leaks.len && !cfg->quiet) {
-		if (!strcmp(d->leaks.s, "/"))
-			fl_warn("runs are isolated in the working directory only: writes elsewhere "
-				"(/tmp, $HOME ...) reach the host and later runs%s",
-				cfg->cwd_only ? " (--isolate cwd)" : geteuid() ? " (not root: no mount "
-				"namespace, each run works in a copy of the directory)" :
-				" (no overlay of / here)");
-		else
-			fl_warn("not isolated (writes reach the host): %s", d->leaks.s);
+	if (cfg->key != RPL_KEY_THREAD || thread_ok)
+		return 0;
+	if (!cfg->key_set && kl && !pmiss) {
+		/* the threads' order of calls is not stable (a runtime that
+		 * moves work between threads), the files' order is */
+		if (!cfg->quiet)
+			fl_warn("baseline: the thread key is unstable here (%zu of %zu planned points "
+				"not reached, %zu reached on another target); every target's own "
+				"order of calls held: using --key path", missing, planned, other);
+		cfg->key = RPL_KEY_PATH;
+		return 0;
 	}
+	if (!missing)
+		return 0;   /* --key thread: reached, the divergence check judges each run */
+	fl_error("baseline: with nothing injected the program did not reach %zu of %zu "
+		 "planned fault points (e.g. point %ld: thread %s made %u %s calls, the "
+		 "recording %u): the program does not repeat its recorded calls, so those "
+		 "runs would be not_reached; --no-baseline sweeps anyway", missing,
+		 planned, first->id, first->ident, first_got,
+		 rec_families[first->family].name, first->nth);
+	return -EAGAIN;
+}
+
+/* What the baseline showed of the runs' isolation. */
+static void base_warn_leaks(const struct rpl_cfg *cfg, const struct rpl_done *d)
+{
+	if (!d->leaks.len || cfg->quiet)
+		return;
+	if (!strcmp(d->leaks.s, "/"))
+		fl_warn("runs are isolated in the working directory only: writes elsewhere "
+			"(/tmp, $HOME ...) reach the host and later runs%s",
+			cfg->cwd_only ? " (--isolate cwd)" : geteuid() ? " (not root: no mount "
+			"namespace, each run works in a copy of the directory)" :
+			" (no overlay of / here)");
+	else
+		fl_warn("not isolated (writes reach the host): %s", d->leaks.s);
+}
+
+int rpl_baseline(struct rpl_cfg *cfg, struct store *st, const struct store_rec *r,
+		 const struct rpl_spec *specs, size_t n, long sweep)
+{
+	if (cfg->no_baseline)
+		return 0;
+	struct rpl_spec base;
+	memset(&base, 0, sizeof base);
+	for (size_t i = 0; i < n; i++)
+		for (int k = 0; k < specs[i].n; k++)
+			base.fams |= 1ull << specs[i].p[k]->family;
+	base.plan = specs;
+	base.nplan = n;
+	struct rpl_cfg c = *cfg;
+	c.jobs = 1;
+	c.explore = 0;
+	c.persist = 0;
+	struct base_ctx b;
+	memset(&b, 0, sizeof b);
+	int rc = rpl_run_all(&c, st, r, &base, 1, NULL, base_done, &b);
+	if (rc < 0)
+		return rc;
+	if (!b.got)
+		return -EINTR;
+	struct rpl_done *d = &b.d;
+	struct store_run sr = {
+		.sweep = sweep, .rec = r->id, .point = 0, .fault = "none", .faults = "",
+		.repro = "", .seed = (uint64_t)cfg->seed,
+	};
+	rpl_store_run(st, &sr, d, cfg->db);   /* nothing armed: d->nfired is 0 */
+	if (d->setup_failed || d->oc != OUT_CLEAN) {
+		base_failed(cfg, r, d);
+		rc = -EAGAIN;
+	} else {
+		rc = base_reached(cfg, specs, n, d);
+	}
+	base_warn_leaks(cfg, d);
 	if (rc == 0 && d->res.exit_code != r->exit_code && !cfg->quiet)
 		fl_warn("baseline: the program exited %d, the recording %d", d->res.exit_code,
 			r->exit_code);
-	sb_free(&hint);
 	sb_free(&d->output);
 	sb_free(&d->counts);
 	sb_free(&d->explore);

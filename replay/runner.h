@@ -6,6 +6,7 @@
 #define RPL_RUNNER_H
 
 #include "../analyze/ana.h"
+#include "../json.h"
 #include "../store/store.h"
 #include "rpl.h"
 
@@ -63,9 +64,22 @@ int rpl_run_all(const struct rpl_cfg *cfg, struct store *st, const struct store_
 		const struct rpl_spec *specs, size_t n,
 		int (*skip)(void *, size_t), void (*done)(void *, size_t, struct rpl_done *),
 		void *arg);
-/* Store one finished run in its own transaction; its id, or -errno after
- * saying so in one line. */
-long rpl_store_run(struct store *st, const struct store_run *sr, const char *db);
+/* Store finished run d in its own transaction: sr says which run it was
+ * (sweep, rec, point, fault, faults, repro, seed), d how it ended (the
+ * outcome, output, fired, exit, signal and duration fields of sr are
+ * filled from it).  Its id, or -errno after saying so in one line. */
+long rpl_store_run(struct store *st, struct store_run *sr, const struct rpl_done *d,
+		   const char *db);
+/* --json of replay and fuzz.  A run object opens with {"run": its id (null
+ * when it was not stored); rpl_json_run_result writes "faults", "outcome",
+ * "exit" and "signal"; the caller closes it.  rpl_json_counts writes a
+ * summary's count of each outcome, "runs", "bugs" and "seconds". */
+void rpl_json_run_begin(struct json *j, long run);
+void rpl_json_run_result(struct json *j, const char *faults, const struct rpl_done *d);
+void rpl_json_counts(struct json *j, const size_t *count, size_t runs, size_t bugs, double secs);
+/* Text output of replay and fuzz: " N crash, N hang, ..." (every outcome
+ * up to not_reached, the later ones when they occurred), then a newline. */
+void rpl_print_counts(const size_t *count);
 /* Does a sweep's stored options string hold this option word (--persist)? */
 int rpl_options_have(const char *options, const char *word);
 /* The baseline run of a sweep (unless cfg->no_baseline): --setup, the

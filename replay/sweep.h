@@ -20,6 +20,7 @@ struct opts {
 	int json, all, resume;
 	int every_point;                /* --every-point: no failure-ID folding */
 	int dry_run;                    /* --dry-run: plan, print, run nothing */
+	int loader;                     /* --loader: also the loader's calls */
 	struct ana_filter flt;
 	struct rpl_fault faults[MAX_FAULTS];
 	int nfaults;
@@ -38,7 +39,8 @@ struct sweep_ctx {
 	struct sb json, junit;
 	struct json jw;                 /* --json: writes the runs to json */
 	/* depth 2: what phase 1 saw after each fault */
-	char **explore;
+	char **explore;                 /* nexplore of them */
+	size_t nexplore;
 	uint64_t *post_hash;
 	enum rpl_outcome *oc;
 	int phase2;

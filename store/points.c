@@ -45,26 +45,14 @@ int store_each_fault_call(struct store *st, long rec,
 
 int store_point_add(struct store *st, const struct store_point *p)
 {
-	int rc = store_prep(st, &st->stmt[S_POINT],
-			    "INSERT OR REPLACE INTO point(rec, id, family, ident, nth, seq, name, site,"
-			    " path, fdkind, errnos, std) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
-	if (rc)
-		return rc;
-	sqlite3_stmt *s = st->stmt[S_POINT];
-	sqlite3_bind_int64(s, 1, p->rec);
-	sqlite3_bind_int64(s, 2, p->id);
-	sqlite3_bind_text(s, 3, p->family, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, p->ident, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 5, p->nth);
-	sqlite3_bind_int64(s, 6, (sqlite3_int64)p->seq);
-	sqlite3_bind_text(s, 7, p->name, -1, SQLITE_STATIC);
-	if (p->site)
-		sqlite3_bind_int64(s, 8, (sqlite3_int64)p->site);
-	sqlite3_bind_text(s, 9, p->path, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 10, p->fdkind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 11, p->errnos, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 12, p->std);
-	return store_step_done(st, s);
+	const struct store_param v[] = {
+		SP_I(p->rec), SP_I(p->id), SP_T(p->family), SP_T(p->ident), SP_I(p->nth),
+		SP_I(p->seq), SP_T(p->name), SP_IF(p->site, p->site), SP_T(p->path),
+		SP_T(p->fdkind), SP_T(p->errnos), SP_I(p->std),
+	};
+	return store_write(st, S_POINT,
+			   "INSERT OR REPLACE INTO point(rec, id, family, ident, nth, seq, name, site,"
+			   " path, fdkind, errnos, std) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)", v, 12);
 }
 
 int store_site_frames(struct store *st, long rec, uint64_t site, struct sb *out)
@@ -99,37 +87,21 @@ int store_sites_like(struct store *st, long rec, const char *like)
 
 int store_sweep_new(struct store *st, const struct store_sweep *w, long *id)
 {
-	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v2(st->db,
-		"INSERT INTO sweep(rec, kind, started_ns, seed, setup, chk, timeout_ms, options)"
-		" VALUES(?,?,?,?,?,?,?,?)", -1, &s, NULL) != SQLITE_OK)
-		return store_sqlerr(st);
-	sqlite3_bind_int64(s, 1, w->rec);
-	sqlite3_bind_text(s, 2, w->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)fl_wall_ns());
-	sqlite3_bind_int64(s, 4, (sqlite3_int64)w->seed);
-	sqlite3_bind_text(s, 5, w->setup, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 6, w->check, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 7, (int)w->timeout_ms);
-	sqlite3_bind_text(s, 8, w->options, -1, SQLITE_STATIC);
-	int rc = store_step_done(st, s);
-	*id = (long)sqlite3_last_insert_rowid(st->db);
-	sqlite3_finalize(s);
+	const struct store_param v[] = {
+		SP_I(w->rec), SP_T(w->kind), SP_I(fl_wall_ns()), SP_I(w->seed), SP_T(w->setup),
+		SP_T(w->check), SP_I((int)w->timeout_ms), SP_T(w->options),
+	};
+	int rc = store_write(st, -1,
+			     "INSERT INTO sweep(rec, kind, started_ns, seed, setup, chk, timeout_ms,"
+			     " options) VALUES(?,?,?,?,?,?,?,?)", v, 8);
+	*id = (long)sqlite3_last_insert_rowid(st->db);   /* read only when rc is 0 */
 	return rc;
 }
 
 int store_sweep_finish(struct store *st, long id, int complete)
 {
-	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v2(st->db, "UPDATE sweep SET ended_ns = ?, complete = ? WHERE id = ?",
-			       -1, &s, NULL) != SQLITE_OK)
-		return store_sqlerr(st);
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)fl_wall_ns());
-	sqlite3_bind_int(s, 2, complete);
-	sqlite3_bind_int64(s, 3, id);
-	int rc = store_step_done(st, s);
-	sqlite3_finalize(s);
-	return rc;
+	const struct store_param v[] = { SP_I(fl_wall_ns()), SP_I(complete), SP_I(id) };
+	return store_write(st, -1, "UPDATE sweep SET ended_ns = ?, complete = ? WHERE id = ?", v, 3);
 }
 
 int store_sweep_end(struct store *st, long id, int complete)
@@ -174,28 +146,15 @@ int store_run_done(struct store *st, long sweep, long point, const char *fault)
 
 long store_run_add(struct store *st, const struct store_run *r)
 {
-	int rc = store_prep(st, &st->stmt[S_RUN],
-			    "INSERT OR REPLACE INTO run(sweep, rec, point, fault, faults, fired, outcome,"
-			    " exit_code, signal, dur_ms, seed, repro, output)"
-			    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
-	if (rc)
-		return rc;
-	sqlite3_stmt *s = st->stmt[S_RUN];
-	sqlite3_bind_int64(s, 1, r->sweep);
-	sqlite3_bind_int64(s, 2, r->rec);
-	sqlite3_bind_int64(s, 3, r->point);
-	sqlite3_bind_text(s, 4, r->fault, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, r->faults, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 6, r->fired);
-	sqlite3_bind_text(s, 7, r->outcome, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 8, r->exit_code);
-	if (r->signal)
-		sqlite3_bind_int(s, 9, r->signal);
-	sqlite3_bind_int64(s, 10, (sqlite3_int64)r->dur_ms);
-	sqlite3_bind_int64(s, 11, (sqlite3_int64)r->seed);
-	sqlite3_bind_text(s, 12, r->repro, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 13, r->output, -1, SQLITE_STATIC);
-	rc = store_step_done(st, s);
+	const struct store_param v[] = {
+		SP_I(r->sweep), SP_I(r->rec), SP_I(r->point), SP_T(r->fault), SP_T(r->faults),
+		SP_I(r->fired), SP_T(r->outcome), SP_I(r->exit_code), SP_IF(r->signal, r->signal),
+		SP_I(r->dur_ms), SP_I(r->seed), SP_T(r->repro), SP_T(r->output),
+	};
+	int rc = store_write(st, S_RUN,
+			     "INSERT OR REPLACE INTO run(sweep, rec, point, fault, faults, fired,"
+			     " outcome, exit_code, signal, dur_ms, seed, repro, output)"
+			     " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)", v, 13);
 	return rc ? rc : (long)sqlite3_last_insert_rowid(st->db);
 }
 
@@ -252,15 +211,8 @@ int store_snap_each(struct store *st, long rec,
 
 int store_rec_set_snapshot(struct store *st, long rec, int has)
 {
-	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v2(st->db, "UPDATE rec SET snapshot = ? WHERE id = ?", -1, &s, NULL)
-	    != SQLITE_OK)
-		return store_sqlerr(st);
-	sqlite3_bind_int(s, 1, has);
-	sqlite3_bind_int64(s, 2, rec);
-	int rc = store_step_done(st, s);
-	sqlite3_finalize(s);
-	return rc;
+	const struct store_param v[] = { SP_I(has), SP_I(rec) };
+	return store_write(st, -1, "UPDATE rec SET snapshot = ? WHERE id = ?", v, 2);
 }
 
 static char *dup_col(sqlite3_stmt *s, int i)

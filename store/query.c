@@ -8,15 +8,6 @@
 
 #include "../cmd.h"
 
-static const struct option options[] = {
-	CMD_OPT_DB,
-	{ "header", no_argument, 0, 'H' },
-	{ "json", no_argument, 0, 'j' },
-	{ "write", no_argument, 0, 'w' },
-	CMD_OPT_HELP,
-	CMD_OPT_END
-};
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -34,29 +25,45 @@ static void usage(FILE *f)
 "  -h, --help      this text\n", FL_DEFAULT_DB);
 }
 
+/* What `faultline query` was asked. */
+struct query_opts {
+	const char *db;
+	int header, json, write;
+};
+
+static const struct option options[] = {
+	CMD_OPT_DB, CMD_OPT_HELP, { "header", no_argument, 0, 'H' },
+	{ "json", no_argument, 0, 'j' }, { "write", no_argument, 0, 'w' }, CMD_OPT_END
+};
+
+/* One option c (cmd_getopt's opt); 0 or -1. */
+static int parse_option(int c, const char *arg, void *ctx)
+{
+	struct query_opts *o = ctx;
+	switch (c) {
+	case 'd': o->db = arg; break;
+	case 'H': o->header = 1; break;
+	case 'j': o->json = 1; break;
+	case 'w': o->write = 1; break;
+	default: return -1;
+	}
+	return 0;
+}
+
 int cmd_query(int argc, char **argv)
 {
-	const char *db = FL_DEFAULT_DB;
-	int header = 0, json = 0, write = 0, c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:wh", options, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'H': header = 1; break;
-		case 'j': json = 1; break;
-		case 'w': write = 1; break;
-		case 'h': usage(stdout); return 0;
-		default: return FL_EXIT_USAGE;   /* getopt said what */
-		}
-	}
+	struct query_opts o = { .db = FL_DEFAULT_DB };
+	int rc = cmd_getopt(argc, argv, "d:wh", options, usage, parse_option, &o);
+	if (rc)
+		return rc > 0 ? 0 : FL_EXIT_USAGE;
 	if (optind != argc - 1) {
 		fl_error(optind >= argc ? "no SQL given" : "give the SQL as one argument (quote it)");
 		return FL_EXIT_USAGE;
 	}
 	struct store *st;
-	if (cmd_open(db, write ? STORE_WRITE : STORE_RDONLY, &st) < 0)
+	if (cmd_open(o.db, o.write ? STORE_WRITE : STORE_RDONLY, &st) < 0)
 		return FL_EXIT_USAGE;
-	int rc = store_query_print(st, argv[optind], stdout, header, json);
+	rc = store_query_print(st, argv[optind], stdout, o.header, o.json);
 	if (rc < 0)
 		fl_error("%s", store_errmsg(st));
 	store_close(st);

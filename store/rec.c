@@ -73,17 +73,11 @@ int store_rec_new(struct store *st, const struct store_rec *r, long *id)
 int store_rec_finish(struct store *st, long id, uint64_t end_ns, int exit_code,
 		     int complete, uint64_t ncalls)
 {
-	int rc = store_prep(st, &st->stmt[S_REC_FIN],
-			    "UPDATE rec SET end_ns=?, exit_code=?, complete=?, ncalls=? WHERE id=?");
-	if (rc)
-		return rc;
-	sqlite3_stmt *s = st->stmt[S_REC_FIN];
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)end_ns);
-	sqlite3_bind_int(s, 2, exit_code);
-	sqlite3_bind_int(s, 3, complete);
-	sqlite3_bind_int64(s, 4, (sqlite3_int64)ncalls);
-	sqlite3_bind_int64(s, 5, id);
-	return store_step_done(st, s);
+	const struct store_param v[] = {
+		SP_I(end_ns), SP_I(exit_code), SP_I(complete), SP_I(ncalls), SP_I(id),
+	};
+	return store_write(st, S_REC_FIN,
+			   "UPDATE rec SET end_ns=?, exit_code=?, complete=?, ncalls=? WHERE id=?", v, 5);
 }
 
 static char **json_to_vec(struct store *st, const char *json, size_t len)
@@ -174,52 +168,30 @@ void store_rec_free(struct store_rec *r)
 
 int store_proc_add(struct store *st, const struct store_proc *p)
 {
-	int rc = store_prep(st, &st->stmt[S_PROC_ADD],
-			    "INSERT INTO proc(rec, tid, pid, ptid, ident, exe, is_thread, start_ts)"
-			    " VALUES(?,?,?,?,?,?,?,?)");
-	if (rc)
-		return rc;
-	sqlite3_stmt *s = st->stmt[S_PROC_ADD];
-	sqlite3_bind_int64(s, 1, p->rec);
-	sqlite3_bind_int(s, 2, p->tid);
-	sqlite3_bind_int(s, 3, p->pid);
-	sqlite3_bind_int(s, 4, p->ptid);
-	sqlite3_bind_text(s, 5, p->ident, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 6, p->exe, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(s, 7, p->is_thread);
-	sqlite3_bind_int64(s, 8, (sqlite3_int64)p->start_ts);
-	return store_step_done(st, s);
+	const struct store_param v[] = {
+		SP_I(p->rec), SP_I(p->tid), SP_I(p->pid), SP_I(p->ptid), SP_T(p->ident),
+		SP_T(p->exe), SP_I(p->is_thread), SP_I(p->start_ts),
+	};
+	return store_write(st, S_PROC_ADD,
+			   "INSERT INTO proc(rec, tid, pid, ptid, ident, exe, is_thread, start_ts)"
+			   " VALUES(?,?,?,?,?,?,?,?)", v, 8);
 }
 
 int store_proc_exe(struct store *st, long rec, int pid, const char *exe)
 {
-	int rc = store_prep(st, &st->stmt[S_PROC_EXE],
-			    "UPDATE proc SET exe=? WHERE rec=? AND pid=? AND end_ts IS NULL");
-	if (rc)
-		return rc;
-	sqlite3_stmt *s = st->stmt[S_PROC_EXE];
-	sqlite3_bind_text(s, 1, exe, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, rec);
-	sqlite3_bind_int(s, 3, pid);
-	return store_step_done(st, s);
+	const struct store_param v[] = { SP_T(exe), SP_I(rec), SP_I(pid) };
+	return store_write(st, S_PROC_EXE,
+			   "UPDATE proc SET exe=? WHERE rec=? AND pid=? AND end_ts IS NULL", v, 3);
 }
 
 int store_proc_end(struct store *st, long rec, int tid, uint64_t end_ts, int exit_code)
 {
-	int rc = store_prep(st, &st->stmt[S_PROC_END],
-			    "UPDATE proc SET end_ts=?, exit_code=? WHERE rec=? AND tid=?"
-			    " AND end_ts IS NULL");
-	if (rc)
-		return rc;
-	sqlite3_stmt *s = st->stmt[S_PROC_END];
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)end_ts);
-	if (exit_code >= 0)
-		sqlite3_bind_int(s, 2, exit_code);
-	else
-		sqlite3_bind_null(s, 2);
-	sqlite3_bind_int64(s, 3, rec);
-	sqlite3_bind_int(s, 4, tid);
-	return store_step_done(st, s);
+	const struct store_param v[] = {
+		SP_I(end_ts), SP_IF(exit_code >= 0, exit_code), SP_I(rec), SP_I(tid),
+	};
+	return store_write(st, S_PROC_END,
+			   "UPDATE proc SET end_ts=?, exit_code=? WHERE rec=? AND tid=?"
+			   " AND end_ts IS NULL", v, 4);
 }
 
 static uint64_t fnv(const void *p, size_t n)
@@ -372,25 +344,12 @@ int store_call_add(struct store *st, const struct store_call *c)
 
 int store_site_add(struct store *st, long rec, uint64_t site, const char *frames)
 {
-	int rc = store_prep(st, &st->stmt[S_SITE], "INSERT OR IGNORE INTO site VALUES(?,?,?)");
-	if (rc)
-		return rc;
-	sqlite3_stmt *s = st->stmt[S_SITE];
-	sqlite3_bind_int64(s, 1, rec);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)site);
-	sqlite3_bind_text(s, 3, frames, -1, SQLITE_STATIC);
-	return store_step_done(st, s);
+	const struct store_param v[] = { SP_I(rec), SP_I(site), SP_T(frames) };
+	return store_write(st, S_SITE, "INSERT OR IGNORE INTO site VALUES(?,?,?)", v, 3);
 }
 
 int store_signal_add(struct store *st, long rec, uint64_t seq, int tid, int sig)
 {
-	int rc = store_prep(st, &st->stmt[S_SIG], "INSERT INTO sig VALUES(?,?,?,?)");
-	if (rc)
-		return rc;
-	sqlite3_stmt *s = st->stmt[S_SIG];
-	sqlite3_bind_int64(s, 1, rec);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)seq);
-	sqlite3_bind_int(s, 3, tid);
-	sqlite3_bind_int(s, 4, sig);
-	return store_step_done(st, s);
+	const struct store_param v[] = { SP_I(rec), SP_I(seq), SP_I(tid), SP_I(sig) };
+	return store_write(st, S_SIG, "INSERT INTO sig VALUES(?,?,?,?)", v, 4);
 }

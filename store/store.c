@@ -73,6 +73,26 @@ int store_prepare(struct store *st, const char *sql, sqlite3_stmt **s)
 	return sqlite3_prepare_v2(st->db, sql, -1, s, NULL) == SQLITE_OK ? 0 : store_sqlerr(st);
 }
 
+int store_write(struct store *st, int slot, const char *sql, const struct store_param *v, int n)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = slot >= 0 ? store_prep(st, &st->stmt[slot], sql) : store_prepare(st, sql, &s);
+	if (rc)
+		return rc;
+	if (slot >= 0)
+		s = st->stmt[slot];
+	for (int i = 0; i < n; i++)
+		if (v[i].kind == SP_INT)
+			sqlite3_bind_int64(s, i + 1, v[i].i);
+		else if (v[i].kind == SP_TEXT)
+			sqlite3_bind_text(s, i + 1, v[i].t, -1, SQLITE_STATIC);
+	/* SP_NULL: a new or reset statement has no binding */
+	rc = store_step_done(st, s);
+	if (slot < 0)
+		sqlite3_finalize(s);
+	return rc;
+}
+
 int store_each_row(struct store *st, sqlite3_stmt *s, int (*row)(sqlite3_stmt *, void *),
 		   void *ctx)
 {

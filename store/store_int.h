@@ -50,6 +50,21 @@ int store_prep(struct store *st, sqlite3_stmt **slot, const char *sql);
 int store_exec(struct store *st, const char *sql);
 int store_step_done(struct store *st, sqlite3_stmt *s);
 
+/* One parameter of a statement that returns no row (store_write): an
+ * integer, a text (NULL binds NULL; it must live until store_write
+ * returns) or NULL. */
+struct store_param {
+	enum { SP_INT, SP_TEXT, SP_NULL } kind;
+	sqlite3_int64 i;
+	const char *t;
+};
+#define SP_I(x) { SP_INT, (sqlite3_int64)(x), NULL }
+#define SP_T(x) { SP_TEXT, 0, (x) }
+#define SP_IF(cond, x) { (cond) ? SP_INT : SP_NULL, (sqlite3_int64)(x), NULL }
+/* Prepare sql (once, in st->stmt[slot]; slot -1: for this call only),
+ * bind ?1..?n to v[0..n), step it.  0 or a negative errno. */
+int store_write(struct store *st, int slot, const char *sql, const struct store_param *v, int n);
+
 /* One-shot statements (store.c): the caller finalizes *s (store_each_row
  * does).  store_sqlerr copies SQLite's message to st->err; -EIO. */
 int store_sqlerr(struct store *st);

@@ -557,8 +557,9 @@ static void print_dry_run(const struct sweep_ctx *x, int as_json)
 		printf("would run %zu runs over %zu points (%zu matching points, %ld failure IDs), "
 		       "plus the baseline run\n", x->nplan, np, x->npoints_match, x->nfids);
 		if (x->folded)
-			printf("%zu points share a failure ID with a point that would run "
-			       "(--every-point runs them too)\n", x->folded);
+			printf("%zu run%s at %zu point%s left out: their failure ID runs at another "
+			       "point (--every-point runs them)\n", x->folded_runs,
+			       x->folded_runs == 1 ? "" : "s", x->folded, x->folded == 1 ? "" : "s");
 		print_not_planned(x);
 		return;
 	}
@@ -573,6 +574,7 @@ static void print_dry_run(const struct sweep_ctx *x, int as_json)
 	json_kint(&j, "matching_points", (long long)x->npoints_match);
 	json_kint(&j, "failure_ids", x->nfids);
 	json_kint(&j, "folded", (long long)x->folded);
+	json_kint(&j, "folded_runs", (long long)x->folded_runs);
 	json_not_planned(&j, x);
 	json_end(&j);
 	printf("%s\n", b.s);
@@ -611,11 +613,14 @@ static void expand_faults(struct planner *pl)
 	}
 }
 
-/* The runs of point p (the i-th): one per fault that can happen there. */
-static void plan_point(struct planner *pl, struct ana_point *p, size_t i)
+/* The runs of point p (the i-th): one per fault that can happen there.
+ * folded: p's failure ID runs at other points; only count what
+ * --every-point would run here. */
+static void plan_point(struct planner *pl, struct ana_point *p, size_t i, int folded)
 {
 	const struct opts *o = pl->o;
 	struct sweep_ctx *x = pl->x;
+	size_t left_out = 0;
 	for (int k = 0; k < pl->nfx; k++) {
 		enum rpl_skip why = rpl_fault_skip(&pl->fx[k], p->name, p->fdkind, p->ret,
 						   o->cfg.any_errno);
@@ -626,10 +631,16 @@ static void plan_point(struct planner *pl, struct ana_point *p, size_t i)
 			why = SKIP_CRASH_SAME;
 		if (why == SKIP_NONE && pl->expanded[k] && pl->fx[k].torn_k > pl->cuts[i])
 			why = SKIP_TORN_CUTS;
+		if (why != SKIP_NONE && folded)
+			continue;
 		if (why != SKIP_NONE) {
 			x->skipped[why]++;
 			if (!x->skip_example[why])
 				x->skip_example[why] = p->name;
+			continue;
+		}
+		if (folded) {
+			left_out++;
 			continue;
 		}
 		pl->planned_by[k]++;
@@ -647,6 +658,8 @@ static void plan_point(struct planner *pl, struct ana_point *p, size_t i)
 			s->f[s->n++] = pl->with.f[j];
 		}
 	}
+	x->folded += left_out > 0;
+	x->folded_runs += left_out;
 }
 
 /* A plan that cannot be what was meant: an errno none of the chosen calls
@@ -674,7 +687,7 @@ static int plan_check(const struct planner *pl, const struct ana_points *pts)
 	for (int i = 1; i < SKIP__COUNT; i++)
 		if (x->skipped[i] > x->skipped[most])
 			most = i;
-	if (nmatch && x->folded == 0)
+	if (nmatch && x->folded_runs == 0)
 		fl_error("no run to plan: %s (recording %ld, %zu matching points)",
 			 rpl_skip_why[most], x->r->id, nmatch);
 	else if (nmatch)
@@ -709,10 +722,7 @@ static int plan_sweep(const struct opts *o, struct sweep_ctx *x, struct ana_poin
 		if (!ana_match(&o->flt, &pts->v[i]))
 			continue;
 		nmatch++;
-		if (!keep[i] && !o->every_point && !o->flt.nids)
-			x->folded++;
-		else
-			plan_point(&pl, &pts->v[i], i);
+		plan_point(&pl, &pts->v[i], i, !keep[i] && !o->every_point && !o->flt.nids);
 	}
 	free(keep);
 	x->npoints_match = nmatch;
@@ -812,6 +822,7 @@ static void print_json(struct sweep_ctx *x, double secs, int complete, size_t to
 	json_kint(j, "failure_ids", x->nfids);
 	json_kint(j, "planned", (long long)total);
 	json_kint(j, "folded", (long long)x->folded);
+	json_kint(j, "folded_runs", (long long)x->folded_runs);
 	json_not_planned(j, x);
 	json_end(j);   /* summary */
 	json_key(j, "failures");
@@ -851,8 +862,9 @@ static void print_text(const struct sweep_ctx *x, double secs, size_t total, siz
 			       x->failures.v[i].sig, x->failures.v[i].repro);
 	}
 	if (x->folded)
-		printf("%zu of %zu points share a failure ID with a point that ran "
-		       "(--every-point runs them too)\n", x->folded, x->npoints_match);
+		printf("%zu run%s at %zu of %zu points left out: their failure ID ran at another "
+		       "point (--every-point runs them)\n", x->folded_runs,
+		       x->folded_runs == 1 ? "" : "s", x->folded, x->npoints_match);
 	if (already)
 		printf("%zu runs were already done (--resume)\n", already);
 }

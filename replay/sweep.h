@@ -48,6 +48,7 @@ struct sweep_ctx {
 	size_t skipped[SKIP__COUNT];
 	struct ana_failures failures;   /* the bug runs, grouped */
 	size_t folded, npoints_match;   /* points left out: their failure ID ran */
+	size_t folded_runs;             /* the runs --every-point would make there */
 	long nfids;
 	const char *skip_example[SKIP__COUNT];
 };

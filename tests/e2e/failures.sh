@@ -27,7 +27,7 @@ out=$(run_bounded "$FL" replay -d t.db --family write --path '*config.txt' --fau
 n=$(flq t.db "SELECT count(*) FROM runs WHERE sweep = $last_sweep AND fault != 'none'")
 check "replay runs the first and the last point of the failure ID: $n runs, exit $rc" \
 	[ "$rc:$n" = "1:4" ]
-check "... and says how many points it left out" has "$out" "^2 of 4 points share a failure ID"
+check "... and says how many runs and points it left out" has "$out" "^4 runs at 2 of 4 points left out: their failure ID ran"
 all=$(run_bounded "$FL" replay -d t.db --family write --path '*config.txt' --fault EIO,kill \
 	--setup "$setup" --check "$chk" --every-point --json 2>/dev/null)
 n=$(printf '%s' "$all" | python3 -c 'import json,sys; print(json.load(sys.stdin)["summary"]["runs"])')

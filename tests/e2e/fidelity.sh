@@ -93,7 +93,7 @@ run_bounded "$FL" replay -d t.db --family write --fault EIO --no-std --persist \
 	--check 'grep -q record out.txt' -q >/dev/null 2>&1; rc=$?
 run=$(q t.db "SELECT run FROM runs WHERE sweep = $last_sweep AND outcome = 'broken' LIMIT 1")
 check "replay --persist: retryonce's second failure loses the record (exit $rc, run $run)" \
-	[ "$rc" = 1 ] && [ -n "$run" ]
+	test "$rc" = 1 -a -n "$run"
 out=$(run_bounded "$FL" bisect -d t.db --run "${run:-0}" -q 2>&1); rc=$?
 check "bisect --run $run reruns it with --persist: exit $rc, shrinks, repro has --persist" \
 	sh -c "[ $rc = 1 ] && printf '%s' \"\$1\" | grep -q '^repro: .*--persist'" _ "$out"

@@ -126,7 +126,7 @@ runs_of() { printf '%s\n' "$1" | sed -n 's/^would run \([0-9]*\) runs.*/\1/p'; }
 dflt=$(runs_of "$(run_bounded "$FL" replay -d n.db --dry-run 2>&1)")
 every=$(runs_of "$(run_bounded "$FL" replay -d n.db --dry-run --every-point 2>&1)")
 check "the default plans at most a quarter of --every-point's runs ($dflt of $every)" \
-	[ -n "$dflt" -a -n "$every" ] && [ $((dflt * 4)) -le "$every" ]
+	test "${dflt:-1}" -ge 1 -a $((${dflt:-1} * 4)) -le "${every:-0}"
 fails() { printf '%s\n' "$1" | sed -n '/distinct failures/,$p' | sed -n 's/^ *[0-9]*x //p' | sort -u; }
 o1=$(timeout -k 5 300 "$FL" replay -d n.db --check ./check.sh 2>&1)
 o2=$(timeout -k 5 300 "$FL" replay -d n.db --check ./check.sh --every-point 2>&1)

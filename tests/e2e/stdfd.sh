@@ -97,4 +97,30 @@ got=$(flq t.db "SELECT group_concat(syscall, ',') FROM runs WHERE sweep = (SELEC
 check "replay --path '*named*' --family stat runs fstat and statx ($got)" \
 	[ "$got" = "newfstatat,statx" ]
 
+
+# --- a run's stdin/stdout/stderr have the recorded kinds ---------------------
+# Python seeks its std streams at start-up: lseek(1) fails on a pipe and
+# works on a file, and a file answers with a second lseek.  Recorded with
+# stdout a pipe, a run whose stdout were the output file would make more
+# seek calls than the recording, and every later seek point would be
+# another call (diverged).
+P=$TMP/stdio
+mkdir -p "$P" && cd "$P" || exit 2
+PY=/usr/bin/python3
+run_bounded "$FL" record -q -d p.db -- $PY -c 'import json; print(json.dumps([1]))' </dev/null 2>/dev/null | cat >/dev/null
+check "recordings.stdio: the kinds of the recorded stdin, stdout, stderr" \
+	[ "$(flq p.db "SELECT stdio FROM recordings")" = "dev pipe dev" ]
+run_bounded "$FL" replay -d p.db --family seek --every-point -q >/dev/null 2>&1
+n=$(flq p.db "SELECT count(*) FROM runs WHERE fault != 'none'")
+d=$(flq p.db "SELECT count(*) FROM runs WHERE outcome IN ('diverged', 'not_reached')")
+check "stdout a pipe: $n seek runs, none diverged or not reached ($d)" test "$n" -gt 2 -a "$d" = 0
+run_bounded "$FL" record -q -d f.db -- $PY -c 'import json; print(json.dumps([1]))' </dev/null >out.txt 2>/dev/null
+check "... stdout a file: recorded as one" [ "$(flq f.db "SELECT stdio FROM recordings")" = "dev file dev" ]
+run_bounded "$FL" replay -d f.db --family seek --every-point -q >/dev/null 2>&1
+n=$(flq f.db "SELECT count(*) FROM runs WHERE fault != 'none'")
+d=$(flq f.db "SELECT count(*) FROM runs WHERE outcome IN ('diverged', 'not_reached')")
+check "stdout a file: $n seek runs, none diverged or not reached ($d)" test "$n" -gt 2 -a "$d" = 0
+out=$(flq p.db "SELECT output FROM runs WHERE fault = 'none'")
+check "the baseline's output, through the pipe, is in the run's output: $out" has "$out" '^\[1\]'
+
 finish

@@ -183,8 +183,9 @@ fi
 # --- a database of schema version 1, and one newer than this faultline ----------
 old=$TMP/v1.db
 run_bounded "$FL" record -q --db "$old" -- sh -c 'ls /nonexistent-e2e 2>/dev/null; true' >/dev/null 2>&1
-sqlite3 "$old" "drop view syscalls; drop view points;
+sqlite3 "$old" "drop view syscalls; drop view points; drop view recordings;
 alter table call drop column std; alter table point drop column std;
+alter table rec drop column stdio;
 create view syscalls as select c.rec, c.seq, coalesce(c.pid, c.tid) as pid, c.tid,
   (select name from sysname where nr = c.nr) as name, c.ret,
   (select name from errname where err = c.err) as errno from call c;
@@ -194,8 +195,10 @@ flq "$old" "select count(*) from syscalls" >/dev/null
 check "schema 1: a read-only command leaves the version as it is" \
 	[ "$(sqlite3 "$old" "select value from meta where key = 'schema_version'")" = 1 ]
 run_bounded "$FL" analyze --db "$old" >/dev/null 2>&1
-check "schema 1: the first write upgrades it to 3" \
-	[ "$(sqlite3 "$old" "select value from meta where key = 'schema_version'")" = 3 ]
+check "schema 1: the first write upgrades it to 4" \
+	[ "$(sqlite3 "$old" "select value from meta where key = 'schema_version'")" = 4 ]
+check "schema 1 upgraded: recordings.stdio is NULL (the recording did not say)" \
+	[ "$(flq "$old" "select count(*), count(stdio) from recordings")" = "1|0" ]
 got=$(flq "$old" "select name, errno, count(*) from syscalls group by 1, 2")
 check "schema 1 upgraded: the syscalls view counts the same names and errnos" \
 	test -n "$want" -a "$want" = "$got"

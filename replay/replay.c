@@ -868,7 +868,8 @@ static void print_text(const struct sweep_ctx *x, double secs, size_t total, siz
 		       "point (--every-point runs them)\n", x->folded_runs,
 		       x->folded_runs == 1 ? "" : "s", x->folded, x->npoints_match);
 	if (already)
-		printf("%zu runs were already done (--resume)\n", already);
+		printf("%zu run%s already done (--resume)\n", already,
+		       already == 1 ? " was" : "s were");
 }
 
 /* --junit: the other runs' cases so far, plus one test case per distinct

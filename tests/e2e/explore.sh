@@ -119,4 +119,20 @@ got=$(flq t.db "SELECT count(*) FROM runs WHERE sweep = (SELECT max(id) FROM swe
 	AND output LIKE '%direct check: 2: one two%'")
 check "--check 'sh FILE ARGS' (run directly, no sh -c): exit $rc, its arguments in all $n runs ($got)" \
 	sh -c "[ $rc = 0 ] && [ '$n' -gt 1 ] && [ '$got' = '$n' ]"
+
+# --resume: an interrupted sweep (made so: the last two runs of a finished
+# one removed and the sweep marked incomplete) is continued, and only the
+# missing runs are made
+run_bounded "$FL" replay -d t.db --no-std --check "$chk" -q >/dev/null 2>&1
+sw=$(flq t.db "SELECT max(id) FROM sweep")
+n=$(flq t.db "SELECT count(*) FROM runs WHERE sweep = $sw")
+sqlite3 t.db "DELETE FROM run WHERE id IN (SELECT id FROM run WHERE sweep = $sw ORDER BY id DESC LIMIT 2);
+	UPDATE sweep SET complete = 0 WHERE id = $sw"
+k=$(flq t.db "SELECT count(*) FROM runs WHERE sweep = $sw AND fault != 'none'")
+out=$(run_bounded "$FL" replay -d t.db --no-std --check "$chk" --resume 2>&1); rc=$?
+m=$(flq t.db "SELECT count(*) FROM runs WHERE sweep = $sw")
+check "--resume continues the interrupted sweep $sw: exit $rc, $m of $n runs, no new sweep" \
+	test "$rc" -lt 2 -a "$m" = "$n" -a "$(flq t.db "SELECT max(id) FROM sweep")" = "$sw"
+check "... and says how many runs were already done ($k)" has "$out" "^$k runs\? \(was\|were\) already done"
+
 finish

@@ -1,6 +1,9 @@
 /*
- * record/decode.c - argument decoders, one case per enum rec_arg (see
- * decode.h for the entry/exit protocol).  The fd and cwd cache they name
+ * record/decode.c - argument decoders, one per enum rec_arg: a row of
+ * xlat_kind[] for a constant or flags named by one table, else a case in
+ * put_scalar() (a value), decode_arg() (memory read at entry) or
+ * put_output() (memory the kernel wrote, read at exit).  See decode.h for
+ * the entry/exit protocol.  The fd and cwd cache they name
  * targets with is record/fdcache.c.
  */
 #define _GNU_SOURCE
@@ -328,7 +331,6 @@ static int target_arg(const struct rec_sys *s)
 	return -1;
 }
 
-/* One argument.  Output kinds are only decoded at exit. */
 /* A type in the low 4 bits, flags above: "SOCK_STREAM|SOCK_CLOEXEC". */
 static void type_flags(struct sb *b, const struct xlat *types, const char *fmt,
 		       const struct xlat *flags, uint64_t v)
@@ -340,6 +342,143 @@ static void type_flags(struct sb *b, const struct xlat *types, const char *fmt,
 	}
 }
 
+static void put_ptr(struct sb *b, uint64_t v)
+{
+	if (v)
+		sb_printf(b, "%#llx", (unsigned long long)v);
+	else
+		sb_puts(b, "NULL");
+}
+
+/* The kinds named by one xlat table: a constant (fmt: how a value without
+ * a name is printed) or flags (fmt NULL). */
+static const struct {
+	const struct xlat *x;
+	const char *fmt;
+} xlat_kind[A__COUNT] = {
+	[A_PROT] = { xl_prot, NULL },
+	[A_ACCESS_MODE] = { xl_access_mode, NULL },
+	[A_AT_FLAGS] = { xl_at_flags, NULL },
+	[A_SOCK_FAMILY] = { xl_sock_family, "%llu" },
+	[A_SIGNAL] = { xl_signals, "%llu" },
+	[A_WHENCE] = { xl_whence, "%llu" },
+	[A_FCNTL_CMD] = { xl_fcntl_cmd, "%llu" },
+	[A_MSG_FLAGS] = { xl_msg_flags, NULL },
+	[A_RENAME_FLAGS] = { xl_rename_flags, NULL },
+	[A_FALLOC_MODE] = { xl_falloc_mode, NULL },
+	[A_MADV] = { xl_madv, "%llu" },
+	[A_IOCTL_CMD] = { xl_ioctl_cmd, "%#llx" },
+	[A_SIGPROCMASK_HOW] = { xl_sigprocmask_how, "%llu" },
+	[A_ARCH_PRCTL] = { xl_arch_prctl, "%#llx" },
+	[A_PRCTL_OPT] = { xl_prctl_opt, "%llu" },
+	[A_SOCK_LEVEL] = { xl_sock_level, "%llu" },
+	[A_SHUT_HOW] = { xl_shut_how, "%llu" },
+	[A_WAIT_OPTS] = { xl_wait_opts, NULL },
+	[A_STATX_MASK] = { xl_statx_mask, NULL },
+	[A_EPOLL_CTL] = { xl_epoll_ctl, "%llu" },
+};
+
+/* An argument printed from its value alone: a number, a pointer, named
+ * constants and flags. */
+static void put_scalar(struct sb *b, const struct rec_sys *s, int kind, uint64_t v)
+{
+	if (kind < A__COUNT && xlat_kind[kind].x) {
+		if (xlat_kind[kind].fmt)
+			xlat_val(b, xlat_kind[kind].x, v, xlat_kind[kind].fmt);
+		else
+			xlat_flags(b, xlat_kind[kind].x, v);
+		return;
+	}
+	switch (kind) {
+	case A_INT: sb_printf(b, "%lld", (long long)v); break;
+	case A_UINT: sb_printf(b, "%llu", (unsigned long long)v); break;
+	case A_PTR:
+	case A_CLONE_ARGS:
+	case A_OPEN_HOW: put_ptr(b, v); break;
+	case A_MODE: sb_printf(b, "%#llo", (unsigned long long)v); break;
+	case A_OPEN_FLAGS:
+		if (s->family == FAM_OPEN) {
+			xlat_val(b, xl_open_accmode, v & O_ACCMODE, "%#llx");
+			if (v & ~(uint64_t)O_ACCMODE) {
+				sb_putc(b, '|');
+				xlat_flags(b, xl_open_flags, v & ~(uint64_t)O_ACCMODE);
+			}
+		} else {
+			xlat_flags(b, xl_open_flags, v);
+		}
+		break;
+	case A_MMAP_FLAGS: type_flags(b, xl_mmap_type, "%#llx", xl_mmap_flags, v); break;
+	case A_SOCK_TYPE: type_flags(b, xl_sock_type, "%llu", xl_sock_type_flags, v); break;
+	case A_CLONE_FLAGS:
+		xlat_flags(b, xl_clone_flags, v & ~0xffull);
+		if (v & 0xff) {
+			if (v & ~0xffull)
+				sb_putc(b, '|');
+			xlat_val(b, xl_signals, v & 0xff, "%llu");
+		}
+		break;
+	case A_FUTEX_OP:
+		xlat_val(b, xl_futex_op, v & FUTEX_CMD_MASK, "%llu");
+		if (v & FUTEX_PRIVATE_FLAG)
+			sb_puts(b, "_PRIVATE");
+		if (v & FUTEX_CLOCK_REALTIME)
+			sb_puts(b, "|FUTEX_CLOCK_REALTIME");
+		break;
+	default: sb_printf(b, "%#llx", (unsigned long long)v);   /* A_HEX, A_RWF_FLAGS */
+	}
+}
+
+/* pipe's int[2]: the two new fds, which the cache knew nothing true of. */
+static void put_pipefd(struct rec_decoder *d, struct sb *b, pid_t tid, pid_t pid, uint64_t v)
+{
+	int fds[2];
+	if (rec_mem_read(tid, v, fds, sizeof fds) != sizeof fds) {
+		sb_printf(b, "%#llx", (unsigned long long)v);
+		return;
+	}
+	rec_fdc_drop(d->fdc, pid, fds[0]);
+	rec_fdc_drop(d->fdc, pid, fds[1]);
+	sb_putc(b, '[');
+	put_fd(d, b, pid, fds[0]);
+	sb_puts(b, ", ");
+	put_fd(d, b, pid, fds[1]);
+	sb_putc(b, ']');
+}
+
+/* An output argument (is_output), at exit: what the kernel wrote, or the
+ * address when the call failed or did not return. */
+static void put_output(struct rec_decoder *d, struct sb *b, pid_t tid, pid_t pid,
+		       const struct rec_call *c, int i, struct rec_decoded *o)
+{
+	int kind = c->sys->arg[i];
+	uint64_t v = c->args[i], next = i < 5 ? c->args[i + 1] : 0;
+	uint32_t len = 0;
+
+	if (!c->finished || (c->ret < 0 && c->ret > -4096)) {
+		if (kind == A_SOCKADDR_OUT)
+			put_ptr(b, v);
+		else
+			sb_printf(b, "%#llx", (unsigned long long)v);
+		return;
+	}
+	switch (kind) {
+	case A_BUF_OUT: put_buf(d, b, tid, v, (uint64_t)c->ret, o); break;
+	case A_IOV_OUT: put_iov(d, b, tid, v, next, c->ret, o); break;
+	case A_MSGHDR_OUT: put_msghdr(d, b, tid, v, c->ret, o); break;
+	case A_SOCKADDR_OUT:
+		/* its length is in the socklen_t at next (NULL prints "NULL") */
+		if (v && rec_mem_read(tid, next, &len, 4) != 4)
+			sb_printf(b, "%#llx", (unsigned long long)v);
+		else
+			put_sockaddr(b, tid, v, len);
+		break;
+	case A_PIPEFD_OUT: put_pipefd(d, b, tid, pid, v); break;
+	}
+}
+
+/* One argument.  Output kinds are only decoded at exit, the others at
+ * entry: fds and paths (which may name the call's target), what input
+ * pointers point to, and the rest from their value (put_scalar). */
 static void decode_arg(struct rec_decoder *d, pid_t tid, pid_t pid, const struct rec_call *c,
 		       int i, struct rec_decoded *o, int at_exit)
 {
@@ -348,24 +487,15 @@ static void decode_arg(struct rec_decoder *d, pid_t tid, pid_t pid, const struct
 	uint64_t v = c->args[i], next = i < 5 ? c->args[i + 1] : 0;
 	struct sb *b = &o->arg[i];
 	int target = i == target_arg(s);
-	int failed = c->finished && c->ret < 0 && c->ret > -4096;
 
 	if (is_output(kind) != at_exit)
 		return;
 	sb_reset(b);
+	if (at_exit) {
+		put_output(d, b, tid, pid, c, i, o);
+		return;
+	}
 	switch (kind) {
-	case A_INT: sb_printf(b, "%lld", (long long)v); break;
-	case A_UINT: sb_printf(b, "%llu", (unsigned long long)v); break;
-	case A_HEX:
-	case A_RWF_FLAGS: sb_printf(b, "%#llx", (unsigned long long)v); break;
-	case A_PTR:
-	case A_CLONE_ARGS:
-	case A_OPEN_HOW:
-		if (v)
-			sb_printf(b, "%#llx", (unsigned long long)v);
-		else
-			sb_puts(b, "NULL");
-		break;
 	case A_DIRFD:
 		if ((int)v == AT_FDCWD) {
 			sb_puts(b, "AT_FDCWD");
@@ -379,104 +509,12 @@ static void decode_arg(struct rec_decoder *d, pid_t tid, pid_t pid, const struct
 		break;
 	case A_PATH: put_path(d, b, tid, pid, c, i, o, target); break;
 	case A_STR: put_str(d, b, tid, v, NULL); break;
-	case A_BUF_IN: put_buf(d, b, tid, v, next, o); break;
-	case A_BUF_OUT:
-		if (!c->finished || failed)
-			sb_printf(b, "%#llx", (unsigned long long)v);
-		else
-			put_buf(d, b, tid, v, (uint64_t)c->ret, o);
-		break;
-	case A_IOV_IN: put_iov(d, b, tid, v, next, -1, o); break;
-	case A_IOV_OUT:
-		if (!c->finished || failed)
-			sb_printf(b, "%#llx", (unsigned long long)v);
-		else
-			put_iov(d, b, tid, v, next, c->ret, o);
-		break;
-	case A_OPEN_FLAGS:
-		if (s->family == FAM_OPEN) {
-			xlat_val(b, xl_open_accmode, v & O_ACCMODE, "%#llx");
-			if (v & ~(uint64_t)O_ACCMODE) {
-				sb_putc(b, '|');
-				xlat_flags(b, xl_open_flags, v & ~(uint64_t)O_ACCMODE);
-			}
-		} else {
-			xlat_flags(b, xl_open_flags, v);
-		}
-		break;
-	case A_MODE: sb_printf(b, "%#llo", (unsigned long long)v); break;
-	case A_PROT: xlat_flags(b, xl_prot, v); break;
-	case A_MMAP_FLAGS: type_flags(b, xl_mmap_type, "%#llx", xl_mmap_flags, v); break;
-	case A_ACCESS_MODE: xlat_flags(b, xl_access_mode, v); break;
-	case A_AT_FLAGS: xlat_flags(b, xl_at_flags, v); break;
-	case A_SOCK_FAMILY: xlat_val(b, xl_sock_family, v, "%llu"); break;
-	case A_SOCK_TYPE: type_flags(b, xl_sock_type, "%llu", xl_sock_type_flags, v); break;
-	case A_SOCKADDR_IN:
-		put_sockaddr(b, tid, v, next);
-		break;
-	case A_SOCKADDR_OUT: {
-		uint32_t len = 0;
-		if (!c->finished || failed || !v || rec_mem_read(tid, next, &len, 4) != 4)
-			sb_printf(b, v ? "%#llx" : "NULL", (unsigned long long)v);
-		else
-			put_sockaddr(b, tid, v, len);
-		break;
-	}
-	case A_SIGNAL: xlat_val(b, xl_signals, v, "%llu"); break;
-	case A_WHENCE: xlat_val(b, xl_whence, v, "%llu"); break;
-	case A_CLONE_FLAGS:
-		xlat_flags(b, xl_clone_flags, v & ~0xffull);
-		if (v & 0xff) {
-			if (v & ~0xffull)
-				sb_putc(b, '|');
-			xlat_val(b, xl_signals, v & 0xff, "%llu");
-		}
-		break;
 	case A_STRV: put_strv(d, b, tid, v, i == 2 && (s->flags & SF_EXEC)); break;
-	case A_FCNTL_CMD: xlat_val(b, xl_fcntl_cmd, v, "%llu"); break;
-	case A_MSG_FLAGS: xlat_flags(b, xl_msg_flags, v); break;
+	case A_BUF_IN: put_buf(d, b, tid, v, next, o); break;
+	case A_IOV_IN: put_iov(d, b, tid, v, next, -1, o); break;
 	case A_MSGHDR_IN: put_msghdr(d, b, tid, v, -1, o); break;
-	case A_MSGHDR_OUT:
-		if (!c->finished || failed)
-			sb_printf(b, "%#llx", (unsigned long long)v);
-		else
-			put_msghdr(d, b, tid, v, c->ret, o);
-		break;
-	case A_PIPEFD_OUT: {
-		int fds[2];
-		if (c->finished && !failed && rec_mem_read(tid, v, fds, sizeof fds) == sizeof fds) {
-			rec_fdc_drop(d->fdc, pid, fds[0]);
-			rec_fdc_drop(d->fdc, pid, fds[1]);
-			sb_putc(b, '[');
-			put_fd(d, b, pid, fds[0]);
-			sb_puts(b, ", ");
-			put_fd(d, b, pid, fds[1]);
-			sb_putc(b, ']');
-		} else {
-			sb_printf(b, "%#llx", (unsigned long long)v);
-		}
-		break;
-	}
-	case A_RENAME_FLAGS: xlat_flags(b, xl_rename_flags, v); break;
-	case A_FALLOC_MODE: xlat_flags(b, xl_falloc_mode, v); break;
-	case A_MADV: xlat_val(b, xl_madv, v, "%llu"); break;
-	case A_IOCTL_CMD: xlat_val(b, xl_ioctl_cmd, v, "%#llx"); break;
-	case A_SIGPROCMASK_HOW: xlat_val(b, xl_sigprocmask_how, v, "%llu"); break;
-	case A_FUTEX_OP:
-		xlat_val(b, xl_futex_op, v & FUTEX_CMD_MASK, "%llu");
-		if (v & FUTEX_PRIVATE_FLAG)
-			sb_puts(b, "_PRIVATE");
-		if (v & FUTEX_CLOCK_REALTIME)
-			sb_puts(b, "|FUTEX_CLOCK_REALTIME");
-		break;
-	case A_ARCH_PRCTL: xlat_val(b, xl_arch_prctl, v, "%#llx"); break;
-	case A_PRCTL_OPT: xlat_val(b, xl_prctl_opt, v, "%llu"); break;
-	case A_SOCK_LEVEL: xlat_val(b, xl_sock_level, v, "%llu"); break;
-	case A_SHUT_HOW: xlat_val(b, xl_shut_how, v, "%llu"); break;
-	case A_WAIT_OPTS: xlat_flags(b, xl_wait_opts, v); break;
-	case A_STATX_MASK: xlat_flags(b, xl_statx_mask, v); break;
-	case A_EPOLL_CTL: xlat_val(b, xl_epoll_ctl, v, "%llu"); break;
-	default: sb_printf(b, "%#llx", (unsigned long long)v);
+	case A_SOCKADDR_IN: put_sockaddr(b, tid, v, next); break;
+	default: put_scalar(b, s, kind, v);
 	}
 }
 

@@ -17,9 +17,9 @@
  *    a kind may carry meaning beyond printing (A_FCNTL_CMD's F_DUPFD
  *    returns an fd, A_CLONE_ARGS holds clone3's flags);
  *  - the family says what kind of fault point it is and its errnos.
- * So adding a syscall is one row; adding an argument kind is one case in
- * decode_arg() (record/decode.c), plus whatever the kind means to its
- * readers.  rec_sys_arg() and rec_sys_target() are the lookups.
+ * So adding a syscall is one row; adding an argument kind is one decoder
+ * in record/decode.c (a row of xlat_kind[] or one case, see its opening
+ * comment), plus whatever the kind means to its readers.  rec_sys_arg() and rec_sys_target() are the lookups.
  *
  * Names and numbers come from libseccomp (seccomp_syscall_resolve_name), so
  * the table holds no numbers and no architecture knowledge.

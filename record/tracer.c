@@ -1,9 +1,16 @@
 /*
  * record/tracer.c - the ptrace event loop (see tracer.h for the contract).
  *
- * Start-up.  The child blocks on a pipe until the tracer has PTRACE_SEIZEd
- * it (options below) and sent PTRACE_INTERRUPT, then runs child_setup and
- * execve().  Nothing the child does before its first execve is reported.
+ * Start-up (start_child).  The child blocks on a pipe until the tracer has
+ * PTRACE_SEIZEd it (options below) and sent PTRACE_INTERRUPT, then runs
+ * child_setup and execve().  Nothing the child does before its first
+ * execve is reported.
+ *
+ * The loop, after strace's: next_event() waits (waitpid(-1, __WALL)) and
+ * kills every tracee at a stop request or the timeout; dispatch_event()
+ * hands the status on: an exit to on_reaped(), a syscall or seccomp stop
+ * to on_syscall_stop(), a signal-delivery stop to on_signal_stop(), any
+ * other PTRACE_EVENT_* to on_ptrace_event().
  *
  * State machine of one thread, driven by waitpid(-1, __WALL):
  *
@@ -103,6 +110,8 @@ struct rec_tracer {
 	cpu_set_t pin_orig;          /* the affinity faultline started with */
 	pid_t root;
 	int root_started;
+	uint64_t deadline;           /* fl_now_ns() of the timeout, or 0 */
+	int killing;                 /* every tracee was sent SIGKILL */
 	struct rec_result *res;
 };
 
@@ -704,31 +713,21 @@ static void child_main(const struct rec_opts *o, void *ctx, int rd)
 	_exit(errno == ENOENT ? 127 : 126);
 }
 
-int rec_trace(const struct rec_opts *o, const struct rec_ops *ops, void *ctx,
-	      struct rec_result *res)
+/* Fork the program and seize it (Start-up above); the root thread is in the
+ * table and ops->spawn has seen it. */
+static int start_child(struct rec_tracer *tr, void *ctx)
 {
-	static const struct rec_ops none;
-	struct rec_tracer *tr = xcalloc(1, sizeof *tr);
-	int pfd[2], rc = 0;
+	const struct rec_opts *o = tr->o;
+	int pfd[2], rc;
 
-	memset(res, 0, sizeof *res);
-	tr->o = o;
-	tr->ops = ops ? ops : &none;
-	tr->ctx = ctx;
-	tr->res = res;
-	rec_sys_init();
-
-	place_start(tr, o);
-	if (pipe2(pfd, O_CLOEXEC) < 0) {
-		rc = -errno;
-		goto out;
-	}
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return -errno;
 	pid_t pid = fork();
 	if (pid < 0) {
 		rc = -errno;
 		close(pfd[0]);
 		close(pfd[1]);
-		goto out;
+		return rc;
 	}
 	if (pid == 0) {
 		close(pfd[1]);
@@ -736,7 +735,7 @@ int rec_trace(const struct rec_opts *o, const struct rec_ops *ops, void *ctx,
 	}
 	close(pfd[0]);
 	tr->root = pid;
-	res->root_pid = pid;
+	tr->res->root_pid = pid;
 	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
 		    PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
 	if (o->mode == REC_MODE_SECCOMP)
@@ -747,113 +746,132 @@ int rec_trace(const struct rec_opts *o, const struct rec_ops *ops, void *ctx,
 		kill(pid, SIGKILL);
 		close(pfd[1]);
 		waitpid(pid, NULL, 0);
-		goto out;
+		return rc;
 	}
 	struct rec_thread *root = tadd(tr, pid);
 	snprintf(root->ident, sizeof root->ident, "1");
 	if (tr->ops->spawn)
 		tr->ops->spawn(tr->ctx, NULL, root, 0);   /* the first process: no creator */
 	close(pfd[1]);
+	return 0;
+}
 
-	struct sigaction sa, old_alrm;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_alarm;
-	sigaction(SIGALRM, &sa, &old_alrm);
-	struct itimerval tick = { { 0, 100000 }, { 0, 100000 } };
-	setitimer(ITIMER_REAL, &tick, NULL);
-	uint64_t deadline = o->timeout_ms ? fl_now_ns() + o->timeout_ms * 1000000ull : 0;
-
-	int killing = 0;
+/* The next stop or exit status of any tracee: its tid, or -1 when waitpid
+ * says ECHILD (every tracee is reaped).  A stop request or the timeout,
+ * seen before a wait or when SIGALRM interrupts one, kills every tracee
+ * once; the loop then waits for their exits. */
+static pid_t next_event(struct rec_tracer *tr, int *status)
+{
 	for (;;) {
-		if (!killing && (rec_stop_requested || (deadline && fl_now_ns() > deadline))) {
-			killing = 1;
-			res->interrupted = rec_stop_requested;
-			res->timed_out = !rec_stop_requested;
+		if (!tr->killing && (rec_stop_requested ||
+				     (tr->deadline && fl_now_ns() > tr->deadline))) {
+			tr->killing = 1;
+			tr->res->interrupted = rec_stop_requested;
+			tr->res->timed_out = !rec_stop_requested;
 			kill_all(tr);
 		}
-		int status;
-		pid_t w = waitpid(-1, &status, __WALL);
+		pid_t w = waitpid(-1, status, __WALL);
 		mem_gen++;   /* whatever was prefetched may have changed */
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			break;   /* ECHILD: every tracee is reaped */
-		}
-		struct rec_thread *t = tfind(tr, w);
-		if (WIFEXITED(status) || WIFSIGNALED(status)) {
-			if (w == tr->root) {
-				res->status = status;
-				res->exit_code = WIFEXITED(status) ? WEXITSTATUS(status)
-								   : 128 + WTERMSIG(status);
-				if (!tr->root_started && WIFEXITED(status))
-					res->exec_failed = WEXITSTATUS(status) == 127 ? ENOENT
-						: WEXITSTATUS(status) == 126 ? EACCES : 0;
-			}
-			if (t)
-				gone(tr, t, status);
-			continue;
-		}
-		if (!WIFSTOPPED(status))
-			continue;
-		if (killing) {
-			kill(w, SIGKILL);
-			ptrace(PTRACE_CONT, w, 0, 0);
-			continue;
-		}
-		if (!t) {
-			/* a new child whose creator's event has not arrived yet */
-			t = tadd(tr, w);
-			t->awaiting_parent = 1;
-			continue;
-		}
-		int sig = WSTOPSIG(status), event = status >> 16;
-		if (sig == (SIGTRAP | 0x80)) {
-			on_syscall_stop(tr, t);
-			resume(tr, t, 0);
-			continue;
-		}
-		switch (event) {
-		case 0:
-			/* signal-delivery stop */
-			if (t->restart_pending)
-				t->restart_sig = 1;
-			if (tr->ops->signal && t->started)
-				tr->ops->signal(tr->ctx, t, sig);
-			resume(tr, t, sig);
-			break;
-		case PTRACE_EVENT_FORK:
-		case PTRACE_EVENT_VFORK:
-		case PTRACE_EVENT_CLONE:
-			on_spawn_event(tr, t, event);
-			resume(tr, t, 0);
-			break;
-		case PTRACE_EVENT_EXEC:
-			on_exec_event(tr, t);
-			t = tfind(tr, w);
-			if (t)
-				resume(tr, t, 0);
-			break;
-		case PTRACE_EVENT_SECCOMP:
-			on_syscall_stop(tr, t);
-			resume(tr, t, 0);
-			break;
-		case PTRACE_EVENT_STOP:
-			if (is_stop_signal(sig)) {
-				t->group_stopped = 1;
-				ptrace(PTRACE_LISTEN, w, 0, 0);
-			} else {
-				t->group_stopped = 0;
-				resume(tr, t, 0);
-			}
-			break;
-		default:
-			resume(tr, t, 0);
-		}
+		if (w >= 0)
+			return w;
+		if (errno != EINTR)
+			return -1;   /* ECHILD: every tracee is reaped */
 	}
-	memset(&tick, 0, sizeof tick);
-	setitimer(ITIMER_REAL, &tick, NULL);
-	sigaction(SIGALRM, &old_alrm, NULL);
-out:
+}
+
+/* WIFEXITED/WIFSIGNALED: the root's status is the program's. */
+static void on_reaped(struct rec_tracer *tr, struct rec_thread *t, pid_t w, int status)
+{
+	struct rec_result *res = tr->res;
+	if (w == tr->root) {
+		res->status = status;
+		res->exit_code = WIFEXITED(status) ? WEXITSTATUS(status)
+						   : 128 + WTERMSIG(status);
+		if (!tr->root_started && WIFEXITED(status))
+			res->exec_failed = WEXITSTATUS(status) == 127 ? ENOENT
+				: WEXITSTATUS(status) == 126 ? EACCES : 0;
+	}
+	if (t)
+		gone(tr, t, status);
+}
+
+/* A signal-delivery stop: reported, then the signal is delivered. */
+static void on_signal_stop(struct rec_tracer *tr, struct rec_thread *t, int sig)
+{
+	if (t->restart_pending)
+		t->restart_sig = 1;
+	if (tr->ops->signal && t->started)
+		tr->ops->signal(tr->ctx, t, sig);
+	resume(tr, t, sig);
+}
+
+/* A PTRACE_EVENT_* stop other than seccomp's. */
+static void on_ptrace_event(struct rec_tracer *tr, struct rec_thread *t, int event, int sig)
+{
+	pid_t w = t->tid;
+	switch (event) {
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE:
+		on_spawn_event(tr, t, event);
+		resume(tr, t, 0);
+		break;
+	case PTRACE_EVENT_EXEC:
+		on_exec_event(tr, t);
+		t = tfind(tr, w);   /* `t` may have been the stale leader record */
+		if (t)
+			resume(tr, t, 0);
+		break;
+	case PTRACE_EVENT_STOP:
+		if (is_stop_signal(sig)) {
+			t->group_stopped = 1;
+			ptrace(PTRACE_LISTEN, w, 0, 0);
+		} else {
+			t->group_stopped = 0;
+			resume(tr, t, 0);
+		}
+		break;
+	default:
+		resume(tr, t, 0);
+	}
+}
+
+/* One waitpid() result: every stopped tracee leaves here resumed (or
+ * listening, in a group-stop), killed, or awaiting its creator's event. */
+static void dispatch_event(struct rec_tracer *tr, pid_t w, int status)
+{
+	struct rec_thread *t = tfind(tr, w);
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		on_reaped(tr, t, w, status);
+		return;
+	}
+	if (!WIFSTOPPED(status))
+		return;
+	if (tr->killing) {
+		kill(w, SIGKILL);
+		ptrace(PTRACE_CONT, w, 0, 0);
+		return;
+	}
+	if (!t) {
+		/* a new child whose creator's event has not arrived yet */
+		t = tadd(tr, w);
+		t->awaiting_parent = 1;
+		return;
+	}
+	int sig = WSTOPSIG(status), event = status >> 16;
+	if (sig == (SIGTRAP | 0x80) || event == PTRACE_EVENT_SECCOMP) {
+		on_syscall_stop(tr, t);
+		resume(tr, t, 0);
+	} else if (event == 0) {
+		on_signal_stop(tr, t, sig);
+	} else {
+		on_ptrace_event(tr, t, event, sig);
+	}
+}
+
+/* Free the thread table and give faultline its CPU mask back. */
+static void tracer_free(struct rec_tracer *tr)
+{
 	for (int i = 0; i < NBUCKET; i++) {
 		while (tr->bucket[i]) {
 			struct tnode *n = tr->bucket[i];
@@ -863,5 +881,43 @@ out:
 	}
 	place_end(tr);
 	free(tr);
+}
+
+int rec_trace(const struct rec_opts *o, const struct rec_ops *ops, void *ctx,
+	      struct rec_result *res)
+{
+	static const struct rec_ops none;
+	struct rec_tracer *tr = xcalloc(1, sizeof *tr);
+
+	memset(res, 0, sizeof *res);
+	tr->o = o;
+	tr->ops = ops ? ops : &none;
+	tr->ctx = ctx;
+	tr->res = res;
+	rec_sys_init();
+
+	place_start(tr, o);
+	int rc = start_child(tr, ctx);
+	if (rc < 0)
+		goto out;
+
+	struct sigaction sa, old_alrm;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, &old_alrm);
+	struct itimerval tick = { { 0, 100000 }, { 0, 100000 } };
+	setitimer(ITIMER_REAL, &tick, NULL);
+	tr->deadline = o->timeout_ms ? fl_now_ns() + o->timeout_ms * 1000000ull : 0;
+
+	int status;
+	pid_t w;
+	while ((w = next_event(tr, &status)) >= 0)
+		dispatch_event(tr, w, status);
+
+	memset(&tick, 0, sizeof tick);
+	setitimer(ITIMER_REAL, &tick, NULL);
+	sigaction(SIGALRM, &old_alrm, NULL);
+out:
+	tracer_free(tr);
 	return rc;
 }

@@ -261,7 +261,9 @@ if want replay; then
 			wl_prep "$w"; timed "${CMD[@]}"; nat+=("$T_US")
 			OUTF=$T/replay.out
 			# -t: replay's default 10 s timeout would cut the 200k-write run
-			timed "$FL" replay --db "$db" --point "$P" --fault EIO -j 1 -q -t "$TIMEOUT"; rp+=("$T_US")
+			# --no-baseline: one run of the program, as strace makes one
+			timed "$FL" replay --db "$db" --point "$P" --fault EIO -j 1 -q --no-baseline \
+				-t "$TIMEOUT"; rp+=("$T_US")
 			OUTF=/dev/null
 			grep -q ' 0 not_reached' "$T/replay.out" ||
 				fired=" fault not reached ($(grep -o '[0-9]* not_reached\|[0-9]* hang' "$T/replay.out" | paste -sd' ' -));"
@@ -556,7 +558,9 @@ $(workload_list)
   same with the divergence check (one unwind per run).  Never a target.
 - **replay**: one run with EIO armed on the last write point
   (\`max(point)\` of family write after \`faultline analyze\`):
-  \`faultline replay --db F --point P --fault EIO -j 1 -q\`, against the
+  \`faultline replay --db F --point P --fault EIO -j 1 -q --no-baseline\`
+  (one run of the program, as strace makes one; a sweep's baseline run is
+  in the sweep section), against the
   program alone and \`strace -f --seccomp-bpf -o /dev/null -e trace=write
   -e inject=write:error=EIO:when=N CMD\` for the same write.  The replay
   gets \`-t $TIMEOUT\` because its default 10 s run timeout can cut the
@@ -573,7 +577,9 @@ $(workload_list)
   -j 2\` against a shell loop that, per point, copies the directory, runs
   \`strace -f -o /dev/null -e inject=SYSCALL:error=ERRNO:when=N PROG\`
   (ERRNO the family's first errno, N counted per syscall name as strace
-  counts) and then the check.  Target: at most 0.3x the loop.
+  counts) and then the check.  faultline's time includes its baseline
+  run (the loop has none) and runs only the points the default plans.
+  Target: at most 0.3x the loop.
 - **query**: \`faultline query --db F "select name, count(*) from syscalls
   group by name"\` over a recording of $QUERY_N writes made with
   \`--capture 0\`.  Target: at most 0.3 s.

@@ -487,7 +487,7 @@ static int start_recording(struct record_opts *o, char **argv, char *exe, char *
 		.argv = argv, .exe = exe, .cwd = cwd, .env = environ,
 		.start_ns = fl_wall_ns(), .capture = (int)o->capture, .stdio = stdio.s,
 	};
-	int bad = store_begin(r->st) < 0 || store_names_sync(r->st) < 0 ||
+	int bad = store_begin(r->st) < 0 || store_names_sync(r->st, REC_SYS_NR_MAX, rec_sys_names) < 0 ||
 		  store_rec_new(r->st, &sr, &r->rec) < 0 || store_commit(r->st) < 0 ||
 		  store_begin(r->st) < 0;
 	sb_free(&stdio);

@@ -157,6 +157,11 @@ const struct rec_sys *rec_sys_by_nr(long nr);
 long rec_sys_nr(const struct rec_sys *s);
 /* Name of any syscall number: the table's, libseccomp's, or "syscall_N". */
 const char *rec_sys_name(long nr, char *tmp, size_t tmplen);
+/* The numbers rec_sys_names() can name: 0 .. REC_SYS_NR_MAX - 1. */
+#define REC_SYS_NR_MAX 1024
+/* store_names_sync()'s callback (store_sysname_fn): nr's name and family;
+ * 1 for a number that is neither in the table nor known to libseccomp. */
+int rec_sys_names(long nr, char *name, size_t len, const char **family);
 /* Family by name ("write"), or -1. */
 int rec_family_by_name(const char *name);
 /* Row by name ("openat"), or NULL. */

@@ -23,7 +23,7 @@
 #include "../faultline.h"
 #include "syscalls.h"
 
-#define NR_MAX 1024
+#define NR_MAX REC_SYS_NR_MAX
 
 #define ROW(n, fam, fl, ...) { \
 	.name = #n, .family = (fam), .flags = (fl), \
@@ -401,6 +401,18 @@ const char *rec_sys_name(long nr, char *tmp, size_t tmplen)
 	}
 	snprintf(tmp, tmplen, "syscall_%ld", nr);
 	return tmp;
+}
+
+int rec_sys_names(long nr, char *name, size_t len, const char **family)
+{
+	const struct rec_sys *s = rec_sys_by_nr(nr);
+	const char *n = rec_sys_name(nr, name, len);
+	if (!s && !strncmp(n, "syscall_", 8))
+		return 1;
+	if (n != name)
+		snprintf(name, len, "%s", n);
+	*family = s && s->family ? rec_families[s->family].name : NULL;
+	return 0;
 }
 
 const struct rec_sys *rec_sys_by_name(const char *name)

@@ -20,7 +20,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../record/syscalls.h"
 #include "store.h"
 #include "store_int.h"
 
@@ -346,23 +345,20 @@ int store_tick(struct store *st)
 	return rc < 0 ? rc : store_begin(st);
 }
 
-int store_names_sync(struct store *st)
+int store_names_sync(struct store *st, long max_nr, store_sysname_fn fn)
 {
-	char tmp[64];
-	rec_sys_init();
+	char name[64];
 	int rc = store_prep(st, &st->stmt[S_SYSNAME],
 			    "INSERT OR REPLACE INTO sysname VALUES(?,?,?)");
-	for (long nr = 0; rc == 0 && nr < 1024; nr++) {
-		const struct rec_sys *s = rec_sys_by_nr(nr);
-		const char *name = rec_sys_name(nr, tmp, sizeof tmp);
-		if (!s && !strncmp(name, "syscall_", 8))
+	for (long nr = 0; rc == 0 && nr < max_nr; nr++) {
+		const char *family = NULL;
+		if (fn(nr, name, sizeof name, &family))
 			continue;
 		sqlite3_reset(st->stmt[S_SYSNAME]);
 		sqlite3_bind_int64(st->stmt[S_SYSNAME], 1, nr);
 		sqlite3_bind_text(st->stmt[S_SYSNAME], 2, name, -1, SQLITE_TRANSIENT);
-		if (s && s->family)
-			sqlite3_bind_text(st->stmt[S_SYSNAME], 3, rec_families[s->family].name, -1,
-					  SQLITE_STATIC);
+		if (family)
+			sqlite3_bind_text(st->stmt[S_SYSNAME], 3, family, -1, SQLITE_STATIC);
 		else
 			sqlite3_bind_null(st->stmt[S_SYSNAME], 3);
 		rc = store_step_done(st, st->stmt[S_SYSNAME]);

@@ -96,8 +96,14 @@ struct store_call {
 int store_call_add(struct store *st, const struct store_call *c);
 int store_site_add(struct store *st, long rec, uint64_t site, const char *frames);
 int store_signal_add(struct store *st, long rec, uint64_t seq, int tid, int sig);
-/* Fill the sysname and errname lookup tables (idempotent). */
-int store_names_sync(struct store *st);
+/* Names for the sysname table: syscall number nr's name into name[len]
+ * and its fault family (NULL for none) into *family; returns 0, or 1 when
+ * nr has no name of its own and is left out.  record/ supplies it
+ * (rec_sys_names): the syscall table is record's knowledge, not store's. */
+typedef int (*store_sysname_fn)(long nr, char *name, size_t len, const char **family);
+/* Fill the sysname (numbers 0 .. max_nr - 1, named by fn) and errname
+ * lookup tables (idempotent). */
+int store_names_sync(struct store *st, long max_nr, store_sysname_fn fn);
 
 /* ---- reading ---- */
 /* Iterate a recording's calls in seq order; cb returns non-zero to stop. */

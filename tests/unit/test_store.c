@@ -99,7 +99,7 @@ static void test_recording_roundtrip(void **state)
 			       .start_ns = 1, .capture = 64 };
 	long id;
 	assert_int_equal(store_begin(st), 0);
-	assert_int_equal(store_names_sync(st), 0);
+	assert_int_equal(store_names_sync(st, REC_SYS_NR_MAX, rec_sys_names), 0);
 	assert_int_equal(store_rec_new(st, &r, &id), 0);
 	struct store_proc pr = { .rec = id, .tid = 100, .pid = 100, .ident = "1", .exe = "/bin/prog" };
 	assert_int_equal(store_proc_add(st, &pr), 0);

@@ -224,6 +224,33 @@ static int gather(struct report *r)
 	return rc;
 }
 
+static int add_next_call(void *arg, const struct store_row *c)
+{
+	struct rp_run *u = arg;
+	u->next = xrealloc(u->next, (u->nnext + 1) * sizeof *u->next);
+	u->next[u->nnext++] = (struct rp_call){
+		.seq = c->seq, .ts = c->ts, .name = dup0(c->name), .args = dup0(c->args),
+		.errname = dup0(c->errname), .finished = c->finished, .ret = c->ret,
+	};
+	return 0;
+}
+
+int rp_gather_cards(struct report *r)
+{
+	int rc = 0;
+	long cards = 0;
+	for (size_t i = 0; rc == 0 && i < r->nruns && cards < RP_MAX_CARDS; i++) {
+		struct rp_run *u = &r->runs[i];
+		if (!rpl_outcome_is_bug((enum rpl_outcome)u->oc))
+			continue;
+		cards++;
+		if (u->p)
+			rc = store_each_call_from(r->st, r->rec.id, u->p->tid, u->p->seq,
+						  RP_NEXT_CALLS, add_next_call, u);
+	}
+	return rc;
+}
+
 static void report_free(struct report *r)
 {
 	ana_failures_free(&r->failures);
@@ -238,6 +265,9 @@ static void report_free(struct report *r)
 	for (size_t i = 0; i < r->nruns; i++) {
 		struct rp_run *u = &r->runs[i];
 		free(u->fault), free(u->outcome), free(u->repro), free(u->output);
+		for (size_t k = 0; k < u->nnext; k++)
+			free(u->next[k].name), free(u->next[k].args), free(u->next[k].errname);
+		free(u->next);
 	}
 	for (size_t i = 0; i < r->nsweeps; i++) {
 		struct rp_sweep *w = &r->sweeps[i];
@@ -458,6 +488,11 @@ int cmd_report(int argc, char **argv)
 		goto out;
 	}
 	if (gather(&r) < 0) {
+		fl_error("cannot read recording %ld from '%s': %s", r.rec.id, db,
+			 store_errmsg(r.st));
+		goto out;
+	}
+	if (html && rp_gather_cards(&r) < 0) {
 		fl_error("cannot read recording %ld from '%s': %s", r.rec.id, db,
 			 store_errmsg(r.st));
 		goto out;

@@ -44,12 +44,27 @@ struct rp_point {
 	long nruns;
 };
 
+/* One recorded call, as a finding's card shows it. */
+struct rp_call {
+	uint64_t seq, ts;
+	char *name, *args, *errname;
+	int finished;
+	int64_t ret;
+};
+
+#define RP_MAX_CARDS 100              /* finding cards on the HTML page */
+#define RP_NEXT_CALLS 16              /* a card's calls: the faulted one and 15 after */
+
 struct rp_run {
 	long run, sweep, point;
 	char *fault, *outcome, *repro, *output;
 	int fired, exit_code, signal, oc;
 	uint64_t dur_ms, seed;
 	const struct rp_point *p;         /* NULL if the point row is missing */
+	/* the thread's calls from the point on, as recorded: filled by
+	 * rp_gather_cards() for the runs that get a card */
+	struct rp_call *next;
+	size_t nnext;
 };
 
 struct rp_sweep {
@@ -87,7 +102,10 @@ struct report {
 	int nfam;
 };
 
-/* Write r as one HTML page to f.  0 or -errno. */
+/* Read what the finding cards show (rp_run.next) for the first
+ * RP_MAX_CARDS bug runs; the HTML page is drawn from struct report alone. */
+int rp_gather_cards(struct report *r);
+/* Write r as one HTML page to f (after rp_gather_cards).  0 or -errno. */
 int rp_write_html(struct report *r, FILE *f);
 /* "1.25 ms" */
 void rp_fmt_ns(struct sb *b, uint64_t ns);

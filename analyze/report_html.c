@@ -17,8 +17,6 @@
 
 #include "report.h"
 
-#define MAX_CARDS 100
-#define NEXT_CALLS 16                 /* the faulted call and 15 after it */
 
 static void badge(struct sb *b, int oc)
 {
@@ -284,17 +282,9 @@ static void findings_table(struct report *r, struct sb *b)
 	sb_puts(b, "</tbody></table>");
 }
 
-struct calls_ctx {
-	struct sb *b;
-	uint64_t inj;
-	const char *fault;
-};
-
-static int call_row(void *arg, const struct store_row *c)
+static void call_row(struct sb *b, const struct rp_call *c, uint64_t inj, const char *fault)
 {
-	struct calls_ctx *x = arg;
-	struct sb *b = x->b;
-	sb_printf(b, "<tr%s><td class=\"dim\">%llu</td><td class=\"dim\">+", c->seq == x->inj ?
+	sb_printf(b, "<tr%s><td class=\"dim\">%llu</td><td class=\"dim\">+", c->seq == inj ?
 		  " class=\"inj\"" : "", (unsigned long long)c->seq);
 	rp_fmt_ns(b, c->ts);
 	sb_puts(b, "</td><td class=\"c mono\">");
@@ -313,16 +303,15 @@ static int call_row(void *arg, const struct store_row *c)
 	} else {
 		sb_printf(b, "%lld", (long long)c->ret);
 	}
-	if (c->seq == x->inj) {
+	if (c->seq == inj) {
 		sb_puts(b, " <span class=\"err\">\xe2\x97\x80 replay injects ");
-		sb_xml_escape(b, x->fault);
+		sb_xml_escape(b, fault);
 		sb_puts(b, " here</span>");
 	}
 	sb_puts(b, "</td></tr>");
-	return 0;
 }
 
-static void card(struct report *r, struct sb *b, const struct rp_run *u)
+static void card(struct sb *b, const struct rp_run *u)
 {
 	const struct rp_point *p = u->p;
 	sb_printf(b, "<section class=\"card finding\" id=\"f-%ld\"><h3>", u->run);
@@ -352,9 +341,9 @@ static void card(struct report *r, struct sb *b, const struct rp_run *u)
 	sb_xml_escape(b, u->output && *u->output ? u->output : "(none)");
 	sb_puts(b, "</pre></div><div><h4>The thread's calls from the point on, as recorded</h4>");
 	if (p) {
-		struct calls_ctx x = { b, p->seq, u->fault };
 		sb_puts(b, "<table class=\"calls\">");
-		store_each_call_from(r->st, r->rec.id, p->tid, p->seq, NEXT_CALLS, call_row, &x);
+		for (size_t k = 0; k < u->nnext; k++)
+			call_row(b, &u->next[k], p->seq, u->fault);
 		sb_puts(b, "</table><p class=\"dim\">What the unfaulted program did next; replay "
 			   "runs are not recorded.</p>");
 	}
@@ -417,9 +406,9 @@ int rp_write_html(struct report *r, FILE *f)
 	findings_table(r, &b);
 	sb_puts(&b, "</div>");
 	long cards = 0;
-	for (size_t i = 0; i < r->nruns && cards < MAX_CARDS; i++)
+	for (size_t i = 0; i < r->nruns && cards < RP_MAX_CARDS; i++)
 		if (rpl_outcome_is_bug((enum rpl_outcome)r->runs[i].oc)) {
-			card(r, &b, &r->runs[i]);
+			card(&b, &r->runs[i]);
 			cards++;
 		}
 	if (r->nbugs > cards)

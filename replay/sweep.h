@@ -1,6 +1,6 @@
 /*
- * replay/sweep.h - what replay.c and depth.c (replay --depth 2) share:
- * the command's options and the state of one sweep.  Not an API.
+ * replay/sweep.h - what replay.c, plan.c and depth.c (replay --depth 2)
+ * share: the command's options and the state of one sweep.  Not an API.
  */
 #ifndef RPL_SWEEP_H
 #define RPL_SWEEP_H
@@ -53,6 +53,8 @@ struct sweep_ctx {
 	const char *skip_example[SKIP__COUNT];
 };
 
+/* Plan the sweep into x->plan (plan.c); 0, or -1 (said). */
+int rpl_plan_sweep(const struct opts *o, struct sweep_ctx *x, struct ana_points *pts);
 /* The runner's callback for a sweep's runs: store, print, count. */
 void rpl_sweep_done(void *arg, size_t i, struct rpl_done *d);
 /* Phase 2 of --depth 2 over the n1 runs of phase 1 (depth.c). */

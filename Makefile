@@ -16,7 +16,7 @@ CORE_SRC = util.c json.c \
 	store/store.c store/schema.c store/rec.c store/read.c store/sqlfn.c store/points.c store/results.c \
 	analyze/points.c analyze/failures.c analyze/select.c replay/inject.c replay/crash.c replay/crash_names.c replay/crash_torn.c replay/identity.c replay/isolate.c replay/sandbox.c replay/outcome.c replay/junit.c replay/runner.c
 CMD_SRC  = faultline.c cmd.c record/record.c record/show.c store/query.c \
-	analyze/analyze.c replay/replay.c replay/plan.c analyze/report.c analyze/report_html.c analyze/report_svg.c store/merge.c replay/fuzz.c replay/bisect.c replay/depth.c
+	analyze/analyze.c replay/replay.c replay/plan.c replay/sweep_out.c analyze/report.c analyze/report_html.c analyze/report_svg.c store/merge.c replay/fuzz.c replay/bisect.c replay/depth.c
 HDRS     = $(wildcard *.h */*.h)
 
 UNIT_TESTS = $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))

@@ -1,6 +1,6 @@
 /*
- * replay/runner.h - executing runs (runner.c): shared by replay, fuzz and
- * bisect.
+ * replay/runner.h - executing runs (runner.c, baseline.c): shared by
+ * replay, fuzz and bisect.
  */
 #ifndef RPL_RUNNER_H
 #define RPL_RUNNER_H
@@ -82,7 +82,7 @@ void rpl_json_counts(struct json *j, const size_t *count, size_t runs, size_t bu
 void rpl_print_counts(const size_t *count);
 /* Does a sweep's stored options string hold this option word (--persist)? */
 int rpl_options_have(const char *options, const char *word);
-/* The baseline run of a sweep (unless cfg->no_baseline): --setup, the
+/* The baseline run of a sweep (baseline.c; unless cfg->no_baseline): --setup, the
  * program with the families of specs[0..n) traced and nothing injected,
  * --check.  Unless --key was given, a thread key that does not find the
  * planned points (missing, or on another target) while the path key does
@@ -102,6 +102,9 @@ struct rpl_logline {
 int rpl_log_parse(struct store *st, long rec, char *line, struct rpl_logline *l);
 /* Default --timeout: 10 s, or 5x the recorded run's duration if longer. */
 long rpl_auto_timeout(const struct store_rec *r);
+/* What runs see at the recorded cwd: the restored snapshot (the cwd
+ * itself when the recording has none); "" before the first run. */
+const char *rpl_runner_lower(void);
 /* Remove the run directories (unless keep). */
 void rpl_runner_cleanup(int keep);
 /* "faultline replay ... --point P --fault F [--with P:F,...]" */

@@ -10,7 +10,7 @@
  * callback, which alone writes the database.  A SIGINT/SIGTERM stops new
  * runs, kills the running ones (their results are dropped, never stored
  * half-done) and returns -EINTR.  The sweep's baseline run is
- * baseline.c's.
+ * baseline.c's; the result file's format, result.c's.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -139,64 +139,6 @@ static int child_setup(void *ctx)
 	(void)ctx;
 	rpl_stdio_child(&g_stdio);
 	return rpl_seccomp_load(&g_filter);
-}
-
-/* The worker's result file, written by result_write and read by
- * result_read only: one "key value" line per field of d, a line "--",
- * then the explore log and the baseline's counts as they are. */
-#define RESULT_FIELDS(X) \
-	X("fired", d->nfired) X("first", d->first) X("timed_out", d->res.timed_out) \
-	X("exit", d->res.exit_code) X("signal", d->res.signal) \
-	X("check_ran", d->res.check_ran) X("check", d->res.check_code) \
-	X("baseline", d->res.baseline) X("retryable", d->res.retryable) \
-	X("reissued", d->res.reissued) X("diverged", d->res.diverged)
-
-static int result_write(FILE *f, const struct rpl_done *d, const struct sb *log,
-			const struct sb *counts, const struct sb *leaks)
-{
-#define W(k, v) fprintf(f, "%s %d\n", k, (int)(v));
-	RESULT_FIELDS(W)
-#undef W
-	fprintf(f, "post_hash %llu\n--\n", (unsigned long long)d->post_hash);
-	if (log->s)
-		fputs(log->s, f);
-	if (counts->s)
-		fputs(counts->s, f);
-	if (leaks->len)
-		fprintf(f, "isolation %s\n", leaks->s);
-	return ferror(f) ? -EIO : 0;
-}
-
-static int result_read(FILE *f, struct rpl_done *d)
-{
-	char line[8192], key[32];
-	int nf = 0, want = 0;
-#define R(k, v) want++;
-	RESULT_FIELDS(R)
-#undef R
-	while (fgets(line, sizeof line, f) && strcmp(line, "--\n")) {
-		long long v;
-		if (sscanf(line, "%31s %lld", key, &v) != 2)
-			return -EINVAL;
-		if (!strcmp(key, "post_hash"))
-			d->post_hash = (uint64_t)v;
-#define R(k, var) else if (!strcmp(key, k)) { var = (int)v; nf++; }
-		RESULT_FIELDS(R)
-#undef R
-	}
-	if (nf != want)
-		return -EINVAL;
-	while (fgets(line, sizeof line, f)) {
-		if (!strncmp(line, "isolation ", 10)) {
-			line[strcspn(line, "\n")] = 0;
-			sb_puts(&d->leaks, line + 10);
-		} else {
-			sb_puts(!strncmp(line, "count ", 6) || !strncmp(line, "keys ", 5) ?
-				&d->counts : &d->explore, line);
-		}
-	}
-	d->res.fired = d->nfired > 0;
-	return 0;
 }
 
 /* What --setup and --check see of the run (FAULTLINE_*). */
@@ -407,7 +349,7 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 	FILE *f = fopen(path, "w");
 	if (!f)
 		_exit(7);
-	int bad = result_write(f, &d, &in.log, &in.counts, &leaks) < 0;
+	int bad = rpl_result_write(f, &d, &in.log, &in.counts, &leaks) < 0;
 	_exit(fclose(f) == 0 && !bad ? 0 : 7);
 }
 
@@ -445,7 +387,7 @@ static int read_result(const char *dir, int status, struct rpl_done *d)
 	d->setup_failed = code == 4;
 	snprintf(path, sizeof path, "%s/result", dir);
 	FILE *f = code == 0 ? fopen(path, "r") : NULL;
-	if (f && result_read(f, d) == 0)
+	if (f && rpl_result_read(f, d) == 0)
 		d->oc = rpl_classify(&d->res);
 	if (f)
 		fclose(f);

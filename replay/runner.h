@@ -1,6 +1,6 @@
 /*
- * replay/runner.h - executing runs (runner.c, baseline.c): shared by
- * replay, fuzz and bisect.
+ * replay/runner.h - executing runs (runner.c, baseline.c, result.c):
+ * shared by replay, fuzz and bisect.
  */
 #ifndef RPL_RUNNER_H
 #define RPL_RUNNER_H
@@ -92,6 +92,12 @@ int rpl_options_have(const char *options, const char *word);
  * interrupted, another -errno when it could not run). */
 int rpl_baseline(struct rpl_cfg *cfg, struct store *st, const struct store_rec *r,
 		 const struct rpl_spec *specs, size_t n, long sweep);
+/* The worker's result file (result.c): the worker writes d's outcome
+ * fields, the explore log, the baseline's counts and the leaks; the parent
+ * reads them back into d.  0, or -EIO / -EINVAL. */
+int rpl_result_write(FILE *f, const struct rpl_done *d, const struct sb *log,
+		     const struct sb *counts, const struct sb *leaks);
+int rpl_result_read(FILE *f, struct rpl_done *d);
 /* One line of an explore log; stores the site's frames if new. */
 struct rpl_logline {
 	int family;

@@ -1,6 +1,6 @@
 /*
- * replay/runner.h - executing runs (runner.c, baseline.c, result.c):
- * shared by replay, fuzz and bisect.
+ * replay/runner.h - executing runs (runner.c, baseline.c, result.c) and
+ * naming them (spec.c): shared by replay, fuzz and bisect.
  */
 #ifndef RPL_RUNNER_H
 #define RPL_RUNNER_H
@@ -113,7 +113,7 @@ long rpl_auto_timeout(const struct store_rec *r);
 const char *rpl_runner_lower(void);
 /* Remove the run directories (unless keep). */
 void rpl_runner_cleanup(int keep);
-/* "faultline replay ... --point P --fault F [--with P:F,...]" */
+/* "faultline replay ... --point P --fault F [--with P:F,...]" (spec.c) */
 void rpl_spec_repro(const struct rpl_cfg *cfg, long rec, const struct rpl_spec *s, struct sb *b);
 /* "22:EIO,25:kill" */
 void rpl_spec_faults(const struct rpl_spec *s, struct sb *b);

@@ -14,9 +14,9 @@ PREFIX  ?= /usr/local
 CORE_SRC = util.c json.c \
 	record/tracer.c record/systab.c record/xlat.c record/decode.c record/stack.c record/pyframes.c record/snapshot.c record/fdcache.c \
 	store/store.c store/schema.c store/rec.c store/read.c store/sqlfn.c store/points.c store/results.c \
-	analyze/points.c analyze/failures.c analyze/select.c replay/inject.c replay/crash.c replay/crash_names.c replay/crash_torn.c replay/identity.c replay/isolate.c replay/sandbox.c replay/outcome.c replay/junit.c replay/runner.c
+	analyze/points.c analyze/failures.c analyze/select.c replay/inject.c replay/crash.c replay/crash_names.c replay/crash_torn.c replay/identity.c replay/isolate.c replay/sandbox.c replay/outcome.c replay/junit.c replay/runner.c replay/baseline.c replay/result.c replay/spec.c
 CMD_SRC  = faultline.c cmd.c record/record.c record/show.c store/query.c \
-	analyze/analyze.c replay/replay.c analyze/report.c analyze/report_html.c analyze/report_svg.c store/merge.c replay/fuzz.c replay/bisect.c replay/depth.c
+	analyze/analyze.c replay/replay.c replay/plan.c replay/sweep_out.c analyze/report.c analyze/report_html.c analyze/report_svg.c store/merge.c replay/fuzz.c replay/bisect.c replay/depth.c
 HDRS     = $(wildcard *.h */*.h)
 
 UNIT_TESTS = $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))

@@ -1,13 +1,14 @@
 /*
  * replay/replay.c - `faultline replay`: one run per (fault point x fault).
  *
- * The parent plans the runs (analyze's points through the filters, times
- * the faults), then keeps --jobs worker processes busy.  A worker owns one
+ * The parent plans the runs (plan.c: analyze's points through the filters,
+ * times the faults), then keeps --jobs worker processes busy.  A worker owns one
  * run: it enters the run's sandbox (sandbox.c), runs --setup, traces the
  * program with the fault armed (inject.c on record/'s tracer), runs
  * --check, and leaves its result in the run directory.  Only the parent
  * writes the database, one committed row per finished run, so an
  * interrupted sweep keeps every finished run and --resume skips them.
+ * What a sweep prints, run by run and at its end, is sweep_out.c's.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -309,23 +310,6 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 	return 0;
 }
 
-/* For each point (in recording order), the most torn-write cuts any file
- * write recorded up to it, the point included, can have: crash:torn/K
- * leaves a state of its own only below that. */
-static unsigned *torn_bounds(const struct ana_points *pts)
-{
-	unsigned *b = xcalloc(pts->n + 1, sizeof *b), m = 0;
-	for (size_t i = 0; i < pts->n; i++) {
-		const struct ana_point *p = &pts->v[i];
-		if (p->family == FAM_WRITE && p->ret > 0 && p->fdkind && !strcmp(p->fdkind, "file")) {
-			unsigned c = rpl_torn_max_cuts((uint64_t)p->ret);
-			m = c > m ? c : m;
-		}
-		b[i] = m;
-	}
-	return b;
-}
-
 /* The key that makes a sweep resumable: everything that decides its runs. */
 static void options_key(const struct opts *o, int argc, char **argv, struct sb *b)
 {
@@ -346,395 +330,11 @@ static void options_key(const struct opts *o, int argc, char **argv, struct sb *
 	(void)o;
 }
 
-/* "25:EIO,31:kill" -> arms appended to every spec. */
-static int parse_with(const char *s, struct ana_points *pts, struct rpl_spec *with)
-{
-	char buf[1024];
-	snprintf(buf, sizeof buf, "%s", s);
-	for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
-		char *colon = strchr(tok, ':');   /* "delay:MS" holds one too */
-		long id;
-		struct ana_point *p;
-		if (colon)
-			*colon = 0;
-		if (strchr(tok, '/')) {
-			/* thread/family/nth: a point found by exploring, not recorded */
-			p = xcalloc(1, sizeof *p);
-			if (rpl_point_parse(tok, p) < 0 || with->n == RPL_MAX_ARMS - 1) {
-				fl_error("--with: bad point '%s' (want ID or THREAD/FAMILY/NTH)", tok);
-				free(p);
-				return -EINVAL;
-			}
-		} else if (fl_parse_long(tok, &id) < 0 || id < 1 || (size_t)id > pts->n ||
-			   with->n == RPL_MAX_ARMS - 1) {
-			fl_error("--with wants POINT:FAULT,... with points of this recording, not '%s'", s);
-			return -EINVAL;
-		} else {
-			p = &pts->v[id - 1];
-		}
-		struct rpl_fault f;
-		if (!colon || !strcasecmp(colon + 1, "default"))
-			rpl_default_fault(p, &f);
-		else if (rpl_fault_parse(colon + 1, &f) < 0) {
-			fl_error("unknown fault '%s' in --with", colon + 1);
-			return -EINVAL;
-		}
-		with->p[with->n] = p;
-		with->f[with->n++] = f;
-	}
-	return 0;
-}
-
 static int skip_done(void *arg, size_t i)
 {
 	struct sweep_ctx *x = arg;
 	return x->o->resume &&
 	       store_run_done(x->st, x->sweep, x->plan[i].p[0]->id, x->plan[i].f[0].spec);
-}
-
-/* The run's line (text output): outcome, point, fault, site, how it
- * ended, and its repro; why, for an error or a divergence. */
-static void print_run(const struct opts *o, const struct rpl_spec *s, const struct rpl_done *d,
-		      const char *fault, const char *site, const char *repro)
-{
-	const struct ana_point *p = s->p[0];
-	printf("%-11s point %-5ld %-10s %-8s %s", rpl_outcome_name[d->oc], p->id, p->name, fault,
-	       site);
-	if (d->res.signal)
-		printf("  [SIG%s]", sigabbrev_np(d->res.signal) ? sigabbrev_np(d->res.signal) : "?");
-	else
-		printf("  [exit %d]", d->res.exit_code);
-	if (p->path)
-		printf("  %s", p->path);
-	printf("\n    repro: %s\n", repro);
-	if (d->oc == OUT_ERROR || d->oc == OUT_DIVERGED) {
-		/* why: the output's last line (faultline's or the check's) */
-		const char *t = d->output.s ? d->output.s : "";
-		size_t n = strlen(t);
-		while (n && t[n - 1] == '\n')
-			n--;
-		size_t b = n;
-		while (b && t[b - 1] != '\n')
-			b--;
-		printf("    why: %.*s\n", (int)(n - b), t + b);
-	}
-	if (o->cfg.keep)
-		printf("    run directory: %s\n", d->dir);
-	fflush(stdout);
-}
-
-/* --json: the run's object in the runs array. */
-static void json_run(struct json *j, long run, const struct rpl_spec *s,
-		     const struct rpl_done *d, const char *faults, const char *site,
-		     const char *repro)
-{
-	const struct ana_point *p = s->p[0];
-	rpl_json_run_begin(j, run);
-	json_kint(j, "point", p->id);
-	json_kstr(j, "syscall", p->name);
-	json_kstr(j, "family", rec_families[p->family].name);
-	json_kstr(j, "fault", s->f[0].spec);
-	rpl_json_run_result(j, faults, d);
-	json_kbool(j, "fired", d->nfired);
-	json_kstr(j, "site", site);
-	json_kstr(j, "path", p->path);
-	json_kstr(j, "repro", repro);
-	json_end(j);
-}
-
-/* A bug run joins its distinct failure; any other run is a JUnit case of
- * its own (a bug run is counted in its distinct failure's test case). */
-static void note_run(struct sweep_ctx *x, long run, const struct rpl_spec *s,
-		     const struct rpl_done *d, const char *faults, const char *site,
-		     const char *repro)
-{
-	const struct ana_point *p = s->p[0];
-	if (rpl_outcome_is_bug(d->oc)) {
-		struct sb sig;
-		sb_init(&sig);
-		ana_failure_sig(rpl_outcome_name[d->oc], s->n > 1 ? faults : s->f[0].spec, site,
-				d->output.s, &sig);
-		ana_failures_add(&x->failures, sig.s, run, rpl_outcome_name[d->oc], repro);
-		sb_free(&sig);
-	} else if (x->o->junit) {
-		struct sb name;
-		sb_init(&name);
-		sb_printf(&name, "point %ld %s %s at %s", p->id, p->name, faults, site);
-		rpl_junit_case(&x->junit, rec_families[p->family].name, name.s, d->oc, d->secs,
-			       repro, d->output.s);
-		sb_free(&name);
-	}
-}
-
-void rpl_sweep_done(void *arg, size_t i, struct rpl_done *d)
-{
-	struct sweep_ctx *x = arg;
-	const struct opts *o = x->o;
-	const struct rpl_spec *s = &x->plan[i];
-	const struct ana_point *p = s->p[0];
-	struct sb repro, faults, lab;
-	sb_init(&repro);
-	sb_init(&faults);
-	sb_init(&lab);
-	rpl_spec_repro(&o->cfg, x->r->id, s, &repro);
-	rpl_spec_faults(s, &faults);
-	if (d->setup_failed && !o->cfg.quiet)
-		fl_warn("--setup failed in the run of point %ld: %s", p->id,
-			d->output.s ? d->output.s : "");
-	if (x->explore && !x->phase2) {
-		x->explore[i] = xstrdup(d->explore.s ? d->explore.s : "");
-		x->post_hash[i] = d->post_hash;
-		x->oc[i] = d->oc;
-	}
-	struct store_run sr = {
-		.sweep = x->sweep, .rec = x->r->id, .point = p->id,
-		.fault = s->n > 1 ? faults.s : s->f[0].spec, .faults = faults.s, .repro = repro.s,
-		.seed = (uint64_t)o->cfg.seed,
-	};
-	long run = rpl_store_run(x->st, &sr, d, o->cfg.db);
-	/* symbolising is costly the first time: only when something shows it */
-	if (o->junit || o->json || o->all || rpl_outcome_is_bug(d->oc))
-		ana_site_label(x->st, x->r->id, p->site, &lab);
-	note_run(x, run, s, d, faults.s, lab.s, repro.s);
-	if (o->json)
-		json_run(&x->jw, run, s, d, faults.s, lab.s, repro.s);
-	else if (o->all || rpl_outcome_is_bug(d->oc) || d->oc == OUT_ERROR)
-		print_run(o, s, d, s->n > 1 ? faults.s : s->f[0].spec, lab.s, repro.s);
-	x->done++;
-	x->count[d->oc]++;
-	x->nbug += rpl_outcome_is_bug(d->oc);
-	if (x->tty) {
-		double el = (double)(fl_now_ns() - x->t0) / 1e9;
-		double eta = el / (double)x->done * (double)(x->nplan - x->done);
-		fprintf(stderr, "\r[%zu/%zu] %zu bug%s, %.0fs left   ", x->done, x->nplan, x->nbug,
-			x->nbug == 1 ? "" : "s", eta);
-	}
-	sb_free(&repro);
-	sb_free(&faults);
-	sb_free(&lab);
-}
-
-/* How many points the n runs of plan fault first (runs of a point are
- * next to each other). */
-static size_t plan_points(const struct rpl_spec *plan, size_t n)
-{
-	size_t np = 0;
-	for (size_t i = 0; i < n; i++)
-		np += i == 0 || plan[i].p[0] != plan[i - 1].p[0];
-	return np;
-}
-
-/* "not_planned": [...], the runs left out and why. */
-static void json_not_planned(struct json *j, const struct sweep_ctx *x)
-{
-	json_key(j, "not_planned");
-	json_arr(j);
-	for (int i = 1; i < SKIP__COUNT; i++) {
-		if (!x->skipped[i])
-			continue;
-		json_obj(j);
-		json_kint(j, "runs", (long long)x->skipped[i]);
-		json_kstr(j, "reason", rpl_skip_name[i]);
-		json_kstr(j, "why", rpl_skip_why[i]);
-		json_kstr(j, "example", x->skip_example[i]);
-		json_end(j);
-	}
-	json_end(j);
-}
-
-/* One line per reason runs were left out. */
-static void print_not_planned(const struct sweep_ctx *x)
-{
-	for (int i = 1; i < SKIP__COUNT; i++)
-		if (x->skipped[i])
-			printf("%zu run%s not planned (%s; e.g. %s)\n", x->skipped[i],
-			       x->skipped[i] == 1 ? "" : "s", rpl_skip_why[i], x->skip_example[i]);
-}
-
-/* --dry-run: the plan's numbers, as text or (--json) one JSON object. */
-static void print_dry_run(const struct sweep_ctx *x, int as_json)
-{
-	size_t np = plan_points(x->plan, x->nplan);
-	if (!as_json) {
-		printf("would run %zu runs over %zu points (%zu matching points, %ld failure IDs), "
-		       "plus the baseline run\n", x->nplan, np, x->npoints_match, x->nfids);
-		if (x->folded)
-			printf("%zu run%s at %zu point%s left out: their failure ID runs at another "
-			       "point (--every-point runs them)\n", x->folded_runs,
-			       x->folded_runs == 1 ? "" : "s", x->folded, x->folded == 1 ? "" : "s");
-		print_not_planned(x);
-		return;
-	}
-	struct sb b;
-	struct json j;
-	sb_init(&b);
-	json_init(&j, &b);
-	json_obj(&j);
-	json_kbool(&j, "dry_run", 1);
-	json_kint(&j, "runs", (long long)x->nplan);
-	json_kint(&j, "points", (long long)np);
-	json_kint(&j, "matching_points", (long long)x->npoints_match);
-	json_kint(&j, "failure_ids", x->nfids);
-	json_kint(&j, "folded", (long long)x->folded);
-	json_kint(&j, "folded_runs", (long long)x->folded_runs);
-	json_not_planned(&j, x);
-	json_end(&j);
-	printf("%s\n", b.s);
-	sb_free(&b);
-}
-
-/* ---- the plan ------------------------------------------------------------- */
-
-/* What planning the runs needs besides the sweep. */
-struct planner {
-	const struct opts *o;
-	struct sweep_ctx *x;
-	struct rpl_fault *fx;           /* the faults, crash:torn expanded */
-	char *expanded;                 /* fx[k] came from expanding crash:torn */
-	int nfx;
-	unsigned *cuts;                 /* torn_bounds() */
-	size_t *planned_by;             /* runs planned per fx[k] */
-	size_t nth_run;                 /* runs planned, for --shard */
-	struct rpl_spec with;           /* --with: armed in every run */
-};
-
-/* crash:torn is one run per prefix: crash:torn/1 .. /torn_max, planned
- * only up to the cuts the writes recorded so far can have */
-static void expand_faults(struct planner *pl)
-{
-	const struct opts *o = pl->o;
-	pl->nfx = 0;
-	for (int k = 0; k < o->nfaults; k++)
-		pl->nfx += rpl_fault_expand(&o->faults[k], o->torn_max, NULL);
-	pl->fx = xcalloc((size_t)pl->nfx, sizeof *pl->fx);
-	pl->expanded = xcalloc((size_t)pl->nfx, 1);
-	for (int k = 0, n = 0; k < o->nfaults; k++) {
-		int e = rpl_fault_expand(&o->faults[k], o->torn_max, pl->fx + n);
-		memset(pl->expanded + n, e > 1 || pl->fx[n].torn_k != o->faults[k].torn_k, (size_t)e);
-		n += e;
-	}
-}
-
-/* The runs of point p (the i-th): one per fault that can happen there.
- * folded: p's failure ID runs at other points; only count what
- * --every-point would run here. */
-static void plan_point(struct planner *pl, struct ana_point *p, size_t i, int folded)
-{
-	const struct opts *o = pl->o;
-	struct sweep_ctx *x = pl->x;
-	size_t left_out = 0;
-	for (int k = 0; k < pl->nfx; k++) {
-		enum rpl_skip why = rpl_fault_skip(&pl->fx[k], p->name, p->fdkind, p->ret,
-						   o->cfg.any_errno);
-		/* a crash at a call that changed nothing: the state is a crash at
-		 * the last one that did (--point still runs what it names) */
-		if (why == SKIP_NONE && !o->flt.nids &&
-		    rpl_crash_same(&pl->fx[k], p->family, p->fdkind, p->args, p->ret))
-			why = SKIP_CRASH_SAME;
-		if (why == SKIP_NONE && pl->expanded[k] && pl->fx[k].torn_k > pl->cuts[i])
-			why = SKIP_TORN_CUTS;
-		if (why != SKIP_NONE && folded)
-			continue;
-		if (why != SKIP_NONE) {
-			x->skipped[why]++;
-			if (!x->skip_example[why])
-				x->skip_example[why] = p->name;
-			continue;
-		}
-		if (folded) {
-			left_out++;
-			continue;
-		}
-		pl->planned_by[k]++;
-		struct rpl_fault f = pl->fx[k];
-		if (f.kind == FAULT_ERRNO && !f.err)
-			rpl_default_fault(p, &f);   /* named in the repro */
-		if (o->shard_n && (long)(pl->nth_run++ % (size_t)o->shard_n) != o->shard_k - 1)
-			continue;
-		struct rpl_spec *s = &x->plan[x->nplan++];
-		s->p[0] = p;
-		s->f[0] = f;
-		s->n = 1;
-		for (int j = 0; j < pl->with.n; j++) {
-			s->p[s->n] = pl->with.p[j];
-			s->f[s->n++] = pl->with.f[j];
-		}
-	}
-	x->folded += left_out > 0;
-	x->folded_runs += left_out;
-}
-
-/* A plan that cannot be what was meant: an errno none of the chosen calls
- * can return, or no run at all.  0, or -1 (said). */
-static int plan_check(const struct planner *pl, const struct ana_points *pts)
-{
-	const struct sweep_ctx *x = pl->x;
-	size_t nmatch = x->npoints_match;
-	for (int k = 0; k < pl->nfx && nmatch; k++) {
-		const struct rpl_fault *f = &pl->fx[k];
-		if (pl->planned_by[k] || f->kind != FAULT_ERRNO || !f->err)
-			continue;
-		int why = x->skipped[SKIP_REGULAR] ? SKIP_REGULAR :
-			  f->err == EINTR && x->skipped[SKIP_EINTR] ? SKIP_EINTR : SKIP_ERRNO;
-		fl_error("%s: none of the %zu chosen calls can fail with it (%s; e.g. %s); "
-			 "--any-errno injects it anyway", f->spec, nmatch,
-			 why == SKIP_REGULAR ? "they work on regular files, which never wait" :
-			 why == SKIP_EINTR ? "they never wait" : "their families' errnos do not "
-			 "include it", x->skip_example[why] ? x->skip_example[why] : "?");
-		return -1;
-	}
-	if (x->nplan)
-		return 0;
-	int most = SKIP_SHORT_CALL;
-	for (int i = 1; i < SKIP__COUNT; i++)
-		if (x->skipped[i] > x->skipped[most])
-			most = i;
-	if (nmatch && x->folded_runs == 0)
-		fl_error("no run to plan: %s (recording %ld, %zu matching points)",
-			 rpl_skip_why[most], x->r->id, nmatch);
-	else if (nmatch)
-		fl_error("no run to plan (recording %ld, %zu matching points)", x->r->id, nmatch);
-	else
-		fl_error("no fault point matches (recording %ld has %zu points; see faultline "
-			 "analyze)", x->r->id, pts->n);
-	return -1;
-}
-
-/* x->plan: one run per matching point x fault that can happen there (by
- * default only the first and the last point of each failure ID).  0, or
- * -1 (said). */
-static int plan_sweep(const struct opts *o, struct sweep_ctx *x, struct ana_points *pts)
-{
-	struct planner pl;
-	memset(&pl, 0, sizeof pl);
-	pl.o = o;
-	pl.x = x;
-	if (o->with && parse_with(o->with, pts, &pl.with) < 0)
-		return -1;
-	expand_faults(&pl);
-	pl.cuts = torn_bounds(pts);
-	pl.planned_by = xcalloc((size_t)pl.nfx + 1, sizeof *pl.planned_by);
-	x->plan = xcalloc(pts->n * (size_t)pl.nfx + 1, sizeof *x->plan);
-	/* one failure ID fails one way: its first and last point stand for it
-	 * (--point names points itself) */
-	char *keep = xcalloc(pts->n + 1, 1);
-	ana_fid_select(pts, &o->flt, keep);
-	size_t nmatch = 0;
-	for (size_t i = 0; i < pts->n; i++) {
-		if (!ana_match(&o->flt, &pts->v[i]))
-			continue;
-		nmatch++;
-		plan_point(&pl, &pts->v[i], i, !keep[i] && !o->every_point && !o->flt.nids);
-	}
-	free(keep);
-	x->npoints_match = nmatch;
-	x->nfids = (long)ana_fid_count(pts, &o->flt);
-	int rc = plan_check(&pl, pts);
-	free(pl.fx);
-	free(pl.expanded);
-	free(pl.cuts);
-	free(pl.planned_by);
-	return rc;
 }
 
 /* ---- the run -------------------------------------------------------------- */
@@ -807,110 +407,16 @@ static int run_sweep(struct opts *o, struct sweep_ctx *x, struct ana_points *pts
 	return rc;
 }
 
-/* ---- the summary ---------------------------------------------------------- */
-
-/* --json: the runs written so far, then the summary and the distinct
- * failures. */
-static void print_json(struct sweep_ctx *x, double secs, int complete, size_t total)
-{
-	struct json *j = &x->jw;
-	json_end(j);   /* runs */
-	json_key(j, "summary");
-	json_obj(j);
-	rpl_json_counts(j, x->count, x->done, x->nbug, secs);
-	json_kbool(j, "complete", complete);
-	json_kbool(j, "baseline", !x->o->cfg.no_baseline);
-	json_kint(j, "points", (long long)x->npoints_match);
-	json_kint(j, "failure_ids", x->nfids);
-	json_kint(j, "planned", (long long)total);
-	json_kint(j, "folded", (long long)x->folded);
-	json_kint(j, "folded_runs", (long long)x->folded_runs);
-	json_not_planned(j, x);
-	json_end(j);   /* summary */
-	json_key(j, "failures");
-	json_arr(j);
-	for (size_t i = 0; i < x->failures.n; i++) {
-		const struct ana_failure *f = &x->failures.v[i];
-		json_obj(j);
-		json_kstr(j, "outcome", f->outcome);
-		json_kstr(j, "signature", f->sig);
-		json_kint(j, "runs", (long long)f->runs);
-		json_kint(j, "example", f->example);
-		json_kstr(j, "repro", f->repro);
-		json_end(j);
-	}
-	json_end(j);
-	json_end(j);
-	printf("%s\n", x->json.s);
-}
-
-/* The summary: outcomes, what was not planned, the distinct failures. */
-static void print_text(const struct sweep_ctx *x, double secs, size_t total, size_t already)
-{
-	printf("%s%zu runs over %zu points in %.1fs (sweep %ld):",
-	       x->nbug || x->o->all ? "\n" : "", x->done, plan_points(x->plan, total), secs,
-	       x->sweep);
-	rpl_print_counts(x->count);
-	if (x->done && (x->count[OUT_NOT_REACHED] || x->count[OUT_DIVERGED]))
-		printf("inconclusive: %.1f%% not_reached, %.1f%% diverged (of %zu runs)\n",
-		       100.0 * (double)x->count[OUT_NOT_REACHED] / (double)x->done,
-		       100.0 * (double)x->count[OUT_DIVERGED] / (double)x->done, x->done);
-	print_not_planned(x);
-	if (x->failures.n) {
-		printf("%zu distinct failure%s (%zu run%s):\n", x->failures.n,
-		       x->failures.n == 1 ? "" : "s", x->nbug, x->nbug == 1 ? "" : "s");
-		for (size_t i = 0; i < x->failures.n; i++)
-			printf("  %zux %s\n    repro: %s\n", x->failures.v[i].runs,
-			       x->failures.v[i].sig, x->failures.v[i].repro);
-	}
-	if (x->folded)
-		printf("%zu run%s at %zu of %zu points left out: their failure ID ran at another "
-		       "point (--every-point runs them)\n", x->folded_runs,
-		       x->folded_runs == 1 ? "" : "s", x->folded, x->npoints_match);
-	if (already)
-		printf("%zu run%s already done (--resume)\n", already,
-		       already == 1 ? " was" : "s were");
-}
-
-/* --junit: the other runs' cases so far, plus one test case per distinct
- * failure, not per bug run. */
-static void write_junit(struct sweep_ctx *x, double secs)
-{
-	struct sb suite;
-	sb_init(&suite);
-	sb_printf(&suite, "faultline replay of %s (recording %ld, sweep %ld)", x->r->exe,
-		  x->r->id, x->sweep);
-	for (size_t i = 0; i < x->failures.n; i++) {
-		const struct ana_failure *f = &x->failures.v[i];
-		int k = rpl_outcome_by_name(f->outcome);
-		enum rpl_outcome oc = k < 0 ? OUT_BROKEN : (enum rpl_outcome)k;
-		struct sb name, out;
-		sb_init(&name);
-		sb_init(&out);
-		sb_printf(&name, "failure %zu: %s", i + 1, f->sig);
-		sb_printf(&out, "%zu runs fail this way; example: run %ld\n", f->runs, f->example);
-		rpl_junit_case(&x->junit, "failure", name.s, oc, 0, f->repro, out.s);
-		sb_free(&name);
-		sb_free(&out);
-	}
-	if (rpl_junit_write(x->o->junit, suite.s, &x->junit, x->done - x->nbug + x->failures.n,
-			    x->failures.n, x->count[OUT_NOT_REACHED] + x->count[OUT_DIVERGED] +
-			    x->count[OUT_ERROR],
-			    secs) < 0)
-		fl_error("cannot write '%s': %s", x->o->junit, strerror(errno));
-	sb_free(&suite);
-}
-
 /* ---- the command ---------------------------------------------------------- */
 
 /* Plan, run and report the sweep of the recording; the exit status. */
 static int sweep(struct sweep_ctx *x, struct ana_points *pts, int argc, char **argv)
 {
 	struct opts *o = x->o;
-	if (plan_sweep(o, x, pts) < 0)
+	if (rpl_plan_sweep(o, x, pts) < 0)
 		return FL_EXIT_USAGE;
 	if (o->dry_run) {
-		print_dry_run(x, o->json);
+		rpl_print_dry_run(x, o->json);
 		return FL_EXIT_OK;
 	}
 	size_t already;
@@ -930,12 +436,7 @@ static int sweep(struct sweep_ctx *x, struct ana_points *pts, int argc, char **a
 	int complete = rc == 0 && x->done == x->nplan;
 	store_sweep_end(x->st, x->sweep, complete);
 	double secs = (double)(fl_now_ns() - x->t0) / 1e9;
-	if (o->json)
-		print_json(x, secs, complete, total);
-	else
-		print_text(x, secs, total, already);
-	if (o->junit)
-		write_junit(x, secs);
+	rpl_print_summary(x, secs, complete, total, already);
 	if (rc == -EINTR)
 		fl_error("interrupted: %zu finished runs kept in '%s'; continue with --resume", x->done,
 			 o->cfg.db);

@@ -9,7 +9,8 @@
  * directory.  The parent reads it back and hands it to the caller's
  * callback, which alone writes the database.  A SIGINT/SIGTERM stops new
  * runs, kills the running ones (their results are dropped, never stored
- * half-done) and returns -EINTR.
+ * half-done) and returns -EINTR.  The sweep's baseline run is
+ * baseline.c's; the result file's format, result.c's.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -35,85 +36,6 @@ static char g_extra[PATH_MAX + 16];
 static struct rpl_lower g_lowers[1 + MAX_EXTRA];
 static int g_nlowers;
 
-static void point_name(const struct ana_point *p, struct sb *b);
-
-/* Every word that is not a number faultline wrote is shell-quoted: the line
- * pasted into a shell (or `sh -c`) must run this very run. */
-void rpl_spec_repro(const struct rpl_cfg *cfg, long rec, const struct rpl_spec *s, struct sb *b)
-{
-	struct sb with;
-	sb_init(&with);
-	sb_puts(b, "faultline replay -d ");
-	sb_shell_quote(b, cfg->db);
-	sb_printf(b, " --rec %ld --point %ld --fault ", rec, s->p[0]->id);
-	sb_shell_quote(b, s->f[0].spec);
-	for (int i = 1; i < s->n; i++) {
-		if (i > 1)
-			sb_putc(&with, ',');
-		point_name(s->p[i], &with);
-		sb_printf(&with, ":%s", s->f[i].spec);
-	}
-	if (s->n > 1) {
-		sb_puts(b, " --with ");
-		sb_shell_quote(b, with.s);
-	}
-	sb_free(&with);
-	sb_printf(b, " --seed %ld", cfg->seed);
-	if (cfg->persist)
-		sb_puts(b, " --persist");
-	if (cfg->fire_anyway)
-		sb_puts(b, " --fire-anyway");
-	if (cfg->real_random)
-		sb_puts(b, " --real-random");
-	if (cfg->key != RPL_KEY_THREAD)
-		sb_printf(b, " --key %s", rpl_key_name[cfg->key]);
-	if (cfg->setup) {
-		sb_puts(b, " --setup ");
-		sb_shell_quote(b, cfg->setup);
-	}
-	if (cfg->check) {
-		sb_puts(b, " --check ");
-		sb_shell_quote(b, cfg->check);
-	}
-	if (cfg->timeout_s != 10)
-		sb_printf(b, " --timeout %ld", cfg->timeout_s);
-}
-
-static void point_name(const struct ana_point *p, struct sb *b)
-{
-	if (p->id > 0)
-		sb_printf(b, "%ld", p->id);
-	else
-		sb_printf(b, "%s/%s/%u", p->ident, rec_families[p->family].name, p->nth);
-}
-
-void rpl_spec_faults(const struct rpl_spec *s, struct sb *b)
-{
-	for (int i = 0; i < s->n; i++) {
-		if (i)
-			sb_putc(b, ',');
-		point_name(s->p[i], b);
-		sb_printf(b, ":%s", s->f[i].spec);
-	}
-}
-
-int rpl_point_parse(const char *s, struct ana_point *p)
-{
-	char ident[64], fam[32];
-	unsigned nth;
-	memset(p, 0, sizeof *p);
-	if (sscanf(s, "%63[^/]/%31[^/]/%u", ident, fam, &nth) != 3 || nth < 1)
-		return -EINVAL;
-	p->family = rec_family_by_name(fam);
-	if (p->family <= 0)
-		return -EINVAL;
-	p->ident = xstrdup(ident);
-	p->nth = nth;
-	p->name = xstrdup(fam);
-	p->errnos = rec_families[p->family].errnos;
-	return 0;
-}
-
 static char **env_with(char **base, const char *const *extra)
 {
 	size_t n = 0, m = 0;
@@ -138,64 +60,6 @@ static int child_setup(void *ctx)
 	(void)ctx;
 	rpl_stdio_child(&g_stdio);
 	return rpl_seccomp_load(&g_filter);
-}
-
-/* The worker's result file, written by result_write and read by
- * result_read only: one "key value" line per field of d, a line "--",
- * then the explore log and the baseline's counts as they are. */
-#define RESULT_FIELDS(X) \
-	X("fired", d->nfired) X("first", d->first) X("timed_out", d->res.timed_out) \
-	X("exit", d->res.exit_code) X("signal", d->res.signal) \
-	X("check_ran", d->res.check_ran) X("check", d->res.check_code) \
-	X("baseline", d->res.baseline) X("retryable", d->res.retryable) \
-	X("reissued", d->res.reissued) X("diverged", d->res.diverged)
-
-static int result_write(FILE *f, const struct rpl_done *d, const struct sb *log,
-			const struct sb *counts, const struct sb *leaks)
-{
-#define W(k, v) fprintf(f, "%s %d\n", k, (int)(v));
-	RESULT_FIELDS(W)
-#undef W
-	fprintf(f, "post_hash %llu\n--\n", (unsigned long long)d->post_hash);
-	if (log->s)
-		fputs(log->s, f);
-	if (counts->s)
-		fputs(counts->s, f);
-	if (leaks->len)
-		fprintf(f, "isolation %s\n", leaks->s);
-	return ferror(f) ? -EIO : 0;
-}
-
-static int result_read(FILE *f, struct rpl_done *d)
-{
-	char line[8192], key[32];
-	int nf = 0, want = 0;
-#define R(k, v) want++;
-	RESULT_FIELDS(R)
-#undef R
-	while (fgets(line, sizeof line, f) && strcmp(line, "--\n")) {
-		long long v;
-		if (sscanf(line, "%31s %lld", key, &v) != 2)
-			return -EINVAL;
-		if (!strcmp(key, "post_hash"))
-			d->post_hash = (uint64_t)v;
-#define R(k, var) else if (!strcmp(key, k)) { var = (int)v; nf++; }
-		RESULT_FIELDS(R)
-#undef R
-	}
-	if (nf != want)
-		return -EINVAL;
-	while (fgets(line, sizeof line, f)) {
-		if (!strncmp(line, "isolation ", 10)) {
-			line[strcspn(line, "\n")] = 0;
-			sb_puts(&d->leaks, line + 10);
-		} else {
-			sb_puts(!strncmp(line, "count ", 6) || !strncmp(line, "keys ", 5) ?
-				&d->counts : &d->explore, line);
-		}
-	}
-	d->res.fired = d->nfired > 0;
-	return 0;
 }
 
 /* What --setup and --check see of the run (FAULTLINE_*). */
@@ -406,7 +270,7 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 	FILE *f = fopen(path, "w");
 	if (!f)
 		_exit(7);
-	int bad = result_write(f, &d, &in.log, &in.counts, &leaks) < 0;
+	int bad = rpl_result_write(f, &d, &in.log, &in.counts, &leaks) < 0;
 	_exit(fclose(f) == 0 && !bad ? 0 : 7);
 }
 
@@ -444,7 +308,7 @@ static int read_result(const char *dir, int status, struct rpl_done *d)
 	d->setup_failed = code == 4;
 	snprintf(path, sizeof path, "%s/result", dir);
 	FILE *f = code == 0 ? fopen(path, "r") : NULL;
-	if (f && result_read(f, d) == 0)
+	if (f && rpl_result_read(f, d) == 0)
 		d->oc = rpl_classify(&d->res);
 	if (f)
 		fclose(f);
@@ -496,6 +360,11 @@ static int prepare_lower(struct store *st, const struct store_rec *r, int quiet)
 	sb_free(&roots);
 	g_lower_rec = r->id;
 	return 0;
+}
+
+const char *rpl_runner_lower(void)
+{
+	return g_lower;
 }
 
 void rpl_runner_cleanup(int keep)
@@ -623,13 +492,6 @@ int rpl_log_parse(struct store *st, long rec, char *line, struct rpl_logline *l)
 	return 0;
 }
 
-void rpl_default_fault(const struct ana_point *p, struct rpl_fault *f)
-{
-	char first[32] = "EIO";
-	sscanf(p->errnos, "%31s", first);
-	rpl_fault_parse(first, f);
-}
-
 long rpl_store_run(struct store *st, struct store_run *sr, const struct rpl_done *d,
 		   const char *db)
 {
@@ -690,260 +552,4 @@ int rpl_options_have(const char *options, const char *word)
 		if ((o == options || o[-1] == ' ') && (o[n] == ' ' || !o[n]))
 			return 1;
 	return 0;
-}
-
-/* ---- the baseline run ---------------------------------------------------- */
-
-struct base_ctx {
-	struct rpl_done d;
-	int got;
-};
-
-static void base_done(void *arg, size_t i, struct rpl_done *d)
-{
-	struct base_ctx *b = arg;
-	(void)i;
-	b->d = *d;
-	/* the runner frees d's buffers: keep copies */
-	sb_init(&b->d.output);
-	sb_init(&b->d.counts);
-	sb_init(&b->d.explore);
-	if (d->output.s)
-		sb_puts(&b->d.output, d->output.s);
-	if (d->counts.s)
-		sb_puts(&b->d.counts, d->counts.s);
-	sb_init(&b->d.leaks);
-	if (d->leaks.s)
-		sb_puts(&b->d.leaks, d->leaks.s);
-	b->got = 1;
-}
-
-/* The last non-empty line of s, at most max bytes of it. */
-static void last_line(const char *s, char *buf, size_t max)
-{
-	buf[0] = 0;
-	if (!s)
-		return;
-	const char *end = s + strlen(s);
-	while (end > s && (end[-1] == '\n' || end[-1] == ' '))
-		end--;
-	const char *b = end;
-	while (b > s && b[-1] != '\n')
-		b--;
-	size_t n = (size_t)(end - b) < max - 1 ? (size_t)(end - b) : max - 1;
-	memcpy(buf, b, n);
-	buf[n] = 0;
-}
-
-/* How many calls of family fam thread ident made in the baseline run. */
-static unsigned base_count(const char *counts, const char *ident, int fam)
-{
-	unsigned best = 0;
-	size_t il = strlen(ident);
-	for (const char *l = counts; l && *l;) {
-		const char *e = strchr(l, '\n');
-		int f;
-		unsigned n;
-		if (!strncmp(l, "count ", 6) && !strncmp(l + 6, ident, il) && l[6 + il] == ' ' &&
-		    sscanf(l + 7 + il, "%d %u", &f, &n) == 2 && f == fam && n > best)
-			best = n;
-		l = e ? e + 1 : l + strlen(l);
-	}
-	return best;
-}
-
-/* A word of cmd that names a file in the recorded directory that exists
- * there now but not in what the runs see (the snapshot): the usual reason
- * a check "cannot open" its script.  Appends a hint to out. */
-static void hint_unrecorded(const char *cmd, const struct store_rec *r, struct sb *out)
-{
-	char buf[4096], *w[RPL_SHELL_WORDS + 1];
-	size_t cl = strlen(r->cwd);
-	if (!cmd || !g_lower[0] || !strcmp(g_lower, r->cwd))
-		return;
-	snprintf(buf, sizeof buf, "%s", cmd);
-	int n = 0;
-	for (char *tok = strtok(buf, " \t'\";|&<>()"); tok && n < RPL_SHELL_WORDS;
-	     tok = strtok(NULL, " \t'\";|&<>()"))
-		w[n++] = tok;
-	for (int i = 0; i < n; i++) {
-		const char *rel = w[i];
-		if (rel[0] == '-')
-			continue;
-		if (rel[0] == '/') {
-			if (strncmp(rel, r->cwd, cl) || rel[cl] != '/')
-				continue;
-			rel += cl + 1;
-		}
-		char host[PATH_MAX * 2], snap[PATH_MAX * 2];
-		struct stat sb;
-		snprintf(host, sizeof host, "%s/%s", r->cwd, rel);
-		snprintf(snap, sizeof snap, "%s/%s", g_lower, rel);
-		if (stat(host, &sb) == 0 && S_ISREG(sb.st_mode) && lstat(snap, &sb) < 0) {
-			sb_printf(out, "; '%s' was created after `record`: runs see the directory '%s' "
-				  "as it was recorded (give the script's absolute path outside it, or "
-				  "record again)", rel, r->cwd);
-			return;
-		}
-	}
-}
-
-/* A baseline that did not end clean: say why, with the output's last
- * line and a hint at files the runs do not see. */
-static void base_failed(const struct rpl_cfg *cfg, const struct store_rec *r,
-			const struct rpl_done *d)
-{
-	char tail[240];
-	last_line(d->output.s, tail, sizeof tail);
-	struct sb hint;
-	sb_init(&hint);
-	hint_unrecorded(d->setup_failed ? cfg->setup : cfg->check, r, &hint);
-	if (d->setup_failed) {
-		fl_error("baseline: --setup failed with nothing injected: %s%s", tail,
-			 hint.s ? hint.s : "");
-	} else if (d->oc == OUT_ERROR && d->res.check_ran &&
-		   (d->res.check_code == 126 || d->res.check_code == 127)) {
-		struct sb o;
-		sb_init(&o);
-		/* the check's own complaint: the line after "--- check:" */
-		const char *ck = d->output.s ? strstr(d->output.s, "--- check:") : NULL;
-		const char *nl = ck ? strchr(ck, '\n') : NULL;
-		if (nl && nl[1]) {
-			sb_puts(&o, nl + 1);
-			char *e = strchr(o.s, '\n');
-			if (e)
-				*e = 0;
-		}
-		fl_error("baseline: the check could not run (exit %d%s%s)%s", d->res.check_code,
-			 o.s ? ": " : "", o.s ? o.s : "", hint.s ? hint.s : "");
-		sb_free(&o);
-	} else if (d->oc == OUT_BROKEN) {
-		fl_error("baseline: the check fails with nothing injected (exit %d): %s%s",
-			 d->res.check_code, tail, hint.s ? hint.s : "");
-	} else if (d->oc == OUT_HANG) {
-		fl_error("baseline: the program outlived --timeout (%ld s) with nothing injected; "
-			 "give a longer --timeout", cfg->timeout_s);
-	} else if (d->oc == OUT_CRASH) {
-		fl_error("baseline: the program dies of SIG%s with nothing injected",
-			 sigabbrev_np(d->res.signal) ? sigabbrev_np(d->res.signal) : "?");
-	} else {
-		fl_error("baseline: the run failed (%s): %s", rpl_outcome_name[d->oc], tail);
-	}
-	sb_free(&hint);
-}
-
-/* A clean baseline: did it reach every planned point again?  Under the
- * thread key, a program whose files' order of calls held although its
- * threads' did not switches cfg->key to path.  0, or -EAGAIN (said). */
-static int base_reached(struct rpl_cfg *cfg, const struct rpl_spec *specs, size_t n,
-			const struct rpl_done *d)
-{
-	size_t planned = 0, missing = 0;
-	const struct ana_point *first = NULL;
-	unsigned first_got = 0;
-	for (size_t i = 0; i < n; i++)
-		for (int k = 0; k < specs[i].n; k++) {
-			const struct ana_point *p = specs[i].p[k];
-			if (p->id <= 0 || (k > 0 && p == specs[i].p[0]))
-				continue;
-			planned++;
-			unsigned got = base_count(d->counts.s, p->ident, p->family);
-			if (got < p->nth && !missing++) {
-				first = p;
-				first_got = got;
-			}
-		}
-	size_t same = 0, other = 0, pmiss = 0;
-	const char *kl = d->counts.s ? strstr(d->counts.s, "keys ") : NULL;
-	if (kl)
-		sscanf(kl, "keys %zu %zu %zu", &same, &other, &pmiss);
-	int thread_ok = !missing && !other;
-	if (cfg->key == RPL_KEY_PATH && pmiss) {
-		fl_error("baseline: with nothing injected the program did not reach %zu of %zu "
-			 "planned fault points by path (--key path): it does not repeat its "
-			 "recorded calls; --no-baseline sweeps anyway", pmiss, planned);
-		return -EAGAIN;
-	}
-	if (cfg->key != RPL_KEY_THREAD || thread_ok)
-		return 0;
-	if (!cfg->key_set && kl && !pmiss) {
-		/* the threads' order of calls is not stable (a runtime that
-		 * moves work between threads), the files' order is */
-		if (!cfg->quiet)
-			fl_warn("baseline: the thread key is unstable here (%zu of %zu planned points "
-				"not reached, %zu reached on another target); every target's own "
-				"order of calls held: using --key path", missing, planned, other);
-		cfg->key = RPL_KEY_PATH;
-		return 0;
-	}
-	if (!missing)
-		return 0;   /* --key thread: reached, the divergence check judges each run */
-	fl_error("baseline: with nothing injected the program did not reach %zu of %zu "
-		 "planned fault points (e.g. point %ld: thread %s made %u %s calls, the "
-		 "recording %u): the program does not repeat its recorded calls, so those "
-		 "runs would be not_reached; --no-baseline sweeps anyway", missing,
-		 planned, first->id, first->ident, first_got,
-		 rec_families[first->family].name, first->nth);
-	return -EAGAIN;
-}
-
-/* What the baseline showed of the runs' isolation. */
-static void base_warn_leaks(const struct rpl_cfg *cfg, const struct rpl_done *d)
-{
-	if (!d->leaks.len || cfg->quiet)
-		return;
-	if (!strcmp(d->leaks.s, "/"))
-		fl_warn("runs are isolated in the working directory only: writes elsewhere "
-			"(/tmp, $HOME ...) reach the host and later runs%s",
-			cfg->cwd_only ? " (--isolate cwd)" : geteuid() ? " (not root: no mount "
-			"namespace, each run works in a copy of the directory)" :
-			" (no overlay of / here)");
-	else
-		fl_warn("not isolated (writes reach the host): %s", d->leaks.s);
-}
-
-int rpl_baseline(struct rpl_cfg *cfg, struct store *st, const struct store_rec *r,
-		 const struct rpl_spec *specs, size_t n, long sweep)
-{
-	if (cfg->no_baseline)
-		return 0;
-	struct rpl_spec base;
-	memset(&base, 0, sizeof base);
-	for (size_t i = 0; i < n; i++)
-		for (int k = 0; k < specs[i].n; k++)
-			base.fams |= 1ull << specs[i].p[k]->family;
-	base.plan = specs;
-	base.nplan = n;
-	struct rpl_cfg c = *cfg;
-	c.jobs = 1;
-	c.explore = 0;
-	c.persist = 0;
-	struct base_ctx b;
-	memset(&b, 0, sizeof b);
-	int rc = rpl_run_all(&c, st, r, &base, 1, NULL, base_done, &b);
-	if (rc < 0)
-		return rc;
-	if (!b.got)
-		return -EINTR;
-	struct rpl_done *d = &b.d;
-	struct store_run sr = {
-		.sweep = sweep, .rec = r->id, .point = 0, .fault = "none", .faults = "",
-		.repro = "", .seed = (uint64_t)cfg->seed,
-	};
-	rpl_store_run(st, &sr, d, cfg->db);   /* nothing armed: d->nfired is 0 */
-	if (d->setup_failed || d->oc != OUT_CLEAN) {
-		base_failed(cfg, r, d);
-		rc = -EAGAIN;
-	} else {
-		rc = base_reached(cfg, specs, n, d);
-	}
-	base_warn_leaks(cfg, d);
-	if (rc == 0 && d->res.exit_code != r->exit_code && !cfg->quiet)
-		fl_warn("baseline: the program exited %d, the recording %d", d->res.exit_code,
-			r->exit_code);
-	sb_free(&d->output);
-	sb_free(&d->counts);
-	sb_free(&d->explore);
-	sb_free(&d->leaks);
-	return rc;
 }

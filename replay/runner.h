@@ -1,6 +1,6 @@
 /*
- * replay/runner.h - executing runs (runner.c): shared by replay, fuzz and
- * bisect.
+ * replay/runner.h - executing runs (runner.c, baseline.c, result.c) and
+ * naming them (spec.c): shared by replay, fuzz and bisect.
  */
 #ifndef RPL_RUNNER_H
 #define RPL_RUNNER_H
@@ -82,7 +82,7 @@ void rpl_json_counts(struct json *j, const size_t *count, size_t runs, size_t bu
 void rpl_print_counts(const size_t *count);
 /* Does a sweep's stored options string hold this option word (--persist)? */
 int rpl_options_have(const char *options, const char *word);
-/* The baseline run of a sweep (unless cfg->no_baseline): --setup, the
+/* The baseline run of a sweep (baseline.c; unless cfg->no_baseline): --setup, the
  * program with the families of specs[0..n) traced and nothing injected,
  * --check.  Unless --key was given, a thread key that does not find the
  * planned points (missing, or on another target) while the path key does
@@ -92,6 +92,12 @@ int rpl_options_have(const char *options, const char *word);
  * interrupted, another -errno when it could not run). */
 int rpl_baseline(struct rpl_cfg *cfg, struct store *st, const struct store_rec *r,
 		 const struct rpl_spec *specs, size_t n, long sweep);
+/* The worker's result file (result.c): the worker writes d's outcome
+ * fields, the explore log, the baseline's counts and the leaks; the parent
+ * reads them back into d.  0, or -EIO / -EINVAL. */
+int rpl_result_write(FILE *f, const struct rpl_done *d, const struct sb *log,
+		     const struct sb *counts, const struct sb *leaks);
+int rpl_result_read(FILE *f, struct rpl_done *d);
 /* One line of an explore log; stores the site's frames if new. */
 struct rpl_logline {
 	int family;
@@ -102,9 +108,12 @@ struct rpl_logline {
 int rpl_log_parse(struct store *st, long rec, char *line, struct rpl_logline *l);
 /* Default --timeout: 10 s, or 5x the recorded run's duration if longer. */
 long rpl_auto_timeout(const struct store_rec *r);
+/* What runs see at the recorded cwd: the restored snapshot (the cwd
+ * itself when the recording has none); "" before the first run. */
+const char *rpl_runner_lower(void);
 /* Remove the run directories (unless keep). */
 void rpl_runner_cleanup(int keep);
-/* "faultline replay ... --point P --fault F [--with P:F,...]" */
+/* "faultline replay ... --point P --fault F [--with P:F,...]" (spec.c) */
 void rpl_spec_repro(const struct rpl_cfg *cfg, long rec, const struct rpl_spec *s, struct sb *b);
 /* "22:EIO,25:kill" */
 void rpl_spec_faults(const struct rpl_spec *s, struct sb *b);

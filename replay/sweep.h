@@ -1,6 +1,7 @@
 /*
- * replay/sweep.h - what replay.c and depth.c (replay --depth 2) share:
- * the command's options and the state of one sweep.  Not an API.
+ * replay/sweep.h - what replay.c, plan.c, sweep_out.c and depth.c (replay
+ * --depth 2) share: the command's options and the state of one sweep.  Not
+ * an API.
  */
 #ifndef RPL_SWEEP_H
 #define RPL_SWEEP_H
@@ -53,8 +54,16 @@ struct sweep_ctx {
 	const char *skip_example[SKIP__COUNT];
 };
 
-/* The runner's callback for a sweep's runs: store, print, count. */
+/* Plan the sweep into x->plan (plan.c); 0, or -1 (said). */
+int rpl_plan_sweep(const struct opts *o, struct sweep_ctx *x, struct ana_points *pts);
+/* The runner's callback for a sweep's runs: store, print, count
+ * (sweep_out.c). */
 void rpl_sweep_done(void *arg, size_t i, struct rpl_done *d);
+/* --dry-run: the plan's numbers, as text or --json (sweep_out.c). */
+void rpl_print_dry_run(const struct sweep_ctx *x, int as_json);
+/* The end of a sweep: its summary, as text or --json, and --junit. */
+void rpl_print_summary(struct sweep_ctx *x, double secs, int complete, size_t total,
+		       size_t already);
 /* Phase 2 of --depth 2 over the n1 runs of phase 1 (depth.c). */
 int rpl_depth2(struct opts *o, struct sweep_ctx *x, struct ana_points *pts, size_t n1);
 

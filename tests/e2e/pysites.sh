@@ -101,19 +101,7 @@ mkdir -p "$W/notes" && cd "$W/notes" || finish
 cp "$PROGS_SRC/notes.py" .
 "$PY" -c 'import json; json.dump({"notes": ["n%d" % i for i in range(300)]}, open("ref.json", "w"))'
 cp ref.json notes.json
-cat >check.sh <<EOF
-exec $PY - <<'PYEOF'
-import json, os, sys
-old = json.load(open("$W/notes/ref.json"))["notes"]
-try:
-    notes = json.load(open("notes.json"))["notes"]
-except (OSError, ValueError, KeyError) as e:
-    sys.exit("notes.json unreadable: %s" % e)
-if notes == old + ["hello"] or (notes == old and os.environ.get("FAULTLINE_EXIT") != "0"):
-    sys.exit(0)
-sys.exit("notes.json has %d notes, exit %s" % (len(notes), os.environ.get("FAULTLINE_EXIT")))
-PYEOF
-EOF
+printf 'exec %s %s %s\n' "$PY" "$PROGS_SRC/notes_check.py" "$W/notes/ref.json" >check.sh
 chmod +x check.sh
 run_bounded "$FL" record -q -d n.db -- "$PY" notes.py naive notes.json hello >/dev/null 2>&1
 cp ref.json notes.json

@@ -399,21 +399,7 @@ py_case() { # NAME MODE FAULTS
 		cmp -s notes.json $REF/notes.json
 	EOF
 	cat >"$TMP/$name.check" <<-EOF
-		# notes.json parses and holds the old notes or the old ones + "hello";
-		# the new ones after exit 0
-		exec $PY - <<'PYEOF'
-		import json, os, sys
-		old = json.load(open("$REF/notes.json"))["notes"]
-		try:
-		    notes = json.load(open("notes.json"))["notes"]
-		except (OSError, ValueError, KeyError) as e:
-		    sys.exit("notes.json unreadable: %s" % e)
-		if notes == old + ["hello"]:
-		    sys.exit(0)
-		if notes == old and os.environ.get("FAULTLINE_EXIT") != "0":
-		    sys.exit(0)
-		sys.exit("notes.json has %d notes, exit %s" % (len(notes), os.environ.get("FAULTLINE_EXIT")))
-		PYEOF
+		exec $PY $PROGS_SRC/notes_check.py $REF/notes.json
 	EOF
 	rw_record "$name" $PY "$PROGS_SRC/notes.py" "$mode" notes.json hello
 	rw_sweep "$name" write,fsync,rename,close "$faults" --no-std --path='*/notes.json*'

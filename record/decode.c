@@ -13,6 +13,7 @@
 #include <limits.h>
 #include <linux/futex.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -294,6 +295,65 @@ static void put_path(struct rec_decoder *d, struct sb *b, pid_t tid, pid_t pid,
 		sb_puts(&o->path, abs.s);
 		sb_free(&abs);
 	}
+}
+
+static ssize_t link_of(pid_t pid, const char *what, char *buf, size_t n)
+{
+	char l[64];
+	snprintf(l, sizeof l, "/proc/%d/%s", pid, what);
+	ssize_t k = readlink(l, buf, n - 1);
+	if (k >= 0)
+		buf[k] = 0;
+	return k;
+}
+
+int rec_target_now(pid_t pid, pid_t tid, const struct rec_call *c, char *buf, size_t n,
+		   const char **kind)
+{
+	const struct rec_sys *s = c->sys;
+	int k = rec_sys_target(s), dirfd = -1;
+	char raw[PATH_MAX], base[PATH_MAX], what[32];
+	*kind = NULL;
+	buf[0] = 0;
+	if (k >= s->nargs)
+		return -ENOENT;
+	if (s->arg[k] == A_FD || (s->arg[k] == A_DIRFD && (int)c->args[k] != AT_FDCWD)) {
+		dirfd = (int)c->args[k];
+	} else if (s->arg[k] == A_PATH) {
+		int cut = 0;
+		ssize_t len = c->args[k] ? rec_mem_str(tid, c->args[k], raw, sizeof raw, &cut) : 0;
+		if (len < 0)
+			return -EFAULT;
+		if (names_dirfd(c, k, c->args[k] ? len : -1)) {
+			if ((int)c->args[k - 1] != AT_FDCWD) {
+				dirfd = (int)c->args[k - 1];
+			} else {
+				*kind = "file";
+				return link_of(pid, "cwd", buf, n) < 0 ? -errno : 0;
+			}
+		} else {
+			*kind = "file";
+			if (raw[0] == '/') {
+				snprintf(buf, n, "%s", raw);
+				return 0;
+			}
+			if (k > 0 && s->arg[k - 1] == A_DIRFD && (int)c->args[k - 1] != AT_FDCWD)
+				snprintf(what, sizeof what, "fd/%d", (int)c->args[k - 1]);
+			else
+				snprintf(what, sizeof what, "cwd");
+			if (link_of(pid, what, base, sizeof base) < 0)
+				return -errno;
+			snprintf(buf, n, "%s%s%s", base, strcmp(base, "/") ? "/" : "", raw);
+			return 0;
+		}
+	} else {
+		return -ENOENT;
+	}
+	snprintf(what, sizeof what, "fd/%d", dirfd);
+	if (link_of(pid, what, buf, n) < 0)
+		return -errno;
+	*kind = rec_fd_kind(buf);
+	return 0;
 }
 
 static int is_output(int kind)

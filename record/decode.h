@@ -54,6 +54,15 @@ void rec_decode_entry(struct rec_decoder *d, pid_t tid, pid_t pid,
 void rec_decode_exit(struct rec_decoder *d, pid_t tid, pid_t pid,
 		     const struct rec_call *c, struct rec_decoded *o);
 
+/* The target of call c of thread tid (process pid) as it is now, read from
+ * /proc and the tracee's memory rather than the fd cache: the same
+ * argument (rec_sys_target) and the same rules as the decoder (an empty
+ * path with AT_EMPTY_PATH or a NULL path names the dirfd; a relative one
+ * is taken from the dirfd or the cwd).  Absolute, not normalised; *kind
+ * as rec_fd_kind() says.  0, or -errno when it has none or cannot be read
+ * (replay/identity.c compares it with the recorded target). */
+int rec_target_now(pid_t pid, pid_t tid, const struct rec_call *c, char *buf, size_t n,
+		   const char **kind);
 /* The kind of an fd description ("/dev/pts/1" -> "tty"). */
 const char *rec_fd_kind(const char *desc);
 /* Append a return value the way `show` prints it: "3", "0x7f..", or

@@ -30,50 +30,12 @@
 #include "../record/syscalls.h"
 #include "rpl.h"
 
-static ssize_t link_of(pid_t pid, const char *what, char *buf, size_t n)
-{
-	char l[64];
-	snprintf(l, sizeof l, "/proc/%d/%s", pid, what);
-	ssize_t k = readlink(l, buf, n - 1);
-	if (k >= 0)
-		buf[k] = 0;
-	return k;
-}
-
 int rpl_call_target(pid_t pid, pid_t tid, const struct rec_call *c, const char *moved_from,
 		    const char *moved_to, char *buf, size_t n, const char **kind)
 {
-	const struct rec_sys *s = c->sys;
-	int k = s->flags & SF_TARGET_1 ? 1 : 0;
-	char raw[PATH_MAX], base[PATH_MAX], what[32];
-	*kind = NULL;
-	buf[0] = 0;
-	if (k >= s->nargs)
-		return -ENOENT;
-	if (s->arg[k] == A_FD || (s->arg[k] == A_DIRFD && (int)c->args[k] != AT_FDCWD)) {
-		snprintf(what, sizeof what, "fd/%d", (int)c->args[k]);
-		if (link_of(pid, what, buf, n) < 0)
-			return -errno;
-		*kind = rec_fd_kind(buf);
-	} else if (s->arg[k] == A_PATH) {
-		int cut = 0;
-		if (rec_mem_str(tid, c->args[k], raw, sizeof raw, &cut) < 0)
-			return -EFAULT;
-		*kind = "file";
-		if (raw[0] == '/') {
-			snprintf(buf, n, "%s", raw);
-		} else {
-			if (k > 0 && s->arg[k - 1] == A_DIRFD && (int)c->args[k - 1] != AT_FDCWD)
-				snprintf(what, sizeof what, "fd/%d", (int)c->args[k - 1]);
-			else
-				snprintf(what, sizeof what, "cwd");
-			if (link_of(pid, what, base, sizeof base) < 0)
-				return -errno;
-			snprintf(buf, n, "%s/%s", base, raw);
-		}
-	} else {
-		return -ENOENT;
-	}
+	int rc = rec_target_now(pid, tid, c, buf, n, kind);
+	if (rc < 0)
+		return rc;
 	ana_path_normalize(buf);
 	/* the copy fallback runs at another path: name it as recorded */
 	size_t ml = moved_from ? strlen(moved_from) : 0;

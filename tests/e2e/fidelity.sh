@@ -121,4 +121,20 @@ got=$(q t.db "SELECT group_concat(fault || '=' || outcome) FROM (SELECT fault, o
 check "tee: EIO breaks teecopy (it exits 1, out.txt empty), a short count is retried ($got)" \
 	[ "$got" = "EIO=broken,short=retried" ]
 
+
+# --- a call whose target is arg 2: copy_file_range --------------------------
+# corpus/cfrcopy copies src.dat into dst.tmp with copy_file_range(3, NULL,
+# 4, ...): the row's target is the destination (SF_TARGET_2), and the armed
+# call is found again by it, not taken for another call (diverged).
+# By hand: strace -e inject=copy_file_range:error=EIO:when=1 cfrcopy exits 1
+# ("copy_file_range: Input/output error") and the check holds.
+CF=$REPO_ROOT/corpus/cfrcopy
+D=$TMP/cfr && mkdir -p "$D" && cd "$D" || exit 2
+sh "$CF/setup.sh"
+run_bounded "$FL" record -q -d t.db -- "$CF/cfrcopy" >/dev/null 2>&1
+run_bounded "$FL" replay -d t.db --family write --path '*/dst.tmp' --fault EIO -q \
+	--setup "sh $CF/setup.sh" --check "sh $CF/check.sh" >/dev/null 2>&1
+got=$(q t.db "SELECT group_concat(syscall || '=' || outcome) FROM runs WHERE sweep = $last_sweep AND fault != 'none'")
+check "copy_file_range EIO on dst.tmp: handled, not diverged ($got)" [ "$got" = "copy_file_range=handled" ]
+
 finish

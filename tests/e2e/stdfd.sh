@@ -88,14 +88,15 @@ check "analyze --family stat --path '*named.dat' lists fstat and statx" \
 check "points: their path is the file" \
 	[ "$(flq t.db "SELECT count(*) FROM points WHERE family = 'stat' AND path = '$F/named.dat'")" = 2 ]
 run_bounded "$FL" replay -d t.db --path '*named*' --family fsync -q >"$TMP/fd.rpl" 2>&1
-got=$(flq t.db "SELECT group_concat(syscall || ' ' || path, ', ') FROM runs
-	WHERE sweep = (SELECT max(id) FROM sweep)")
-check "replay --path '*named*' --family fsync runs fsync and fdatasync ($got)" \
-	[ "$got" = "fsync $F/named.dat, fdatasync $F/named.dat" ]
+got=$(flq t.db "SELECT group_concat(syscall || ' ' || path || ' ' || outcome, ', ') FROM runs
+	WHERE sweep = (SELECT max(id) FROM sweep) AND fault != 'none'")
+check "replay --path '*named*' --family fsync runs fsync and fdatasync, found again ($got)" \
+	[ "$got" = "fsync $F/named.dat handled, fdatasync $F/named.dat handled" ]
 run_bounded "$FL" replay -d t.db --path '*named*' --family stat -q >"$TMP/fd.rpl" 2>&1
-got=$(flq t.db "SELECT group_concat(syscall, ',') FROM runs WHERE sweep = (SELECT max(id) FROM sweep)")
-check "replay --path '*named*' --family stat runs fstat and statx ($got)" \
-	[ "$got" = "newfstatat,statx" ]
+got=$(flq t.db "SELECT group_concat(syscall || '=' || outcome, ',') FROM runs
+	WHERE sweep = (SELECT max(id) FROM sweep) AND fault != 'none'")
+check "replay --path '*named*' --family stat runs fstat and statx, found again ($got)" \
+	[ "$got" = "newfstatat=handled,statx=handled" ]
 
 
 # --- a run's stdin/stdout/stderr have the recorded kinds ---------------------

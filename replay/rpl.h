@@ -261,7 +261,8 @@ int rpl_sandbox_enter(const struct rpl_lower *lowers, int nlowers, const char *r
  * for stdin, the output file for stdout and stderr.
  * rpl_stdio_open() in the worker before the program starts,
  * rpl_stdio_child() in the program's process before exec,
- * rpl_stdio_close() after it ended (waits for the drain, at most 1 s). */
+ * rpl_stdio_close() after it ended (waits for the drain to read EOF).
+ * rpl_stdio_open() returns 0 or -errno. */
 struct rpl_stdio {
 	int in, out;            /* pipe ends for fd 0 and fds 1/2, or -1 */
 	int out_pipe[3];        /* out replaces fd 1, fd 2 */

@@ -237,8 +237,9 @@ static void worker_main(const struct rpl_cfg *cfg, const struct store_rec *r,
 		.timeout_ms = tmo, .pin = !cfg->no_pin, .pin_slot = g_slot,
 	};
 	struct rec_result tr;
-	if (rpl_stdio_open(r->stdio, out, &g_stdio) < 0) {
-		dprintf(out, "faultline: cannot make the run's stdio: %s\n", strerror(errno));
+	int io_rc = rpl_stdio_open(r->stdio, out, &g_stdio);
+	if (io_rc < 0) {
+		dprintf(out, "faultline: cannot make the run's stdio: %s\n", strerror(-io_rc));
 		_exit(5);
 	}
 	if (rec_trace(&ro, &rpl_inject_ops, &in, &tr) < 0)

@@ -350,11 +350,15 @@ static void *drain_main(void *arg)
 			continue;
 		if (n <= 0)
 			break;
+		/* the output file refusing more (a full disk) must not stall the
+		 * program on a full pipe: what it cannot take is dropped */
 		for (ssize_t w = 0; w < n;) {
 			ssize_t k = write(io->out_fd, buf + w, (size_t)(n - w));
-			if (k < 0 && errno != EINTR)
-				return NULL;
-			w += k > 0 ? k : 0;
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0)
+				break;
+			w += k;
 		}
 	}
 	return NULL;
@@ -381,7 +385,13 @@ int rpl_stdio_open(const char *kinds, int out_fd, struct rpl_stdio *io)
 	io->out_fd = out_fd;
 	io->out_pipe[1] = pipe_like(kinds, 1);
 	io->out_pipe[2] = pipe_like(kinds, 2);
+	/* the drain takes no signal: SIGALRM, SIGINT and SIGTERM must reach
+	 * the tracer's waitpid in the worker's main thread */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	int rc = pthread_create(&io->drain, NULL, drain_main, io);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc) {
 		close(p[0]);
 		close(p[1]);
@@ -407,17 +417,10 @@ void rpl_stdio_close(struct rpl_stdio *io)
 		close(io->in);
 	if (io->out >= 0)
 		close(io->out);
-	if (io->draining) {
-		/* a process the program left behind may hold the pipe: wait a
-		 * second at most, then give up on the rest of its output */
-		struct timespec t;
-		clock_gettime(CLOCK_REALTIME, &t);
-		t.tv_sec += 1;
-		if (pthread_timedjoin_np(io->drain, NULL, &t) != 0) {
-			pthread_cancel(io->drain);
-			pthread_join(io->drain, NULL);
-		}
-	}
+	/* every writer is gone: rec_trace() returns only when every process
+	 * of the program has been reaped, so the drain reads EOF and ends */
+	if (io->draining)
+		pthread_join(io->drain, NULL);
 	if (io->rd >= 0)
 		close(io->rd);
 	io->in = io->out = io->rd = -1;

@@ -275,9 +275,7 @@ uint64_t fl_fnv1a(uint64_t h, const void *p, size_t n)
 int fl_seeded_random(pid_t pid, uint64_t addr, size_t len, uint64_t seed, const char *ident,
 		     uint64_t nth)
 {
-	uint64_t h = 1469598103934665603ull;
-	for (const char *c = ident; c && *c; c++)
-		h = (h ^ (unsigned char)*c) * 1099511628211ull;
+	uint64_t h = fl_fnv1a(FL_FNV_OLD, ident ? ident : "", ident ? strlen(ident) : 0);
 	uint64_t x = h ^ (seed * 0x9e3779b97f4a7c15ull) ^ (nth * 0xc2b2ae3d27d4eb4full);
 	unsigned char buf[4096];
 	for (size_t off = 0; off < len;) {
@@ -291,8 +289,9 @@ int fl_seeded_random(pid_t pid, uint64_t addr, size_t len, uint64_t seed, const 
 			memcpy(buf + i, &z, k - i < 8 ? k - i : 8);
 		}
 		struct iovec l = { buf, k }, r = { (void *)(uintptr_t)(addr + off), k };
-		if (process_vm_writev(pid, &l, 1, &r, 1, 0) != (ssize_t)k)
-			return -errno;
+		ssize_t w = process_vm_writev(pid, &l, 1, &r, 1, 0);
+		if (w != (ssize_t)k)
+			return w < 0 ? -errno : -EFAULT;
 		off += k;
 	}
 	return 0;

@@ -75,9 +75,11 @@ void ana_target_class(const char *fdkind, const char *path, struct sb *out);
  * frame.  A call made inside the interpreter's library (rec_py_lib_frame):
  * the library's frames, then the program's frame that called into it, and
  * no frame above that; the same library code failing under the same line of
- * the program is one failure.  Inside the import system, only its own
- * frames: which library module imported which does not change how loading
- * fails (*import is set; the target class is then the file's suffix). */
+ * the program is one failure.  Inside the import system, its own frames
+ * and the program's importing line (when the stack reaches it), not the
+ * library modules between: which module imported which does not change how
+ * loading fails (*import is set; the target class is then the file's
+ * suffix). */
 void ana_fid_stack(const char *frames, struct sb *key, int *import);
 /* Keep, of the points that pass f, the first and the last of each failure
  * ID: keep[i] for pts->v[i] (0 for points that do not pass).  Returns how
@@ -89,13 +91,13 @@ size_t ana_fid_count(const struct ana_points *pts, const struct ana_filter *f);
 /* Enumerate every point of recording rec (and persist them in the point
  * table, so SQL can join runs to points).  Returns 0 or -errno. */
 int ana_collect(struct store *st, long rec, struct ana_points *out);
-/* Flag the points for --site, --exe and start-up (analyze/select.c);
- * *nstartup: how many points are interpreter start-up.  0 or -errno. */
 /* Mark the points of interpreter start-up (p->startup): in a recording
  * whose call sites hold Python frames, those before the first call made
  * from a script of the program's own (not the interpreter's library).
  * ana_collect() calls it.  Returns how many. */
 size_t ana_startup(struct store *st, long rec, struct ana_points *pts);
+/* Flag the points for --site and --exe (analyze/select.c); *nstartup: how
+ * many points ana_startup() marked.  0 or -errno. */
 int ana_select(struct store *st, long rec, struct ana_points *pts, const struct ana_filter *f,
 	       size_t *nstartup);
 /* Does p pass the filter? */
@@ -109,6 +111,9 @@ void ana_points_free(struct ana_points *p);
  * clocks in temporary names - count as one), or the kind of a non-file
  * ("pipe", "socket" ...: their inode numbers change).  0: no target. */
 uint64_t ana_target_key(const char *path, const char *fdkind);
+/* A key (target key or site) of a family, as --key path/site count calls:
+ * analyze numbers the points by it, replay counts the run's calls by it. */
+uint64_t ana_fam_key(int family, uint64_t key);
 /* Collapse "//", "/./" and "x/..", drop a trailing "/" and " (deleted)",
  * in place. */
 void ana_path_normalize(char *p);

@@ -206,38 +206,60 @@ static void import_class(const char *fdkind, const char *path, struct sb *out)
 	sb_printf(out, "%s:*%s", fdkind ? fdkind : "-", dot ? dot : "");
 }
 
+/* The stack part of a site's failure ID (ana_fid_stack), each site's
+ * frames read once: an open-addressing table of n * 2 slots. */
+struct site_keys {
+	struct { uint64_t site, key; int import; } *v;
+	size_t cap;
+};
+
+static void site_key(struct store *st, long rec, struct site_keys *t, uint64_t site,
+		     uint64_t *key, int *import)
+{
+	size_t i = (size_t)(site ^ (site >> 29)) & (t->cap - 1);
+	while (t->v[i].site && t->v[i].site != site)
+		i = (i + 1) & (t->cap - 1);
+	if (!t->v[i].site) {
+		struct sb frames, k;
+		sb_init(&frames);
+		sb_init(&k);
+		t->v[i].site = site;
+		t->v[i].key = site;
+		if (store_site_frames(st, rec, site, &frames) == 0 && frames.s) {
+			ana_fid_stack(frames.s, &k, &t->v[i].import);
+			t->v[i].key = fl_fnv1a(FL_FNV_INIT, k.s ? k.s : "", k.len);
+		}
+		sb_free(&frames);
+		sb_free(&k);
+	}
+	*key = t->v[i].key;
+	*import = t->v[i].import;
+}
+
 /* Failure IDs: (family, call stack as ana_fid_stack() keeps it, target
- * class, can a short apply: a read or write that moved 2 bytes or more).  Sites are read once each. */
+ * class, can a short apply: a read or write that moved 2 bytes or more). */
 static void number_fids(struct store *st, long rec, struct ana_points *pts)
 {
-	struct sb cls, frames, key;
+	struct sb cls;
 	sb_init(&cls);
-	sb_init(&frames);
-	sb_init(&key);
 	uint64_t *seen = NULL;
 	long nseen = 0, cap = 0;
-	struct { uint64_t site, key; int import; } memo = { 0, 0, 0 };
+	struct site_keys sk = { NULL, 16 };
+	while (sk.cap < 2 * pts->n + 2)
+		sk.cap *= 2;
+	sk.v = xcalloc(sk.cap, sizeof *sk.v);
 	for (size_t i = 0; i < pts->n; i++) {
 		struct ana_point *p = &pts->v[i];
-		if (!i || p->site != memo.site) {
-			/* points come in recording order: consecutive ones often share a site */
-			sb_reset(&frames);
-			sb_reset(&key);
-			memo.site = p->site;
-			memo.key = p->site;
-			memo.import = 0;
-			if (p->site && store_site_frames(st, rec, p->site, &frames) == 0 && frames.s) {
-				ana_fid_stack(frames.s, &key, &memo.import);
-				memo.key = fl_fnv1a(FL_FNV_INIT, key.s ? key.s : "", key.len);
-			}
-		}
+		uint64_t skey = 0;
+		int import = 0;
+		if (p->site)
+			site_key(st, rec, &sk, p->site, &skey, &import);
 		sb_reset(&cls);
-		uint64_t skey = memo.key;
 		if (p->startup) {
 			/* the interpreter starting: its code, not the program's */
 			sb_printf(&cls, "start-up %s", p->fdkind ? p->fdkind : "-");
 			skey = 0;
-		} else if (memo.import) {
+		} else if (import) {
 			import_class(p->fdkind, p->path, &cls);
 		} else {
 			ana_target_class(p->fdkind, p->path, &cls);
@@ -263,9 +285,8 @@ static void number_fids(struct store *st, long rec, struct ana_points *pts)
 		p->fid = k + 1;
 	}
 	free(seen);
+	free(sk.v);
 	sb_free(&cls);
-	sb_free(&frames);
-	sb_free(&key);
 }
 
 size_t ana_fid_count(const struct ana_points *pts, const struct ana_filter *f)
@@ -400,10 +421,15 @@ static int same_digits(const char *a, const char *b)
 	return *a == *b;
 }
 
+uint64_t ana_fam_key(int family, uint64_t key)
+{
+	return (key ^ ((uint64_t)family * 0x100000001b3ull)) | 1;
+}
+
 uint64_t ana_target_key(const char *path, const char *fdkind)
 {
 	char b[4096];
-	uint64_t h = 1469598103934665603ull;
+	uint64_t h = FL_FNV_OLD;
 	if (!path && !fdkind)
 		return 0;
 	if (fdkind && strcmp(fdkind, "file")) {
@@ -418,10 +444,10 @@ uint64_t ana_target_key(const char *path, const char *fdkind)
 		size_t nd = strspn(c, "0123456789");
 		if (nd >= 6) {
 			c += nd - 1;
-			h = (h ^ '#') * 1099511628211ull;
+			h = fl_fnv1a(h, "#", 1);
 			continue;
 		}
-		h = (h ^ (unsigned char)*c) * 1099511628211ull;
+		h = fl_fnv1a(h, c, 1);
 	}
 	return h ? h : 1;
 }
@@ -456,12 +482,11 @@ static void number_by_key(struct ana_points *out)
 	bys.n = xcalloc(cap, sizeof *bys.n);
 	for (size_t i = 0; i < out->n; i++) {
 		struct ana_point *p = &out->v[i];
-		uint64_t fam = (uint64_t)p->family * 0x100000001b3ull;
 		p->tkey = ana_target_key(p->path, p->fdkind);
 		if (p->tkey)
-			p->path_nth = kcount_bump(&byt, (p->tkey ^ fam) | 1);
+			p->path_nth = kcount_bump(&byt, ana_fam_key(p->family, p->tkey));
 		if (p->site)
-			p->site_nth = kcount_bump(&bys, (p->site ^ fam) | 1);
+			p->site_nth = kcount_bump(&bys, ana_fam_key(p->family, p->site));
 	}
 	free(byt.key);
 	free(byt.n);
@@ -688,9 +713,10 @@ size_t ana_outside_writes(const struct ana_points *pts, const char *cwd, struct 
 		if ((!strncmp(d, cwd, cl) && (d[cl] == '/' || !d[cl])) || !strncmp(d, "/dev/", 5) ||
 		    !strncmp(d, "/proc/", 6) || !strncmp(d, "/sys/", 5))
 			continue;
+		/* its folder: "/" for a file right under it */
 		char *slash = strrchr(d, '/');
-		if (slash && slash != d)
-			*slash = 0;
+		if (slash)
+			slash[slash == d] = 0;
 		/* each directory once */
 		int seen = 0;
 		size_t dl = strlen(d);

@@ -3,9 +3,10 @@
  * (a frame of the call stack), --exe GLOB (the process's executable), and
  * interpreter start-up (--no-startup).
  *
- * These need the database (frames, symbols, processes), so ana_select()
- * runs once after ana_collect() and leaves a flag per point that
- * ana_match() reads: site_ok, exe_ok, startup.
+ * These need the database (frames, symbols, processes): ana_select() runs
+ * once after ana_collect() and leaves a flag per point that ana_match()
+ * reads (site_ok, exe_ok); ana_startup(), which ana_collect() calls before
+ * numbering failure IDs, marks startup.
  *
  * A frame matches GLOB (fnmatch) when any of its parts does: for a native
  * frame "module+0xoff" the module's path and its base name, and once

@@ -473,9 +473,7 @@ uint64_t rec_stack_site(struct rec_stack *st, pid_t pid, pid_t tid,
 	}
 	if (frames->len == start)
 		return 0;
-	uint64_t h = 0xcbf29ce484222325ull;   /* FNV-1a 64 */
-	for (size_t i = start; i < frames->len; i++)
-		h = (h ^ (unsigned char)frames->s[i]) * 0x100000001b3ull;
+	uint64_t h = fl_fnv1a(FL_FNV_INIT, frames->s + start, frames->len - start);
 	return h ? h : 1;
 }
 

@@ -107,11 +107,6 @@ int rpl_arm_diverged(struct rpl_injector *in, const struct rpl_arm *a, struct re
 
 const char *const rpl_key_name[RPL_KEY__COUNT] = { "thread", "path", "site" };
 
-/* (family, key) as analyze/points.c number_by_key() mixes them */
-static uint64_t fam_key(int family, uint64_t k)
-{
-	return (k ^ ((uint64_t)family * 0x100000001b3ull)) | 1;
-}
 
 struct rpl_kmap {
 	uint64_t *key;
@@ -201,7 +196,7 @@ void rpl_probe_call(struct rpl_injector *in, struct rec_thread *t, struct rec_ca
 	if (!in->tcount)
 		in->tcount = xcalloc(1, sizeof *in->tcount);
 	if (tk)
-		++*kmap_slot(in->tcount, fam_key(fam, tk));
+		++*kmap_slot(in->tcount, ana_fam_key(fam, tk));
 	if (p && p->tkey) {
 		if (tk == p->tkey)
 			in->probe_same++;
@@ -217,7 +212,7 @@ void rpl_probe_report(struct rpl_injector *in, struct sb *out)
 		return;
 	for (size_t i = 0; i < in->nprobes; i++) {
 		const struct rpl_probe *p = &in->probes[i];
-		uint32_t got = in->tcount ? *kmap_slot(in->tcount, fam_key(p->family, p->tkey)) : 0;
+		uint32_t got = in->tcount ? *kmap_slot(in->tcount, ana_fam_key(p->family, p->tkey)) : 0;
 		miss += p->path_nth && got < p->path_nth;
 	}
 	sb_printf(out, "keys %zu %zu %zu\n", in->probe_same, in->probe_other, miss);

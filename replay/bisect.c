@@ -438,10 +438,7 @@ static int shrink_run(struct bx *b, const struct store_runinfo *ri, struct ana_p
 	}
 	if (rpl_baseline(&b->cfg, b->st, b->r, &set, 1, b->sweep) < 0)
 		return -1;
-	b->want_oc = -1;
-	for (int i = 0; i < OUT__COUNT; i++)
-		if (ri->outcome && !strcmp(ri->outcome, rpl_outcome_name[i]))
-			b->want_oc = i;
+	b->want_oc = ri->outcome ? rpl_outcome_by_name(ri->outcome) : -1;
 	b->want_sig = ri->signal;
 	if (b->want_oc < 0 || !rpl_outcome_is_bug((enum rpl_outcome)b->want_oc)) {
 		fl_error("run %ld is '%s', not a failure (crash, hang or broken)", run,

@@ -121,7 +121,7 @@ static int kernel_fs(const char *t)
 	return 0;
 }
 
-static int mkdirs(const char *p, mode_t mode)
+int rpl_mkdirs(const char *p, mode_t mode)
 {
 	char b[2 * PATH_MAX];
 	snprintf(b, sizeof b, "%s", p);
@@ -239,7 +239,7 @@ int rpl_isolate_root(const char *rundir, const struct rpl_lower *lowers, int nlo
 	/* the recorded snapshots, at their paths */
 	for (int i = 0; i < nlowers && rc == 0; i++) {
 		snprintf(t, sizeof t, "%s%s", root, lowers[i].at);
-		if ((rc = mkdirs(t, 0755)) == 0)
+		if ((rc = rpl_mkdirs(t, 0755)) == 0)
 			rc = rpl_overlay(lowers[i].lower, t, layers, 1000 + i);
 	}
 	/* the run directory stays the host's: result and output get out */

@@ -276,6 +276,8 @@ void rpl_stdio_close(struct rpl_stdio *io);
 /* isolate.c: enter a private mount namespace, propagation private.  0 or
  * -errno (EPERM without CAP_SYS_ADMIN). */
 int rpl_isolate_ns(void);
+/* isolate.c: mkdir -p (each missing folder of p, p too).  0 or -errno. */
+int rpl_mkdirs(const char *p, mode_t mode);
 /* isolate.c: an overlay of lower at target, its layers in layers/k. */
 int rpl_overlay(const char *lower, const char *target, const char *layers, int k);
 /* isolate.c: build the run's root under rundir and pivot_root into it. */

@@ -275,12 +275,12 @@ static int restore_one(void *arg, const char *path, unsigned mode, const void *d
 			sb_printf(rs->roots, "%s\n", path);
 			snprintf(p, sizeof p, "%s%s", rs->extra, path);
 			/* its parents, as plain directories */
-			for (char *c = p + strlen(rs->extra) + 1; (c = strchr(c, '/')); c++) {
-				*c = 0;
-				if (mkdir(p, 0755) < 0 && errno != EEXIST)
-					return -errno;
-				*c = '/';
-			}
+			char *slash = strrchr(p, '/');
+			*slash = 0;
+			int rc = rpl_mkdirs(p, 0755);
+			*slash = '/';
+			if (rc < 0)
+				return rc;
 		}
 		snprintf(p, sizeof p, "%s%s", rs->extra, path);
 	} else {

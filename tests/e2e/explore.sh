@@ -6,7 +6,6 @@
 # the earliest failing write of an in-place save.
 source "$(dirname "$0")/lib.sh"
 C=$REPO_ROOT/corpus
-has() { printf '%s\n' "$1" | grep -q -- "$2"; }
 D=$TMP/dc
 mkdir -p "$D" && cd "$D" || exit 2
 run_bounded "$FL" record -q -d t.db -- "$C/doubleclose/doubleclose" >/dev/null 2>&1

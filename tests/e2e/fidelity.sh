@@ -11,8 +11,6 @@ build_prog closepipe || finish
 build_prog retryonce || finish
 build_prog teecopy || finish
 q() { flq "$@"; }
-has() { printf '%s\n' "$1" | grep -q -- "$2"; }
-last_sweep="(SELECT max(id) FROM sweep)"
 
 # --- injected close errors release the descriptor -------------------------
 D=$TMP/close && mkdir -p "$D" && cd "$D" || exit 2

@@ -39,6 +39,12 @@ note() { echo "#   $*"; }
 
 run_bounded() { timeout -k 5 60 "$@"; }
 
+# has TEXT REGEX: a line of TEXT matches (grep); hasnt: none does.
+has() { printf '%s\n' "$1" | grep -q -- "$2"; }
+hasnt() { ! has "$@"; }
+# the newest sweep, for queries: "... WHERE sweep = $last_sweep"
+last_sweep="(SELECT max(id) FROM sweep)"
+
 flq() {
 	local db=$1
 	shift

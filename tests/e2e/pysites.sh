@@ -15,7 +15,6 @@ if ! "$PY" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/nul
 	echo "# skipped: no CPython 3.11 at $PY"
 	finish
 fi
-has() { printf '%s\n' "$1" | grep -q -- "$2"; }
 W=$TMP/py
 mkdir -p "$W" && cd "$W" || finish
 cp "$PROGS_SRC/pysites.py" .

@@ -10,8 +10,6 @@
 #    target, so --path finds them.
 # Also: a schema 2 file (no std column) merges, and analyze falls back.
 source "$(dirname "$0")/lib.sh"
-has() { printf '%s\n' "$1" | grep -q -- "$2"; }
-hasnt() { ! has "$@"; }
 
 # --- sort -o f f, its stdout redirected to a file --------------------------
 S=$TMP/sort

@@ -189,7 +189,7 @@ static int parse_faults(const char *arg, struct fopts *o)
 	char buf[256];
 	snprintf(buf, sizeof buf, "%s", arg);
 	for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
-		if (o->nfaults == 16 || rpl_fault_parse(tok, &o->faults[o->nfaults]) < 0) {
+		if (o->nfaults == (int)(sizeof o->faults / sizeof *o->faults) || rpl_fault_parse(tok, &o->faults[o->nfaults]) < 0) {
 			fl_error("unknown fault '%s'", tok);
 			return -1;
 		}
@@ -203,8 +203,10 @@ static int parse_number(int c, const char *arg, long *num)
 {
 	if (fl_parse_long(arg, num) < 0 || *num < (c == 'e' ? 0 : 1) ||
 	    (c == 'k' && *num > RPL_MAX_ARMS)) {
-		fl_error("option -%c wants a number%s, not '%s'", c,
-			 c == 'k' ? " from 1 to 32" : " of at least 1", arg);
+		if (c == 'k')
+			fl_error("option -k wants a number from 1 to %d, not '%s'", RPL_MAX_ARMS, arg);
+		else
+			fl_error("option -%c wants a number of at least 1, not '%s'", c, arg);
 		return -1;
 	}
 	return 0;

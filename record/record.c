@@ -289,9 +289,8 @@ static void on_call_exit(void *ctx, struct rec_thread *t, struct rec_call *c)
 		s = s->park;
 	}
 	/* the same bytes replay gives the program (--seed), decoded as such */
-	int rnd = c->sys ? rec_sys_random_buf(c->sys) : -1;
-	if (!r->real_random && c->finished && c->ret > 0 && rnd >= 0 &&
-	    (c->sys->arg[0] != A_FD || fl_random_dev(s->d.path.s)))
+	int rnd = c->sys ? rec_sys_seeded(c->sys, s->d.path.s) : -1;
+	if (!r->real_random && c->finished && c->ret > 0 && rnd >= 0)
 		fl_seeded_random(t->pid, c->args[rnd], (size_t)c->ret, (uint64_t)r->seed, t->ident,
 				 ++s->nrandom);
 	rec_decode_exit(r->dec, t->tid, t->pid, c, &s->d);

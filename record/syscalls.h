@@ -175,6 +175,10 @@ int rec_sys_target(const struct rec_sys *s);
 /* Where an SF_RANDOM row's random bytes go: the index of its A_BUF_OUT
  * argument, or -1 for a row without SF_RANDOM. */
 int rec_sys_random_buf(const struct rec_sys *s);
+/* The rule record and replay share: rec_sys_random_buf() if this call's
+ * bytes are random (getrandom; a read whose fd, named fdpath, is
+ * /dev/urandom or /dev/random), else -1. */
+int rec_sys_seeded(const struct rec_sys *s, const char *fdpath);
 /* Can a call of this row really fail with err?  EINTR only where the row
  * has SF_EINTR; any other errno only where its family lists it. */
 int rec_sys_errno_ok(const struct rec_sys *s, int err);

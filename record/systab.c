@@ -441,6 +441,14 @@ int rec_sys_random_buf(const struct rec_sys *s)
 	return s->flags & SF_RANDOM ? rec_sys_arg(s, A_BUF_OUT, 0) : -1;
 }
 
+int rec_sys_seeded(const struct rec_sys *s, const char *fdpath)
+{
+	int k = rec_sys_random_buf(s);
+	if (k < 0 || (s->arg[0] == A_FD && !(fdpath && fl_random_dev(fdpath))))
+		return -1;
+	return k;
+}
+
 int rec_sys_errno_ok(const struct rec_sys *s, int err)
 {
 	if (err == EINTR)

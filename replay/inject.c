@@ -217,25 +217,23 @@ static void on_call_exit(void *ctx, struct rec_thread *t, struct rec_call *c)
 	struct rpl_injector *in = ctx;
 	if (!c->sys || !c->finished)
 		return;
-	int rnd = rec_sys_random_buf(c->sys);
-	if (in->seed_random && c->ret > 0 && rnd >= 0 && c->sys->arg[0] != A_FD) {
-		uintptr_t n = (uintptr_t)t->user + 1;
-		t->user = (void *)n;
-		fl_seeded_random(t->pid, c->args[rnd], (size_t)c->ret, in->seed, t->ident, n);
-		return;
-	}
-	if (in->seed_urandom && c->ret > 0 && rnd >= 0 && c->sys->arg[0] == A_FD) {
-		char l[64], dev[32];
-		snprintf(l, sizeof l, "/proc/%d/fd/%d", t->pid, (int)c->args[0]);
-		ssize_t k = readlink(l, dev, sizeof dev - 1);
-		if (k > 0) {
-			dev[k] = 0;
-			if (fl_random_dev(dev)) {
-				uintptr_t n = (uintptr_t)t->user + 1;
-				t->user = (void *)n;
-				fl_seeded_random(t->pid, c->args[rnd], (size_t)c->ret, in->seed,
-						 t->ident, n);
-			}
+	/* the bytes record gave the program (rec_sys_seeded); the thread's
+	 * count of such calls lives in t->user */
+	if (in->seed_random && c->ret > 0 && rec_sys_random_buf(c->sys) >= 0) {
+		char l[64], dev[32] = "";
+		int is_fd = c->sys->arg[0] == A_FD;
+		if (is_fd && in->seed_urandom) {
+			snprintf(l, sizeof l, "/proc/%d/fd/%d", t->pid, (int)c->args[0]);
+			ssize_t k = readlink(l, dev, sizeof dev - 1);
+			dev[k > 0 ? k : 0] = 0;
+		}
+		int rnd = rec_sys_seeded(c->sys, dev);
+		if (rnd >= 0) {
+			uintptr_t n = (uintptr_t)t->user + 1;
+			t->user = (void *)n;
+			fl_seeded_random(t->pid, c->args[rnd], (size_t)c->ret, in->seed, t->ident, n);
+			if (!is_fd)
+				return;
 		}
 	}
 	if (in->crash && !in->crashed && c->sys->family)

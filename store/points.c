@@ -80,7 +80,8 @@ int store_sites_like(struct store *st, long rec, const char *like)
 		return store_sqlerr(st);
 	sqlite3_bind_int64(s, 1, rec);
 	sqlite3_bind_text(s, 2, like, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(s) == SQLITE_ROW;
+	int step = sqlite3_step(s);
+	int rc = step == SQLITE_ROW ? 1 : step == SQLITE_DONE ? 0 : store_sqlerr(st);
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -106,6 +107,7 @@ int store_sweep_finish(struct store *st, long id, int complete)
 
 int store_sweep_end(struct store *st, long id, int complete)
 {
+	/* without a transaction (a busy database) the update still runs alone */
 	store_begin(st);
 	int rc = store_sweep_finish(st, id, complete);
 	int crc = store_commit(st);
